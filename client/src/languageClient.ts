@@ -1,0 +1,26 @@
+// Starts the PerfLens language server (dist/server/main.js) and keeps it running.
+import * as vscode from 'vscode';
+import { LanguageClient, TransportKind, type LanguageClientOptions, type ServerOptions } from 'vscode-languageclient/node';
+
+export const DOCUMENT_SELECTOR = ['javascript', 'typescript', 'javascriptreact', 'typescriptreact'].flatMap((language) => [
+  { scheme: 'file', language },
+  { scheme: 'untitled', language },
+]);
+
+export async function startLanguageClient(context: vscode.ExtensionContext): Promise<LanguageClient> {
+  const module = context.asAbsolutePath('dist/server/main.js');
+  const serverOptions: ServerOptions = {
+    run: { module, transport: TransportKind.ipc },
+    debug: { module, transport: TransportKind.ipc, options: { execArgv: ['--nolazy', '--inspect=6019'] } },
+  };
+  const clientOptions: LanguageClientOptions = {
+    documentSelector: DOCUMENT_SELECTOR,
+    synchronize: { configurationSection: 'perflens' },
+    outputChannelName: 'PerfLens',
+    // `perflens.trace.server` is read by the client library through the client id `perflens`.
+  };
+  const client = new LanguageClient('perflens', 'PerfLens', serverOptions, clientOptions);
+  context.subscriptions.push(client);
+  await client.start();
+  return client;
+}

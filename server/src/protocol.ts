@@ -1,0 +1,35 @@
+// Custom requests and settings shared by the client and the server. Imports nothing, so the
+// client may import this file by relative path (the client and server bundle different copies
+// of the protocol package, so request types are plain method names here).
+
+export interface PerfLensSettings {
+  codeLens: { enabled: boolean };
+  complexity: { warnAbove: string };
+  nPlusOne: { enabled: boolean; queryFunctions: string[] };
+  analysis: { timeBudgetMs: number };
+}
+
+export const defaultPerfLensSettings: PerfLensSettings = {
+  codeLens: { enabled: true },
+  complexity: { warnAbove: 'O(n log n)' },
+  nPlusOne: { enabled: true, queryFunctions: [] },
+  analysis: { timeBudgetMs: 2000 },
+};
+
+export interface ExplainParams {
+  uri: string;
+  /** 0-based line anywhere inside the function. */
+  line: number;
+  character?: number;
+}
+
+export interface ExplainResult {
+  /** Markdown derivation, or undefined when no function is at that place. */
+  markdown?: string;
+  functionName?: string;
+}
+
+export const EXPLAIN_REQUEST = 'perflens/explain';
+
+/** Command the CodeLens runs: explain the function at (uri, line). */
+export const EXPLAIN_COMMAND = 'perflens.explainComplexity';

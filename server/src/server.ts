@@ -1,0 +1,209 @@
+// The PerfLens language server, independent of its transport (main.ts picks stdio or IPC).
+import {
+  type Connection,
+  DocumentDiagnosticReportKind,
+  type DocumentDiagnosticReport,
+  TextDocuments,
+  TextDocumentSyncKind,
+  CodeActionKind,
+  type InitializeResult,
+  type Hover,
+  MarkupKind,
+  CodeLensRefreshRequest,
+} from 'vscode-languageserver/node';
+import { TextDocument } from 'vscode-languageserver-textdocument';
+import { fileURLToPath, pathToFileURL } from 'node:url';
+import * as path from 'node:path';
+import type { ts } from 'ts-morph';
+import { ProjectHost } from './analysis/project/projectHost';
+import { analyzeFile } from './engine';
+import { defaultSettings, type EngineSettings, type FileAnalysis, type FunctionSummary } from './analysis/types';
+import { toDiagnostic, toRange } from './diagnostics';
+import { codeLenses } from './codeLens';
+import { codeActions } from './codeActions';
+import { explainMarkdown, tooltip } from './explain';
+import { EXPLAIN_REQUEST, defaultPerfLensSettings, type ExplainParams, type ExplainResult, type PerfLensSettings } from './protocol';
+
+const LANGUAGE_EXT: Record<string, string> = { typescript: '.ts', typescriptreact: '.tsx', javascript: '.js', javascriptreact: '.jsx' };
+
+interface Analysed {
+  version: number;
+  generation: number;
+  sourceFile: ts.SourceFile;
+  analysis: FileAnalysis;
+}
+
+function mergeSettings(raw: unknown): PerfLensSettings {
+  const r = (raw ?? {}) as Partial<Record<keyof PerfLensSettings, Record<string, unknown>>>;
+  const d = defaultPerfLensSettings;
+  return {
+    codeLens: { enabled: typeof r.codeLens?.enabled === 'boolean' ? r.codeLens.enabled : d.codeLens.enabled },
+    complexity: { warnAbove: typeof r.complexity?.warnAbove === 'string' ? r.complexity.warnAbove : d.complexity.warnAbove },
+    nPlusOne: {
+      enabled: typeof r.nPlusOne?.enabled === 'boolean' ? r.nPlusOne.enabled : d.nPlusOne.enabled,
+      queryFunctions: Array.isArray(r.nPlusOne?.queryFunctions) ? (r.nPlusOne!.queryFunctions as unknown[]).filter((x): x is string => typeof x === 'string') : d.nPlusOne.queryFunctions,
+    },
+    analysis: { timeBudgetMs: typeof r.analysis?.timeBudgetMs === 'number' ? r.analysis.timeBudgetMs : d.analysis.timeBudgetMs },
+  };
+}
+
+export function startServer(connection: Connection): void {
+  const documents = new TextDocuments(TextDocument);
+  const host = new ProjectHost({ roots: [] });
+  const analysed = new Map<string, Analysed>();
+  let settings: PerfLensSettings = defaultPerfLensSettings;
+  let generation = 0;
+  let supportsConfiguration = false;
+
+  const engineSettings = (): EngineSettings => ({
+    ...defaultSettings,
+    complexityWarnAbove: settings.complexity.warnAbove,
+    nPlusOneEnabled: settings.nPlusOne.enabled,
+    queryFunctions: settings.nPlusOne.queryFunctions,
+    timeBudgetMs: settings.analysis.timeBudgetMs,
+  });
+
+  const fileNameOf = (doc: TextDocument): string => {
+    if (doc.uri.startsWith('file:')) {
+      try {
+        return fileURLToPath(doc.uri);
+      } catch {
+        /* fall through to a virtual name */
+      }
+    }
+    const base = doc.uri.replace(/[^A-Za-z0-9._-]+/g, '_');
+    const ext = LANGUAGE_EXT[doc.languageId] ?? '.ts';
+    return path.join(path.sep, '__perflens_virtual__', base.endsWith(ext) ? base : base + ext);
+  };
+
+  const analyse = (doc: TextDocument): Analysed | undefined => {
+    const cached = analysed.get(doc.uri);
+    if (cached && cached.version === doc.version && cached.generation === generation) return cached;
+    const fileName = fileNameOf(doc);
+    try {
+      const sourceFile = host.setText(fileName, doc.getText());
+      const analysis = analyzeFile({
+        fileName,
+        sourceFile,
+        settings: engineSettings(),
+        getChecker: () => host.checkerFor(fileName),
+        onError: (message, error) => connection.console.error(`${message}: ${error instanceof Error ? error.stack ?? error.message : String(error)}`),
+      });
+      const entry = { version: doc.version, generation, sourceFile, analysis };
+      analysed.set(doc.uri, entry);
+      return entry;
+    } catch (error) {
+      connection.console.error(`PerfLens could not analyse ${doc.uri}: ${error instanceof Error ? error.stack ?? error.message : String(error)}`);
+      return undefined;
+    }
+  };
+
+  const summaryAt = (a: Analysed, doc: TextDocument, line: number): FunctionSummary | undefined => {
+    const offset = doc.offsetAt({ line, character: 0 });
+    const lineEnd = doc.offsetAt({ line: line + 1, character: 0 });
+    // Prefer a function that starts on this line, then the innermost one containing it.
+    const starting = a.analysis.summaries.filter((s) => s.headerSpan.start >= offset && s.headerSpan.start < lineEnd);
+    if (starting.length) return starting[0];
+    const containing = a.analysis.summaries.filter((s) => s.span.start <= offset && offset < s.span.end);
+    return containing.sort((x, y) => (x.span.end - x.span.start) - (y.span.end - y.span.start))[0];
+  };
+
+  const refreshSettings = async (): Promise<void> => {
+    if (!supportsConfiguration) return;
+    try {
+      settings = mergeSettings(await connection.workspace.getConfiguration('perflens'));
+    } catch (error) {
+      connection.console.warn(`PerfLens: could not read settings (${String(error)}); using defaults.`);
+    }
+    generation++;
+  };
+
+  connection.onInitialize((params): InitializeResult => {
+    supportsConfiguration = !!params.capabilities.workspace?.configuration;
+    const roots = (params.workspaceFolders ?? []).flatMap((f) => (f.uri.startsWith('file:') ? [fileURLToPath(f.uri)] : []));
+    if (!roots.length && params.rootUri?.startsWith('file:')) roots.push(fileURLToPath(params.rootUri));
+    host.setRoots(roots);
+    settings = mergeSettings(params.initializationOptions?.settings);
+    return {
+      capabilities: {
+        textDocumentSync: { openClose: true, change: TextDocumentSyncKind.Incremental },
+        diagnosticProvider: { identifier: 'perflens', interFileDependencies: false, workspaceDiagnostics: false },
+        codeLensProvider: { resolveProvider: false },
+        codeActionProvider: { codeActionKinds: [CodeActionKind.QuickFix], resolveProvider: false },
+        hoverProvider: true,
+        workspace: { workspaceFolders: { supported: true, changeNotifications: true } },
+      },
+      serverInfo: { name: 'perflens', version: '0.1.0' },
+    };
+  });
+
+  connection.onInitialized(async () => {
+    await refreshSettings();
+  });
+
+  connection.onDidChangeConfiguration(async () => {
+    await refreshSettings();
+    connection.languages.diagnostics.refresh().catch(() => undefined);
+    connection.sendRequest(CodeLensRefreshRequest.type).catch(() => undefined);
+  });
+
+  connection.languages.diagnostics.on((params, token): DocumentDiagnosticReport => {
+    const doc = documents.get(params.textDocument.uri);
+    if (!doc || token.isCancellationRequested) return { kind: DocumentDiagnosticReportKind.Full, items: [] };
+    const a = analyse(doc);
+    if (!a) return { kind: DocumentDiagnosticReportKind.Full, items: [] };
+    const items = a.analysis.findings.map((f) =>
+      toDiagnostic(doc, f, (fileName, span) => {
+        const other = host.projectFor(fileName).getSourceFile(fileName)?.compilerNode;
+        if (!other) return undefined;
+        const s = other.getLineAndCharacterOfPosition(span.start);
+        const e = other.getLineAndCharacterOfPosition(span.end);
+        return { uri: pathToFileURL(fileName).toString(), range: { start: s, end: e } };
+      }),
+    );
+    return { kind: DocumentDiagnosticReportKind.Full, items };
+  });
+
+  connection.onCodeLens((params, token) => {
+    if (!settings.codeLens.enabled) return [];
+    const doc = documents.get(params.textDocument.uri);
+    if (!doc || token.isCancellationRequested) return [];
+    const a = analyse(doc);
+    return a ? codeLenses(doc, a.analysis.summaries) : [];
+  });
+
+  connection.onCodeAction((params, token) => {
+    const doc = documents.get(params.textDocument.uri);
+    if (!doc || token.isCancellationRequested) return [];
+    const a = analyse(doc);
+    return a ? codeActions(doc, a.sourceFile, a.analysis, params.context.diagnostics) : [];
+  });
+
+  connection.onHover((params, token): Hover | null => {
+    const doc = documents.get(params.textDocument.uri);
+    if (!doc || token.isCancellationRequested) return null;
+    const a = analyse(doc);
+    if (!a) return null;
+    const offset = doc.offsetAt(params.position);
+    const s = a.analysis.summaries.find((x) => x.headerSpan.start <= offset && offset <= x.headerSpan.end && x.headerSpan.end > x.headerSpan.start);
+    if (!s) return null;
+    return { contents: { kind: MarkupKind.Markdown, value: '```text\n' + tooltip(s) + '\n```' }, range: toRange(doc, s.headerSpan) };
+  });
+
+  connection.onRequest(EXPLAIN_REQUEST, (params: ExplainParams): ExplainResult => {
+    const doc = documents.get(params.uri);
+    if (!doc) return {};
+    const a = analyse(doc);
+    if (!a) return {};
+    const s = summaryAt(a, doc, params.line);
+    return s ? { markdown: explainMarkdown(s), functionName: s.qualifiedName } : {};
+  });
+
+  documents.onDidClose((e) => {
+    analysed.delete(e.document.uri);
+    host.remove(fileNameOf(e.document));
+  });
+
+  documents.listen(connection);
+  connection.listen();
+}

@@ -43,6 +43,7 @@ if (!production) {
     ...findTests('test/unit', /\.test\.ts$/),
     ...findTests('test/lsp', /\.test\.ts$/),
     ...findTests('test/vscode/suite', /\.ts$/),
+    ...findTests('test/bench', /\.ts$/),
   ];
   if (tests.length) {
     builds.push({

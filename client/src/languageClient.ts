@@ -1,13 +1,13 @@
 // Starts the PerfLens language server (dist/server/main.js) and keeps it running.
 import * as vscode from 'vscode';
-import { LanguageClient, TransportKind, type LanguageClientOptions, type ServerOptions } from 'vscode-languageclient/node';
+import { LanguageClient, TransportKind, type LanguageClientOptions, type Middleware, type ServerOptions } from 'vscode-languageclient/node';
 
 export const DOCUMENT_SELECTOR = ['javascript', 'typescript', 'javascriptreact', 'typescriptreact'].flatMap((language) => [
   { scheme: 'file', language },
   { scheme: 'untitled', language },
 ]);
 
-export async function startLanguageClient(context: vscode.ExtensionContext): Promise<LanguageClient> {
+export async function startLanguageClient(context: vscode.ExtensionContext, middleware: Middleware = {}): Promise<LanguageClient> {
   const module = context.asAbsolutePath('dist/server/main.js');
   const serverOptions: ServerOptions = {
     run: { module, transport: TransportKind.ipc },
@@ -17,6 +17,7 @@ export async function startLanguageClient(context: vscode.ExtensionContext): Pro
     documentSelector: DOCUMENT_SELECTOR,
     synchronize: { configurationSection: 'perflens' },
     outputChannelName: 'PerfLens',
+    middleware,
     // `perflens.trace.server` is read by the client library through the client id `perflens`.
   };
   const client = new LanguageClient('perflens', 'PerfLens', serverOptions, clientOptions);

@@ -6,6 +6,7 @@ import { ProjectHost } from './analysis/project/projectHost';
 import { analyzeFile } from './engine';
 import { defaultSettings, type EngineSettings, type FileAnalysis, type Finding, type Severity } from './analysis/types';
 import { rules } from './rules';
+import { runProfile } from './cliProfile';
 
 const EXTENSIONS = new Set(['.js', '.jsx', '.ts', '.tsx', '.mjs', '.cjs', '.mts', '.cts']);
 const SEVERITY_RANK: Record<Severity, number> = { hint: 0, info: 1, warning: 2, error: 3 };
@@ -16,6 +17,7 @@ export class UsageError extends Error {}
 
 const USAGE = `Usage: perflens analyze [paths...] [--format text|json|sarif|markdown] [--fail-on warning|error|never]
                         [--warn-above "O(n log n)"] [--no-n-plus-one] [--query-function <pattern>]...
+       perflens profile <file-or-folder> [--format text|json] [--source-root <dir>]
 
 Analyses .js/.jsx/.ts/.tsx/.mjs/.cjs files (folders are walked, skipping node_modules and
 .gitignored files). Exit 0 when nothing reaches --fail-on (default: error), 1 when something
@@ -31,7 +33,7 @@ interface AnalyzeOptions {
 function parseArgs(argv: string[]): { command: string; options: AnalyzeOptions } {
   const [command, ...rest] = argv;
   if (!command || command === '--help' || command === '-h' || command === 'help') throw new UsageError('');
-  if (command !== 'analyze') throw new UsageError(`unknown command '${command}' (try: perflens analyze [paths...])`);
+  if (command !== 'analyze') throw new UsageError(`unknown command '${command}' (try: perflens analyze [paths...] or perflens profile <file>)`);
   const options: AnalyzeOptions = { paths: [], format: 'text', failOn: 'error', settings: { ...defaultSettings, queryFunctions: [] } };
   for (let i = 0; i < rest.length; i++) {
     const arg = rest[i];
@@ -247,6 +249,7 @@ export function toSarif(reports: FileReport[]): unknown {
 }
 
 export function run(argv: string[], cwd: string, out: (s: string) => void, err: (s: string) => void, color = false): number {
+  if (argv[0] === 'profile') return runProfile(argv.slice(1), cwd, out, err);
   let parsed: ReturnType<typeof parseArgs>;
   try {
     parsed = parseArgs(argv);

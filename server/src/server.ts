@@ -16,6 +16,7 @@ import { fileURLToPath, pathToFileURL } from 'node:url';
 import * as path from 'node:path';
 import type { ts } from 'ts-morph';
 import { ProjectHost } from './analysis/project/projectHost';
+import { SyntaxDocument } from './analysis/project/document';
 import { analyzeFile } from './engine';
 import { defaultSettings, type EngineSettings, type FileAnalysis, type FunctionSummary } from './analysis/types';
 import { toDiagnostic, toRange } from './diagnostics';
@@ -51,6 +52,7 @@ export function startServer(connection: Connection): void {
   const documents = new TextDocuments(TextDocument);
   const host = new ProjectHost({ roots: [] });
   const analysed = new Map<string, Analysed>();
+  const trees = new Map<string, SyntaxDocument>();
   let settings: PerfLensSettings = defaultPerfLensSettings;
   let generation = 0;
   let supportsConfiguration = false;
@@ -81,12 +83,15 @@ export function startServer(connection: Connection): void {
     if (cached && cached.version === doc.version && cached.generation === generation) return cached;
     const fileName = fileNameOf(doc);
     try {
-      const sourceFile = host.setText(fileName, doc.getText());
+      let tree = trees.get(doc.uri);
+      if (!tree) trees.set(doc.uri, (tree = new SyntaxDocument(fileName, doc.getText())));
+      else tree.update(doc.getText());
+      const sourceFile = tree.sourceFile;
       const analysis = analyzeFile({
         fileName,
         sourceFile,
         settings: engineSettings(),
-        getChecker: () => host.checkerFor(fileName),
+        getChecker: () => host.checkerForTree(fileName, sourceFile),
         onError: (message, error) => connection.console.error(`${message}: ${error instanceof Error ? error.stack ?? error.message : String(error)}`),
       });
       const entry = { version: doc.version, generation, sourceFile, analysis };
@@ -201,6 +206,7 @@ export function startServer(connection: Connection): void {
 
   documents.onDidClose((e) => {
     analysed.delete(e.document.uri);
+    trees.delete(e.document.uri);
     host.remove(fileNameOf(e.document));
   });
 

@@ -3,6 +3,7 @@
 import { Project, ts } from 'ts-morph';
 import * as path from 'node:path';
 import * as fs from 'node:fs';
+import { correspondingNode } from './document';
 
 export interface ProjectHostOptions {
   /** Workspace folder roots (absolute paths). Files outside all roots go to a loose project. */
@@ -94,4 +95,48 @@ export class ProjectHost {
       return undefined;
     }
   }
+
+  /**
+   * A type checker that answers about the nodes of `sf`, a syntax tree kept outside the project
+   * (an open editor document). The project's copy of the file is brought up to `sf`'s text only
+   * now, when a rule needs types; nodes of `sf` passed to the checker are mapped to the
+   * project's nodes with the same kind and range.
+   */
+  checkerForTree(fileName: string, sf: ts.SourceFile): ts.TypeChecker | undefined {
+    try {
+      const programFile = this.setText(fileName, sf.text);
+      const checker = this.projectFor(fileName).getTypeChecker().compilerObject;
+      if (programFile === sf) return checker;
+      return mapNodesProxy(checker, sf, programFile);
+    } catch {
+      return undefined;
+    }
+  }
+}
+
+function rootOf(node: ts.Node): ts.Node {
+  let cur = node;
+  while (cur.parent) cur = cur.parent;
+  return cur;
+}
+
+function isNode(value: unknown): value is ts.Node {
+  return typeof value === 'object' && value !== null && typeof (value as ts.Node).kind === 'number' && typeof (value as ts.Node).pos === 'number' && 'parent' in value;
+}
+
+function mapNodesProxy(checker: ts.TypeChecker, from: ts.SourceFile, to: ts.SourceFile): ts.TypeChecker {
+  const map = (arg: unknown) => (isNode(arg) && rootOf(arg) === from ? correspondingNode(arg, to) ?? arg : arg);
+  const cache = new Map<PropertyKey, unknown>();
+  return new Proxy(checker, {
+    get(target, prop) {
+      const value = (target as unknown as Record<PropertyKey, unknown>)[prop];
+      if (typeof value !== 'function') return value;
+      let wrapped = cache.get(prop);
+      if (!wrapped) {
+        wrapped = (...args: unknown[]) => (value as (...a: unknown[]) => unknown).apply(target, args.map(map));
+        cache.set(prop, wrapped);
+      }
+      return wrapped;
+    },
+  });
 }

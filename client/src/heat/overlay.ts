@@ -1,0 +1,158 @@
+// The active profile overlay: which workspace documents get which heat, kept in sync with the
+// visible editors, plus the hover on shaded lines. One profile is active at a time.
+import * as vscode from 'vscode';
+import { formatMs } from '../profile/query';
+import type { LineStat, Profile } from '../profile/types';
+import { HeatDecorations } from './decorations';
+import { bucketLines, heatScale, type HeatScale } from './model';
+import { uriKey, type Resolution } from './workspaceFiles';
+
+/** What one document shows: merged over every profile URL that maps to it. */
+interface DocumentHeat {
+  uri: vscode.Uri;
+  approximate: boolean;
+  /** Profile URLs mapped to this document. */
+  urls: string[];
+  /** 0-based line → merged self time / samples / function ids. */
+  lines: Map<number, { selfMs: number; samples: number; functions: Set<number> }>;
+  buckets: Array<{ line: number; bucket: number }>;
+}
+
+export interface ActiveProfile {
+  name: string;
+  source: vscode.Uri;
+  profile: Profile;
+  resolution: Resolution;
+}
+
+export interface FunctionTime {
+  name: string;
+  /** 0-based start line. */
+  line: number;
+  selfMs: number;
+  totalMs: number;
+  /** Inclusive (total) time as a percentage of the profile's duration. */
+  percent: number;
+}
+
+export class HeatOverlay implements vscode.Disposable {
+  private readonly decorations = new HeatDecorations();
+  private readonly changed = new vscode.EventEmitter<void>();
+  private readonly disposables: vscode.Disposable[] = [];
+  private current: ActiveProfile | undefined;
+  private docs = new Map<string, DocumentHeat>();
+  private scale: HeatScale = heatScale(0);
+  readonly onDidChange = this.changed.event;
+
+  constructor() {
+    this.disposables.push(
+      this.changed,
+      vscode.window.onDidChangeVisibleTextEditors((editors) => this.refresh(editors)),
+      vscode.languages.registerHoverProvider('*', { provideHover: (doc, pos) => this.hover(doc, pos) }),
+    );
+  }
+
+  get active(): ActiveProfile | undefined {
+    return this.current;
+  }
+
+  load(active: ActiveProfile): void {
+    this.current = active;
+    const { profile, resolution } = active;
+    this.scale = heatScale(profile.maxLineMs);
+    const docs = new Map<string, DocumentHeat>();
+    for (const [url, resolved] of resolution.files) {
+      const key = uriKey(resolved.uri);
+      let doc = docs.get(key);
+      if (!doc) docs.set(key, (doc = { uri: resolved.uri, approximate: false, urls: [], lines: new Map(), buckets: [] }));
+      doc.urls.push(url);
+      doc.approximate ||= resolved.approximate;
+      for (const stat of this.linesOf(url)) {
+        let line = doc.lines.get(stat.line);
+        if (!line) doc.lines.set(stat.line, (line = { selfMs: 0, samples: 0, functions: new Set() }));
+        line.selfMs += stat.selfMs;
+        line.samples += stat.samples;
+        for (const f of stat.functions) line.functions.add(f);
+      }
+    }
+    for (const doc of docs.values()) doc.buckets = bucketLines([...doc.lines].map(([line, v]) => ({ line, selfMs: v.selfMs })), this.scale);
+    this.docs = docs;
+    this.refresh();
+    this.changed.fire();
+  }
+
+  clear(): void {
+    this.current = undefined;
+    this.docs = new Map();
+    this.scale = heatScale(0);
+    for (const editor of vscode.window.visibleTextEditors) this.decorations.clear(editor);
+    this.changed.fire();
+  }
+
+  /** Shaded lines (0-based) of a document with their buckets; [] when nothing is loaded. */
+  decoratedLines(uri: vscode.Uri): Array<{ line: number; bucket: number }> {
+    return (this.docs.get(uriKey(uri))?.buckets ?? []).map((l) => ({ ...l }));
+  }
+
+  /** Functions of the profile that live in this document. */
+  functionTimes(uri: vscode.Uri): FunctionTime[] {
+    const doc = this.docs.get(uriKey(uri));
+    if (!doc || !this.current) return [];
+    const { profile } = this.current;
+    const urls = new Set(doc.urls);
+    const out: FunctionTime[] = [];
+    for (const fn of profile.functions) {
+      if (fn.kind !== 'js' || !urls.has(fn.url) || fn.line < 0) continue;
+      out.push({
+        name: fn.functionName || '(anonymous)',
+        line: fn.line,
+        selfMs: fn.selfMs,
+        totalMs: fn.totalMs,
+        percent: profile.durationMs > 0 ? (100 * fn.totalMs) / profile.durationMs : 0,
+      });
+    }
+    return out.sort((a, b) => a.line - b.line || b.totalMs - a.totalMs);
+  }
+
+  /** Re-applies (or clears) heat on the given editors (default: all visible). */
+  refresh(editors: readonly vscode.TextEditor[] = vscode.window.visibleTextEditors): void {
+    for (const editor of editors) {
+      const doc = this.docs.get(uriKey(editor.document.uri));
+      if (doc) this.decorations.apply(editor, doc.buckets);
+      else this.decorations.clear(editor);
+    }
+  }
+
+  private linesOf(url: string): LineStat[] {
+    return this.current?.profile.files.get(url)?.lines ?? [];
+  }
+
+  private hover(document: vscode.TextDocument, position: vscode.Position): vscode.Hover | undefined {
+    if (!this.current) return undefined;
+    const doc = this.docs.get(uriKey(document.uri));
+    const line = doc?.lines.get(position.line);
+    if (!doc || !line || !doc.buckets.some((b) => b.line === position.line)) return undefined;
+    const { profile, name } = this.current;
+    const pct = profile.durationMs > 0 ? (100 * line.selfMs) / profile.durationMs : 0;
+    const samples = Math.round(line.samples);
+    const md = new vscode.MarkdownString();
+    md.appendMarkdown(`self ${formatMs(line.selfMs)} · ${pct.toFixed(1)}% of profile · ${samples} sample${samples === 1 ? '' : 's'}`);
+    const fns = [...line.functions].map((id) => profile.functions[id]);
+    if (fns.length) {
+      md.appendMarkdown('\n\n');
+      md.appendMarkdown(
+        fns
+          .map((f) => `in \`${(f.functionName || '(anonymous)').replace(/`/g, "'")}\`: self ${formatMs(f.selfMs)}, total ${formatMs(f.totalMs)}`)
+          .join('  \n'),
+      );
+    }
+    md.appendMarkdown('\n\n');
+    md.appendText(`PerfLens profile ${name}${doc.approximate ? ` (mapped by file name from ${doc.urls[0]})` : ''}`);
+    return new vscode.Hover(md, new vscode.Range(position.line, 0, position.line, 0));
+  }
+
+  dispose(): void {
+    this.decorations.dispose();
+    for (const d of this.disposables) d.dispose();
+  }
+}

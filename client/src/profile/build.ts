@@ -1,0 +1,148 @@
+// CallTree (what importers produce) → Profile (aggregates). PURE and iterative: call trees from
+// real programs are thousands of frames deep, so nothing here recurses.
+import { ProfileError } from './errors';
+import { fileKey, type CallTree, type FileStat, type FunctionStat, type LineStat, type Profile, type ProfileNode } from './types';
+
+/** Builds per-node totals, per-function self/total time and per-line self time. Does not mutate `tree`. */
+export function buildProfile(tree: CallTree): Profile {
+  const { frames } = tree;
+  const count = tree.nodes.length;
+  const nodes: ProfileNode[] = tree.nodes.map((n) => ({ frame: n.frame, parent: n.parent, children: [], selfMs: n.selfMs, totalMs: n.selfMs, sampleCount: n.sampleCount }));
+  const roots: number[] = [];
+  for (let i = 0; i < count; i++) {
+    const p = nodes[i].parent;
+    if (nodes[i].frame < 0 || nodes[i].frame >= frames.length) throw new ProfileError('invalid-profile', `Node ${i} refers to a frame that does not exist.`);
+    if (p === -1) roots.push(i);
+    else if (p >= 0 && p < count && p !== i) nodes[p].children.push(i);
+    else throw new ProfileError('invalid-profile', `Node ${i} has an invalid parent.`);
+  }
+
+  // Pre-order from the roots (iterative). Nodes not reached from a root sit on a parent cycle.
+  const order: number[] = [];
+  const seen = new Uint8Array(count);
+  for (const r of roots) {
+    const stack = [r];
+    while (stack.length) {
+      const i = stack.pop()!;
+      if (seen[i]) continue;
+      seen[i] = 1;
+      order.push(i);
+      const ch = nodes[i].children;
+      for (let k = ch.length - 1; k >= 0; k--) stack.push(ch[k]);
+    }
+  }
+  const warnings = [...tree.warnings];
+  if (order.length < count) warnings.push(`${count - order.length} node(s) are not reachable from the root and were ignored.`);
+
+  // Totals, children before parents (reverse pre-order).
+  for (let k = order.length - 1; k >= 0; k--) {
+    const n = nodes[order[k]];
+    if (n.parent >= 0) nodes[n.parent].totalMs += n.totalMs;
+  }
+
+  // Functions: one per distinct frame identity.
+  const functions: FunctionStat[] = [];
+  const byIdentity = new Map<string, number>();
+  const frameFunction = new Int32Array(frames.length);
+  frames.forEach((f, i) => {
+    const key = `${f.functionName}\u0000${f.url}\u0000${f.url ? '' : f.scriptId}\u0000${f.line}\u0000${f.column}\u0000${f.kind}`;
+    let id = byIdentity.get(key);
+    if (id === undefined) {
+      id = functions.length;
+      byIdentity.set(key, id);
+      functions.push({ id, functionName: f.functionName, url: f.url, scriptId: f.scriptId, line: f.line, column: f.column, kind: f.kind, selfMs: 0, totalMs: 0, sampleCount: 0 });
+    }
+    frameFunction[i] = id;
+  });
+  const nodeFunction = new Int32Array(count);
+  for (let i = 0; i < count; i++) nodeFunction[i] = frameFunction[nodes[i].frame];
+
+  // Self per function; total per function counts a subtree only at the outermost occurrence of
+  // that function on the path, so recursion is not counted twice. Iterative DFS with enter/exit.
+  const onPath = new Int32Array(functions.length);
+  let durationMs = 0;
+  let idleMs = 0;
+  let sampleCount = 0;
+  for (const r of roots) {
+    const stack: number[] = [r];
+    while (stack.length) {
+      const top = stack.pop()!;
+      if (top < 0) {
+        onPath[nodeFunction[~top]]--;
+        continue;
+      }
+      if (!seen[top]) continue;
+      const n = nodes[top];
+      const fn = functions[nodeFunction[top]];
+      fn.selfMs += n.selfMs;
+      fn.sampleCount += n.sampleCount;
+      durationMs += n.selfMs;
+      sampleCount += n.sampleCount;
+      if (fn.kind === 'special' && fn.functionName === '(idle)') idleMs += n.selfMs;
+      if (onPath[fn.id] === 0) fn.totalMs += n.totalMs;
+      onPath[fn.id]++;
+      stack.push(~top);
+      for (let k = n.children.length - 1; k >= 0; k--) stack.push(n.children[k]);
+    }
+  }
+
+  // Lines: node self time split by its line weights; the function start line when it has none.
+  // Native frames (builtins such as RegExp or console calls) have no script of their own: V8
+  // records their positionTicks in the calling script, so their time goes to the lines of the
+  // nearest JS ancestor (where the builtin was called), or to that ancestor's start line.
+  const files = new Map<string, FileStat>();
+  const lineMaps = new Map<string, Map<number, LineStat>>();
+  let maxLineMs = 0;
+  const addLine = (fnId: number, line: number, ms: number, samples: number) => {
+    const fn = functions[fnId];
+    const key = fileKey(fn.url, fn.scriptId);
+    let perLine = lineMaps.get(key);
+    if (!perLine) lineMaps.set(key, (perLine = new Map()));
+    let stat = perLine.get(line);
+    if (!stat) perLine.set(line, (stat = { url: fn.url, scriptId: fn.scriptId, line, selfMs: 0, samples: 0, functions: [] }));
+    stat.selfMs += ms;
+    stat.samples += samples;
+    if (!stat.functions.includes(fnId)) stat.functions.push(fnId);
+  };
+  const nearestJs = new Int32Array(count).fill(-1);
+  for (const i of order) {
+    const kind = functions[nodeFunction[i]].kind;
+    const p = nodes[i].parent;
+    nearestJs[i] = kind === 'js' ? i : kind === 'native' && p >= 0 ? nearestJs[p] : -1;
+  }
+  for (const i of order) {
+    const n = nodes[i];
+    const owner = nearestJs[i];
+    if (owner < 0 || (n.selfMs <= 0 && n.sampleCount <= 0)) continue;
+    const fnId = nodeFunction[owner];
+    const fn = functions[fnId];
+    const lw = tree.nodes[i].lines;
+    let weightSum = 0;
+    if (lw) for (let k = 0; k < lw.lines.length; k++) if (lw.lines[k] >= 0 && lw.weights[k] > 0) weightSum += lw.weights[k];
+    if (lw && weightSum > 0) {
+      for (let k = 0; k < lw.lines.length; k++) {
+        const w = lw.weights[k];
+        if (lw.lines[k] < 0 || !(w > 0)) continue;
+        addLine(fnId, lw.lines[k], (n.selfMs * w) / weightSum, (n.sampleCount * w) / weightSum);
+      }
+    } else if (fn.line >= 0) addLine(fnId, fn.line, n.selfMs, n.sampleCount);
+  }
+  for (const [key, perLine] of lineMaps) {
+    const lines = [...perLine.values()].sort((a, b) => a.line - b.line);
+    let selfMs = 0;
+    for (const l of lines) {
+      selfMs += l.selfMs;
+      if (l.selfMs > maxLineMs) maxLineMs = l.selfMs;
+    }
+    files.set(key, { url: lines[0].url, scriptId: lines[0].scriptId, selfMs, lines, functions: [] });
+  }
+  for (const fn of functions) {
+    if (fn.kind !== 'js') continue;
+    const key = fileKey(fn.url, fn.scriptId);
+    let file = files.get(key);
+    if (!file) files.set(key, (file = { url: fn.url, scriptId: fn.scriptId, selfMs: 0, lines: [], functions: [] }));
+    file.functions.push(fn.id);
+  }
+
+  return { format: tree.format, durationMs, idleMs, sampleCount, frames, nodes, roots, nodeFunction, functions, files, maxLineMs, warnings };
+}

@@ -1,0 +1,85 @@
+// An open document's syntax tree, updated incrementally on each edit (ts.updateSourceFile reuses
+// the unchanged subtrees), independent of the ts-morph Project used for type information.
+import { ts } from 'ts-morph';
+
+export function scriptKindFor(fileName: string): ts.ScriptKind {
+  const lower = fileName.toLowerCase();
+  if (lower.endsWith('.tsx')) return ts.ScriptKind.TSX;
+  if (lower.endsWith('.jsx')) return ts.ScriptKind.JSX;
+  if (lower.endsWith('.js') || lower.endsWith('.mjs') || lower.endsWith('.cjs')) return ts.ScriptKind.JS;
+  return ts.ScriptKind.TS;
+}
+
+export function parse(fileName: string, text: string): ts.SourceFile {
+  return ts.createSourceFile(fileName, text, ts.ScriptTarget.Latest, true, scriptKindFor(fileName));
+}
+
+/** The single edit that turns `a` into `b`: common prefix and suffix, one changed middle. */
+export function changeRange(a: string, b: string): ts.TextChangeRange {
+  const max = Math.min(a.length, b.length);
+  let start = 0;
+  while (start < max && a.charCodeAt(start) === b.charCodeAt(start)) start++;
+  let endA = a.length;
+  let endB = b.length;
+  while (endA > start && endB > start && a.charCodeAt(endA - 1) === b.charCodeAt(endB - 1)) {
+    endA--;
+    endB--;
+  }
+  return ts.createTextChangeRange(ts.createTextSpan(start, endA - start), endB - start);
+}
+
+export class SyntaxDocument {
+  private sf: ts.SourceFile;
+
+  constructor(readonly fileName: string, text: string) {
+    this.sf = parse(fileName, text);
+  }
+
+  get sourceFile(): ts.SourceFile {
+    return this.sf;
+  }
+
+  get text(): string {
+    return this.sf.text;
+  }
+
+  /** Re-parses incrementally; returns the changed range (in the old text) for cache invalidation. */
+  update(text: string): ts.TextChangeRange | undefined {
+    const old = this.sf.text;
+    if (old === text) return undefined;
+    const range = changeRange(old, text);
+    try {
+      this.sf = ts.updateSourceFile(this.sf, text, range, false);
+    } catch {
+      // The incremental parser is an optimisation; a full parse is always correct.
+      this.sf = parse(this.fileName, text);
+    }
+    return range;
+  }
+}
+
+/**
+ * The node of `target` (a SourceFile with the same text as `node`'s) that has the same kind and
+ * range as `node`: how nodes of an editor's syntax tree are asked about in the type checker's
+ * program. Undefined when the texts differ or no such node exists.
+ */
+export function correspondingNode<T extends ts.Node>(node: T, target: ts.SourceFile): T | undefined {
+  if (node.kind === ts.SyntaxKind.SourceFile) return target as unknown as T;
+  const pos = node.pos;
+  const end = node.end;
+  let cur: ts.Node = target;
+  for (let guard = 0; guard < 100000; guard++) {
+    let next: ts.Node | undefined;
+    ts.forEachChild(cur, (child) => {
+      if (child.pos <= pos && end <= child.end) {
+        next = child;
+        return true;
+      }
+      return undefined;
+    });
+    if (!next) return undefined;
+    if (next.pos === pos && next.end === end && next.kind === node.kind) return next as T;
+    cur = next;
+  }
+  return undefined;
+}

@@ -1,0 +1,186 @@
+// `npm run bench`: speed and memory of PerfLens against peers measured in the same run.
+// Each scenario runs in its own child process (so its peak RSS is its own), repeated ≥ 5 times;
+// the table prints min / median / max and the ratio of medians to the peer.
+//   cold      analyse node_modules/typescript/lib/typescript.js (all summaries, all rules, lenses
+//             and diagnostics ready) vs ts.createSourceFile and vs ESLint 9 (no-await-in-loop, TS parser)
+//   keystroke 100 random one-character edits in a ~5,000-line real file, through the bundled
+//             server over stdio: latency until fresh diagnostics and lenses, vs the cold analysis
+//   profile   load the 9.4 MB .cpuprofile and compute the overlay, vs a bare JSON.parse
+import { spawnSync, spawn } from 'node:child_process';
+import * as fs from 'node:fs';
+import * as path from 'node:path';
+import { pathToFileURL } from 'node:url';
+import { ts } from 'ts-morph';
+import { TextDocument } from 'vscode-languageserver-textdocument';
+import { createMessageConnection, StreamMessageReader, StreamMessageWriter } from 'vscode-jsonrpc/node';
+import { analyzeFile } from '../../server/src/engine';
+import { defaultSettings } from '../../server/src/analysis/types';
+import { parse } from '../../server/src/analysis/project/document';
+import { codeLenses } from '../../server/src/codeLens';
+import { toDiagnostic } from '../../server/src/diagnostics';
+import { parseProfile } from '../../client/src/profile';
+import { bucketLines, heatScale } from '../../client/src/heat/model';
+
+const root = (() => {
+  let dir = __dirname;
+  while (!fs.existsSync(path.join(dir, 'esbuild.mjs'))) dir = path.dirname(dir);
+  return dir;
+})();
+const REPS = Number(process.env.BENCH_REPS ?? 5);
+const TS_FILE = path.join(root, 'node_modules/typescript/lib/typescript.js');
+const EDIT_FILE = path.join(root, 'node_modules/azure-devops-node-api/GitApi.js');
+const PROFILE = path.join(root, '..', 'shared/fixtures/profiles/cpuprofile/node20-cpu-prof-tsc-large.cpuprofile');
+
+// ── child side: one scenario, REPS times, prints JSON { times, maxRssMB } ──
+function runScenario(name: string): number[] {
+  const times: number[] = [];
+  const time = (fn: () => void) => {
+    const t = process.hrtime.bigint();
+    fn();
+    times.push(Number(process.hrtime.bigint() - t) / 1e6);
+  };
+  if (name === 'parse') {
+    const text = fs.readFileSync(TS_FILE, 'utf8');
+    for (let i = 0; i < REPS; i++) time(() => ts.createSourceFile(TS_FILE, text, ts.ScriptTarget.Latest, true));
+  } else if (name === 'analyze') {
+    const text = fs.readFileSync(TS_FILE, 'utf8');
+    for (let i = 0; i < REPS; i++)
+      time(() => {
+        const sf = parse(TS_FILE, text);
+        const a = analyzeFile({ fileName: TS_FILE, sourceFile: sf, settings: defaultSettings });
+        const doc = TextDocument.create(pathToFileURL(TS_FILE).toString(), 'javascript', 1, text);
+        codeLenses(doc, a.summaries);
+        a.findings.map((f) => toDiagnostic(doc, f, () => undefined));
+      });
+  } else if (name === 'eslint') {
+    // eslint and its parser are dev dependencies, loaded only here.
+    // eslint-disable-next-line @typescript-eslint/no-require-imports
+    const { Linter } = require('eslint') as typeof import('eslint');
+    // eslint-disable-next-line @typescript-eslint/no-require-imports
+    const parser = require('@typescript-eslint/parser');
+    const text = fs.readFileSync(TS_FILE, 'utf8');
+    const linter = new Linter({ configType: 'flat' });
+    for (let i = 0; i < REPS; i++) time(() => linter.verify(text, [{ files: ['**/*.js'], languageOptions: { parser, sourceType: 'script' }, rules: { 'no-await-in-loop': 'error' } }], { filename: 'typescript.js' }));
+  } else if (name === 'json') {
+    for (let i = 0; i < REPS; i++) time(() => JSON.parse(fs.readFileSync(PROFILE, 'utf8')));
+  } else if (name === 'profile') {
+    for (let i = 0; i < REPS; i++)
+      time(() => {
+        const profile = parseProfile(fs.readFileSync(PROFILE, 'utf8'));
+        const scale = heatScale(profile.maxLineMs);
+        for (const file of profile.files.values()) bucketLines(file.lines, scale);
+      });
+  } else throw new Error(`unknown scenario ${name}`);
+  return times;
+}
+
+async function keystrokes(): Promise<{ cold: number[]; edits: number[] }> {
+  const server = path.join(root, 'dist/server/main.js');
+  const child = spawn(process.execPath, [server, '--stdio'], { stdio: ['pipe', 'pipe', 'inherit'] });
+  const conn = createMessageConnection(new StreamMessageReader(child.stdout), new StreamMessageWriter(child.stdin));
+  conn.onRequest('workspace/configuration', (p: { items: unknown[] }) => p.items.map(() => ({})));
+  conn.onRequest('workspace/diagnostic/refresh', () => null);
+  conn.onRequest('workspace/codeLens/refresh', () => null);
+  conn.listen();
+  await conn.sendRequest('initialize', { processId: process.pid, rootUri: null, workspaceFolders: null, capabilities: { workspace: { configuration: true } } });
+  await conn.sendNotification('initialized', {});
+  const baseText = fs.readFileSync(EDIT_FILE, 'utf8');
+  const cold: number[] = [];
+  const edits: number[] = [];
+  const refresh = (uri: string) => Promise.all([conn.sendRequest('textDocument/diagnostic', { textDocument: { uri } }), conn.sendRequest('textDocument/codeLens', { textDocument: { uri } })]);
+  let seed = 42;
+  const rand = () => ((seed = (seed * 1103515245 + 12345) & 0x7fffffff) / 0x7fffffff);
+  for (let rep = 0; rep < REPS; rep++) {
+    const uri = pathToFileURL(EDIT_FILE).toString() + `?rep=${rep}`;
+    const t0 = process.hrtime.bigint();
+    await conn.sendNotification('textDocument/didOpen', { textDocument: { uri, languageId: 'javascript', version: 1, text: baseText } });
+    await refresh(uri);
+    cold.push(Number(process.hrtime.bigint() - t0) / 1e6);
+    if (rep > 0) continue;
+    // 100 random one-character insertions inside function bodies (a space after an existing one).
+    let doc = TextDocument.create(uri, 'javascript', 1, baseText);
+    const sf = ts.createSourceFile(EDIT_FILE, baseText, ts.ScriptTarget.Latest, true);
+    const bodies: Array<{ start: number; end: number }> = [];
+    const visit = (n: ts.Node): void => {
+      if ((ts.isFunctionDeclaration(n) || ts.isFunctionExpression(n) || ts.isMethodDeclaration(n) || ts.isArrowFunction(n)) && n.body && ts.isBlock(n.body)) bodies.push({ start: n.body.getStart(sf) + 1, end: n.body.end - 1 });
+      n.forEachChild(visit);
+    };
+    visit(sf);
+    for (let i = 0; i < 100; i++) {
+      const body = bodies[Math.floor(rand() * bodies.length)];
+      // Offsets come from the original text; earlier insertions move them by a few characters at most.
+      const offset = body.start + Math.floor(rand() * (body.end - body.start));
+      const pos = doc.positionAt(offset);
+      const change = { range: { start: pos, end: pos }, text: ' ' };
+      doc = TextDocument.update(doc, [change], doc.version + 1);
+      const t = process.hrtime.bigint();
+      await conn.sendNotification('textDocument/didChange', { textDocument: { uri, version: doc.version }, contentChanges: [change] });
+      await refresh(uri);
+      edits.push(Number(process.hrtime.bigint() - t) / 1e6);
+    }
+  }
+  await conn.sendRequest('shutdown');
+  await conn.sendNotification('exit');
+  child.kill();
+  return { cold, edits };
+}
+
+// ── driver ──
+interface Result {
+  times: number[];
+  maxRssMB: number;
+}
+function child(scenario: string): Result {
+  const r = spawnSync(process.execPath, ['--max-old-space-size=8192', __filename, '--scenario', scenario], { encoding: 'utf8', maxBuffer: 1 << 24 });
+  if (r.status !== 0) throw new Error(`scenario ${scenario} failed:\n${r.stderr}`);
+  return JSON.parse(r.stdout.trim().split('\n').pop()!);
+}
+const sorted = (xs: number[]) => [...xs].sort((a, b) => a - b);
+const median = (xs: number[]) => {
+  const s = sorted(xs);
+  return s.length % 2 ? s[(s.length - 1) / 2] : (s[s.length / 2 - 1] + s[s.length / 2]) / 2;
+};
+const pct = (xs: number[], p: number) => sorted(xs)[Math.min(xs.length - 1, Math.ceil((p / 100) * xs.length) - 1)];
+const fmt = (ms: number) => (ms >= 100 ? ms.toFixed(0) : ms >= 10 ? ms.toFixed(1) : ms.toFixed(2));
+const row = (label: string, r: { times: number[]; maxRssMB?: number }, extra = '') =>
+  `${label.padEnd(44)} ${fmt(Math.min(...r.times)).padStart(8)} ${fmt(median(r.times)).padStart(8)} ${fmt(Math.max(...r.times)).padStart(8)}  ${r.maxRssMB ? `${r.maxRssMB.toFixed(0)} MB`.padStart(8) : ''.padStart(8)}  ${extra}`;
+
+async function main(): Promise<void> {
+  const i = process.argv.indexOf('--scenario');
+  if (i > 0) {
+    const name = process.argv[i + 1];
+    if (name === 'keystroke') {
+      const r = await keystrokes();
+      console.log(JSON.stringify({ ...r, maxRssMB: process.resourceUsage().maxRSS / 1024 }));
+    } else {
+      const times = runScenario(name);
+      console.log(JSON.stringify({ times, maxRssMB: process.resourceUsage().maxRSS / 1024 }));
+    }
+    return;
+  }
+  for (const f of [TS_FILE, EDIT_FILE, path.join(root, 'dist/server/main.js')]) if (!fs.existsSync(f)) throw new Error(`missing ${f} (npm install && node esbuild.mjs)`);
+  const tsLines = fs.readFileSync(TS_FILE, 'utf8').split('\n').length;
+  const editLines = fs.readFileSync(EDIT_FILE, 'utf8').split('\n').length;
+  console.log(`PerfLens bench — node ${process.version}, ${REPS} repetitions per scenario (times in ms: min / median / max; peak RSS of the scenario's process)\n`);
+  console.log(`${'scenario'.padEnd(44)} ${'min'.padStart(8)} ${'median'.padStart(8)} ${'max'.padStart(8)}  ${'peak'.padStart(8)}  ratio`);
+  const parseR = child('parse');
+  console.log(row(`ts.createSourceFile typescript.js (${tsLines} lines)`, parseR));
+  const analyzeR = child('analyze');
+  console.log(row('PerfLens cold analysis, same file', analyzeR, `${(median(analyzeR.times) / median(parseR.times)).toFixed(2)}× parse (target ≤ 3×)`));
+  const eslintR = child('eslint');
+  console.log(row('ESLint 9 no-await-in-loop (TS parser)', eslintR, `${(median(eslintR.times) / median(parseR.times)).toFixed(2)}× parse; PerfLens = ${(median(analyzeR.times) / median(eslintR.times)).toFixed(2)}× ESLint`));
+  const ks = child('keystroke') as unknown as { cold: number[]; edits: number[]; maxRssMB: number };
+  console.log(row(`server cold open+diagnostics+lenses (${editLines} lines)`, { times: ks.cold, maxRssMB: ks.maxRssMB }));
+  console.log(row('server keystroke → diagnostics+lenses (100 edits)', { times: ks.edits }, `p50 ${fmt(pct(ks.edits, 50))} ms, p95 ${fmt(pct(ks.edits, 95))} ms = ${((pct(ks.edits, 95) / median(ks.cold)) * 100).toFixed(1)}% of cold (target ≤ 5%)`));
+  if (fs.existsSync(PROFILE)) {
+    const jsonR = child('json');
+    console.log(row('JSON.parse 9.4 MB .cpuprofile (read + parse)', jsonR));
+    const profR = child('profile');
+    console.log(row('PerfLens profile load + overlay, same file', profR, `${(median(profR.times) / median(jsonR.times)).toFixed(2)}× JSON.parse (target ≤ 3×)`));
+  } else console.log(`(profile scenario skipped: ${PROFILE} not found)`);
+}
+
+main().catch((e) => {
+  console.error(e instanceof Error ? e.message : e);
+  process.exit(1);
+});

@@ -3,7 +3,7 @@ import * as fs from 'node:fs';
 import * as path from 'node:path';
 import ignore, { type Ignore } from 'ignore';
 import { ProjectHost } from './analysis/project/projectHost';
-import { analyzeFile } from './engine';
+import { analyzeFile, declinedAnalysis, describeParseFailure } from './engine';
 import { defaultSettings, type EngineSettings, type FileAnalysis, type Finding, type Severity } from './analysis/types';
 import { rules } from './rules';
 import { runProfile } from './cliProfile';
@@ -143,14 +143,23 @@ export function analyzePaths(options: AnalyzeOptions, cwd: string): FileReport[]
   const files = collectFiles(options.paths, cwd);
   const host = new ProjectHost({ roots: [cwd] });
   const sources = files.map((f) => {
+    let text: string;
     try {
-      return host.addFromDisk(f);
+      text = fs.readFileSync(f, 'utf8');
     } catch (e) {
       throw new UsageError(`cannot read ${path.relative(cwd, f)}: ${(e as Error).message}`);
     }
+    try {
+      return host.setText(f, text);
+    } catch (e) {
+      return describeParseFailure(e);
+    }
   });
   return files.map((file, i) => {
+    const rel = path.relative(cwd, file);
+    const shown = rel.startsWith('..') ? file : rel.split(path.sep).join('/');
     const sf = sources[i];
+    if (typeof sf === 'string') return { path: shown, analysis: declinedAnalysis(file, sf), findings: [] };
     const analysis = analyzeFile({
       fileName: file,
       sourceFile: sf,
@@ -163,8 +172,7 @@ export function analyzePaths(options: AnalyzeOptions, cwd: string): FileReport[]
       const e = sf.getLineAndCharacterOfPosition(f.span.end);
       return { ...f, line: s.line + 1, column: s.character + 1, endLine: e.line + 1, endColumn: e.character + 1 };
     });
-    const rel = path.relative(cwd, file);
-    return { path: rel.startsWith('..') ? file : rel.split(path.sep).join('/'), analysis, findings };
+    return { path: shown, analysis, findings };
   });
 }
 
@@ -193,6 +201,7 @@ export function toText(reports: FileReport[], color: boolean): string {
   const lines: string[] = [];
   const counts: Record<Severity, number> = { error: 0, warning: 0, info: 0, hint: 0 };
   for (const r of reports) {
+    if (r.analysis.notice) lines.push(`${c('4', r.path)}\n  ${c('36', 'note')}  ${r.analysis.notice}\n`);
     if (!r.findings.length) continue;
     lines.push(c('4', r.path));
     const rows = r.findings.map((f) => [`${f.line}:${f.column}`, f.severity, f.message, f.rule]);
@@ -272,6 +281,7 @@ export function run(argv: string[], cwd: string, out: (s: string) => void, err: 
     }
     throw e;
   }
+  if (options.format !== 'text') for (const r of reports) if (r.analysis.notice) err(`perflens: ${r.path}: ${r.analysis.notice}\n`);
   if (options.format === 'json') out(JSON.stringify(toJson(reports)) + '\n');
   else if (options.format === 'sarif') out(JSON.stringify(toSarif(reports), null, 2) + '\n');
   else if (options.format === 'markdown') out(toMarkdown(reports));

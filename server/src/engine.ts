@@ -50,6 +50,39 @@ function countParseErrors(sf: ts.SourceFile): number {
   return diags ? diags.length : 0;
 }
 
+/**
+ * Why a file is not analysed, or undefined when it is. Minified or generated bundles (a few
+ * enormous lines) carry no useful per-function lenses and cost seconds: they are declined, as
+ * most linters and language tools do.
+ */
+export function declineReason(text: string): string | undefined {
+  if (text.length < 100_000) return undefined;
+  let lines = 1;
+  let longest = 0;
+  let start = 0;
+  for (let i = text.indexOf('\n'); i !== -1; i = text.indexOf('\n', i + 1)) {
+    longest = Math.max(longest, i - start);
+    start = i + 1;
+    lines++;
+  }
+  longest = Math.max(longest, text.length - start);
+  if (longest > 20_000 && text.length / lines > 1_000) {
+    return `it looks minified or generated (${(text.length / 1024).toFixed(0)} KB on ${lines} line${lines === 1 ? '' : 's'}, the longest ${longest.toLocaleString('en-US')} characters)`;
+  }
+  return undefined;
+}
+
+/** A file that could not be analysed at all: no summaries, no findings, a notice saying why. */
+export function declinedAnalysis(fileName: string, reason: string): FileAnalysis {
+  return { fileName, summaries: [], findings: [], syntaxErrors: 0, notice: `PerfLens skipped this file: ${reason}.` };
+}
+
+/** Parses with a clear error instead of a stack overflow on pathologically nested code. */
+export function describeParseFailure(error: unknown): string {
+  if (error instanceof RangeError && /call stack/i.test(error.message)) return 'it is nested too deeply for the TypeScript parser (thousands of levels)';
+  return `the parser failed (${error instanceof Error ? error.message : String(error)})`;
+}
+
 export function analyzeFile(input: AnalyzeInput): FileAnalysis {
   const { sourceFile: sf, settings } = input;
   let checkerCache: ts.TypeChecker | undefined | null = null;
@@ -57,10 +90,24 @@ export function analyzeFile(input: AnalyzeInput): FileAnalysis {
     if (checkerCache === null) checkerCache = input.getChecker?.();
     return checkerCache;
   };
-  const summaries = analyzeFunctions(sf, { ...input.complexity, getChecker });
+  const declined = declineReason(sf.text);
+  if (declined) return declinedAnalysis(input.fileName, declined);
+  const started = Date.now();
+  let summaries: FileAnalysis['summaries'];
+  try {
+    summaries = analyzeFunctions(sf, { ...input.complexity, getChecker });
+  } catch (error) {
+    if (error instanceof RangeError && /call stack/i.test(error.message)) return declinedAnalysis(input.fileName, 'it is nested too deeply to analyse');
+    throw error;
+  }
   const ctx: RuleContext = { fileName: input.fileName, sourceFile: sf, text: sf.text, summaries, settings, getChecker };
   const findings: Finding[] = [];
+  let notice: string | undefined;
   for (const rule of rules) {
+    if (Date.now() - started > settings.timeBudgetMs) {
+      notice = `PerfLens stopped early on this file: analysis took longer than perflens.analysis.timeBudgetMs (${settings.timeBudgetMs} ms); some rules did not run.`;
+      break;
+    }
     try {
       findings.push(...rule.check(ctx));
     } catch (error) {
@@ -73,5 +120,5 @@ export function analyzeFile(input: AnalyzeInput): FileAnalysis {
     return !set || !(set.has('*') || set.has(f.rule));
   });
   kept.sort((a, b) => a.span.start - b.span.start || a.rule.localeCompare(b.rule));
-  return { fileName: input.fileName, summaries, findings: kept, syntaxErrors: countParseErrors(sf) };
+  return { fileName: input.fileName, summaries, findings: kept, syntaxErrors: countParseErrors(sf), notice };
 }

@@ -10,6 +10,10 @@ import {
   type Hover,
   MarkupKind,
   CodeLensRefreshRequest,
+  ResponseError,
+  LSPErrorCodes,
+  type Diagnostic,
+  DiagnosticSeverity,
 } from 'vscode-languageserver/node';
 import { TextDocument } from 'vscode-languageserver-textdocument';
 import { fileURLToPath, pathToFileURL } from 'node:url';
@@ -17,7 +21,8 @@ import * as path from 'node:path';
 import type { ts } from 'ts-morph';
 import { ProjectHost } from './analysis/project/projectHost';
 import { SyntaxDocument } from './analysis/project/document';
-import { analyzeFile } from './engine';
+import { SummaryCache } from './analysis/complexity';
+import { analyzeFile, declinedAnalysis, describeParseFailure } from './engine';
 import { defaultSettings, type EngineSettings, type FileAnalysis, type FunctionSummary } from './analysis/types';
 import { toDiagnostic, toRange } from './diagnostics';
 import { codeLenses } from './codeLens';
@@ -48,11 +53,21 @@ function mergeSettings(raw: unknown): PerfLensSettings {
   };
 }
 
+/** A file-level note (skipped, cut short) shown as an information diagnostic on the first line. */
+function noticeDiagnostic(message: string): Diagnostic {
+  return { range: { start: { line: 0, character: 0 }, end: { line: 0, character: 0 } }, severity: DiagnosticSeverity.Information, source: 'perflens', code: 'analysis', message };
+}
+
+/** Yields to the message loop so that notifications already received (edits) are applied. */
+const settle = () => new Promise<void>((resolve) => setImmediate(resolve));
+
 export function startServer(connection: Connection): void {
   const documents = new TextDocuments(TextDocument);
   const host = new ProjectHost({ roots: [] });
   const analysed = new Map<string, Analysed>();
   const trees = new Map<string, SyntaxDocument>();
+  // Function summaries survive edits: only changed functions (and their callers) are re-derived.
+  const summaries = new SummaryCache();
   let settings: PerfLensSettings = defaultPerfLensSettings;
   let generation = 0;
   let supportsConfiguration = false;
@@ -84,14 +99,24 @@ export function startServer(connection: Connection): void {
     const fileName = fileNameOf(doc);
     try {
       let tree = trees.get(doc.uri);
-      if (!tree) trees.set(doc.uri, (tree = new SyntaxDocument(fileName, doc.getText())));
-      else tree.update(doc.getText());
+      try {
+        if (!tree) trees.set(doc.uri, (tree = new SyntaxDocument(fileName, doc.getText())));
+        else tree.update(doc.getText());
+      } catch (error) {
+        trees.delete(doc.uri);
+        const reason = describeParseFailure(error);
+        connection.console.warn(`PerfLens skipped ${fileName}: ${reason}`);
+        const entry = { version: doc.version, generation, sourceFile: undefined as unknown as ts.SourceFile, analysis: declinedAnalysis(fileName, reason) };
+        analysed.set(doc.uri, entry);
+        return entry;
+      }
       const sourceFile = tree.sourceFile;
       const analysis = analyzeFile({
         fileName,
         sourceFile,
         settings: engineSettings(),
         getChecker: () => host.checkerForTree(fileName, sourceFile),
+        complexity: { cache: summaries, fileName },
         onError: (message, error) => connection.console.error(`${message}: ${error instanceof Error ? error.stack ?? error.message : String(error)}`),
       });
       const entry = { version: doc.version, generation, sourceFile, analysis };
@@ -152,12 +177,17 @@ export function startServer(connection: Connection): void {
     connection.sendRequest(CodeLensRefreshRequest.type).catch(() => undefined);
   });
 
-  connection.languages.diagnostics.on((params, token): DocumentDiagnosticReport => {
+  connection.languages.diagnostics.on(async (params, token): Promise<DocumentDiagnosticReport> => {
+    // Let queued edits arrive first: during fast typing, a request made stale by a newer edit is
+    // cancelled by the client and never analysed.
+    await settle();
+    if (token.isCancellationRequested) throw new ResponseError(LSPErrorCodes.ServerCancelled, 'superseded by a newer edit', { retriggerRequest: true });
     const doc = documents.get(params.textDocument.uri);
-    if (!doc || token.isCancellationRequested) return { kind: DocumentDiagnosticReportKind.Full, items: [] };
+    if (!doc) return { kind: DocumentDiagnosticReportKind.Full, items: [] };
     const a = analyse(doc);
     if (!a) return { kind: DocumentDiagnosticReportKind.Full, items: [] };
-    const items = a.analysis.findings.map((f) =>
+    const items: Diagnostic[] = a.analysis.notice ? [noticeDiagnostic(a.analysis.notice)] : [];
+    items.push(...a.analysis.findings.map((f) =>
       toDiagnostic(doc, f, (fileName, span) => {
         const other = host.projectFor(fileName).getSourceFile(fileName)?.compilerNode;
         if (!other) return undefined;
@@ -165,12 +195,13 @@ export function startServer(connection: Connection): void {
         const e = other.getLineAndCharacterOfPosition(span.end);
         return { uri: pathToFileURL(fileName).toString(), range: { start: s, end: e } };
       }),
-    );
+    ));
     return { kind: DocumentDiagnosticReportKind.Full, items };
   });
 
-  connection.onCodeLens((params, token) => {
+  connection.onCodeLens(async (params, token) => {
     if (!settings.codeLens.enabled) return [];
+    await settle();
     const doc = documents.get(params.textDocument.uri);
     if (!doc || token.isCancellationRequested) return [];
     const a = analyse(doc);
@@ -181,7 +212,7 @@ export function startServer(connection: Connection): void {
     const doc = documents.get(params.textDocument.uri);
     if (!doc || token.isCancellationRequested) return [];
     const a = analyse(doc);
-    return a ? codeActions(doc, a.sourceFile, a.analysis, params.context.diagnostics) : [];
+    return a?.sourceFile ? codeActions(doc, a.sourceFile, a.analysis, params.context.diagnostics) : [];
   });
 
   connection.onHover((params, token): Hover | null => {
@@ -207,6 +238,7 @@ export function startServer(connection: Connection): void {
   documents.onDidClose((e) => {
     analysed.delete(e.document.uri);
     trees.delete(e.document.uri);
+    summaries.forgetFile(fileNameOf(e.document));
     host.remove(fileNameOf(e.document));
   });
 

@@ -1,5 +1,6 @@
 // Builds every bundle PerfLens ships or tests:
 //   dist/client/extension.js   VS Code extension host (cjs, `vscode` external)
+//   dist/client/profileWorker.js  parses large profiles off the extension host thread
 //   dist/server/main.js        language server over stdio (cjs, ts-morph bundled)
 //   dist/cli/perflens.js       the `perflens` command (same engine as the server)
 //   dist/media/profileEditor.js  webview code for the .cpuprofile editor (browser iife)
@@ -33,6 +34,7 @@ const common = {
 
 const builds = [
   { ...common, entryPoints: ['client/src/extension.ts'], outfile: 'dist/client/extension.js', platform: 'node', format: 'cjs', external: ['vscode'] },
+  { ...common, entryPoints: ['client/src/editor/profileWorker.ts'], outfile: 'dist/client/profileWorker.js', platform: 'node', format: 'cjs' },
   { ...common, entryPoints: ['server/src/main.ts'], outfile: 'dist/server/main.js', platform: 'node', format: 'cjs' },
   { ...common, entryPoints: ['server/src/cli.ts'], outfile: 'dist/cli/perflens.js', platform: 'node', format: 'cjs', banner: { js: '#!/usr/bin/env node' } },
   { ...common, entryPoints: ['media/src/profileEditor.ts'], outfile: 'dist/media/profileEditor.js', platform: 'browser', format: 'iife', target: 'es2022' },

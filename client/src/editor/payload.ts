@@ -1,6 +1,7 @@
 // Profile → the data the profile editor webview shows. PURE (no vscode).
 import { classifyProfileUrl } from '../profile/paths';
-import type { Profile } from '../profile/types';
+import { childrenOf } from '../profile/query';
+import { FORMAT_LABELS, type Profile } from '../profile/types';
 import type { ProfilePayload, WebviewFunction, WebviewTree } from './protocol';
 
 function shortName(url: string): string {
@@ -17,7 +18,7 @@ export function toPayload(name: string, profile: Profile): ProfilePayload {
       id: f.id,
       name: f.functionName || (f.kind === 'js' ? '(anonymous)' : '(native)'),
       url: f.url,
-      location: f.kind === 'js' ? `${f.url ? shortName(f.url) : `script ${f.scriptId}`}:${f.line + 1}` : '',
+      location: f.kind === 'js' ? `${f.url ? shortName(f.url) : `script ${f.scriptId}`}${f.line >= 0 ? `:${f.line + 1}` : ''}` : '',
       line: f.line,
       kind: f.kind,
       selfMs: f.selfMs,
@@ -38,16 +39,21 @@ export function toPayload(name: string, profile: Profile): ProfilePayload {
     tree.parent.push(parent);
     tree.selfMs.push(n.selfMs);
     tree.totalMs.push(n.totalMs);
-    const children = [...n.children].sort(byTotal);
+    const children = childrenOf(profile, node).sort(byTotal);
     for (let k = children.length - 1; k >= 0; k--) stack.push({ node: children[k], parent: index });
   }
   return {
     name,
-    format: profile.format,
+    format: FORMAT_LABELS[profile.format],
     durationMs: profile.durationMs,
     idleMs: profile.idleMs,
     sampleCount: profile.sampleCount,
+    precision: profile.precision,
+    estimatedTimes: profile.estimatedTimes,
     warnings: profile.warnings,
+    notes: profile.notes,
+    threads: profile.threads.map((t) => ({ id: t.id, label: t.label, samples: t.samples })),
+    thread: profile.thread,
     functions,
     tree,
   };

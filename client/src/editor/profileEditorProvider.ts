@@ -1,29 +1,30 @@
-// Read-only custom editor for `.cpuprofile` files (viewType perflens.cpuprofile, priority "option"):
-// a sortable function table and a flame graph in a webview. The webview gets its data by
-// postMessage after it says `ready`; nothing from the profile is ever put into the HTML.
+// Read-only custom editor for profiles (viewType perflens.cpuprofile, priority "option"): a
+// function table, top-down and bottom-up call trees and a flame graph in a webview. The webview
+// gets its data by postMessage after it says `ready`; nothing from the profile is ever put into
+// the HTML (strict CSP with a nonce). Clicking a row or frame opens its source through the same
+// source-map / path-mapping resolution as the heat overlay.
 import { randomBytes } from 'node:crypto';
 import * as vscode from 'vscode';
-import { resolveProfileUrls, type ResolvedFile } from '../heat/workspaceFiles';
-import type { Profile } from '../profile/types';
-import { describeLoadError, fileName, loadProfile } from './loadProfile';
+import { openFunctionSource } from '../heat/hotPaths';
+import { describeLoadError, fileName, loadProfile, type LoadedProfile } from './loadProfile';
 import { toPayload } from './payload';
-import type { HostMessage, WebviewMessage } from './protocol';
+import type { EditorView, HostMessage, WebviewMessage } from './protocol';
 
-type Loaded = { profile: Profile } | { error: string };
+type Loaded = { loaded: LoadedProfile } | { error: string };
 
 class ProfileDocument implements vscode.CustomDocument {
   private loading: Promise<Loaded> | undefined;
-  private readonly resolved = new Map<string, ResolvedFile | null>();
-  private readonly cancel = new vscode.CancellationTokenSource();
+  private thread: string | undefined;
+  private cancel = new vscode.CancellationTokenSource();
 
   constructor(readonly uri: vscode.Uri) {}
 
-  /** Loads once (with a progress indicator in the window); later calls share the result. */
+  /** Loads once per thread choice (with a progress indicator in the window); later calls share it. */
   load(): Promise<Loaded> {
     this.loading ??= Promise.resolve(
-      vscode.window.withProgress({ location: vscode.ProgressLocation.Window, title: `PerfLens: reading ${fileName(this.uri)}` }, () =>
-        loadProfile(this.uri, this.cancel.token).then(
-          (profile): Loaded => ({ profile }),
+      vscode.window.withProgress({ location: vscode.ProgressLocation.Window, title: `PerfLens: reading ${fileName(this.uri)}` }, (progress) =>
+        loadProfile(this.uri, { thread: this.thread, token: this.cancel.token, report: (message) => progress.report({ message }) }).then(
+          (loaded): Loaded => ({ loaded }),
           (error): Loaded => ({ error: describeLoadError(this.uri, error) }),
         ),
       ),
@@ -31,13 +32,13 @@ class ProfileDocument implements vscode.CustomDocument {
     return this.loading;
   }
 
-  /** Workspace file for a profile URL (cached; null = not found). */
-  async resolve(url: string): Promise<ResolvedFile | null> {
-    if (!this.resolved.has(url)) {
-      const r = await resolveProfileUrls([url]);
-      this.resolved.set(url, r.files.get(url) ?? null);
-    }
-    return this.resolved.get(url) ?? null;
+  switchThread(id: string): Promise<Loaded> {
+    this.cancel.cancel();
+    this.cancel.dispose();
+    this.cancel = new vscode.CancellationTokenSource();
+    this.thread = id;
+    this.loading = undefined;
+    return this.load();
   }
 
   dispose(): void {
@@ -46,8 +47,17 @@ class ProfileDocument implements vscode.CustomDocument {
   }
 }
 
-export class ProfileEditorProvider implements vscode.CustomReadonlyEditorProvider<ProfileDocument> {
+interface Panel {
+  document: ProfileDocument;
+  panel: vscode.WebviewPanel;
+  pendingTest?: (answer: { ok: boolean; detail: string }) => void;
+  /** Test hook: told where each `open` message led. */
+  onOpened?: (where: string) => void;
+}
+
+export class ProfileEditorProvider implements vscode.CustomReadonlyEditorProvider<ProfileDocument>, vscode.Disposable {
   static readonly viewType = 'perflens.cpuprofile';
+  private readonly panels = new Set<Panel>();
 
   constructor(private readonly extensionUri: vscode.Uri) {}
 
@@ -63,53 +73,66 @@ export class ProfileEditorProvider implements vscode.CustomReadonlyEditorProvide
     const scriptRoot = vscode.Uri.joinPath(this.extensionUri, 'dist', 'media');
     webview.options = { enableScripts: true, localResourceRoots: [mediaRoot, scriptRoot] };
     webview.html = this.html(webview, vscode.Uri.joinPath(scriptRoot, 'profileEditor.js'), vscode.Uri.joinPath(mediaRoot, 'profileEditor.css'));
+    const entry: Panel = { document, panel };
+    this.panels.add(entry);
 
     const post = (message: HostMessage) => void webview.postMessage(message);
+    const send = async (loadedP: Promise<Loaded>) => {
+      post({ type: 'loading', message: `Reading ${fileName(document.uri)}…` });
+      const loaded = await loadedP;
+      if ('error' in loaded) post({ type: 'error', message: loaded.error });
+      else post({ type: 'profile', profile: toPayload(fileName(document.uri), loaded.loaded.profile) });
+    };
     const subscription = webview.onDidReceiveMessage(async (raw: unknown) => {
       const message = raw as WebviewMessage;
       if (!message || typeof message !== 'object' || typeof message.type !== 'string') return;
       try {
-        if (message.type === 'ready') {
-          post({ type: 'loading', message: `Reading ${fileName(document.uri)}…` });
+        if (message.type === 'ready') await send(document.load());
+        else if (message.type === 'open' && Number.isInteger(message.fn)) {
           const loaded = await document.load();
-          if ('error' in loaded) post({ type: 'error', message: loaded.error });
-          else post({ type: 'profile', profile: toPayload(fileName(document.uri), loaded.profile) });
-        } else if (message.type === 'open' && Number.isInteger(message.fn)) {
-          await this.openSource(document, message.fn);
-        } else if (message.type === 'showHeat') {
-          await vscode.commands.executeCommand('perflens.importProfile', document.uri);
-        }
+          const editor = 'loaded' in loaded ? await openFunctionSource({ ...loaded.loaded }, message.fn, vscode.ViewColumn.Beside) : undefined;
+          entry.onOpened?.(editor ? `${vscode.workspace.asRelativePath(editor.document.uri)}:${editor.selection.active.line + 1}` : 'nothing opened');
+        } else if (message.type === 'showHeat') await vscode.commands.executeCommand('perflens.importProfile', document.uri);
+        else if (message.type === 'thread' && typeof message.id === 'string') await send(document.switchThread(message.id));
+        else if (message.type === 'test:clicked') entry.pendingTest?.({ ok: message.ok === true, detail: String(message.detail ?? '') });
       } catch (error) {
         void vscode.window.showErrorMessage(`PerfLens: ${error instanceof Error ? error.message : String(error)}`);
       }
     });
-    panel.onDidDispose(() => subscription.dispose());
+    panel.onDidDispose(() => {
+      subscription.dispose();
+      this.panels.delete(entry);
+      entry.pendingTest?.({ ok: false, detail: 'the editor was closed' });
+    });
   }
 
-  private async openSource(document: ProfileDocument, fnId: number): Promise<void> {
-    const loaded = await document.load();
-    if ('error' in loaded) return;
-    const fn = loaded.profile.functions[fnId];
-    if (!fn) return;
-    const label = fn.functionName || '(anonymous)';
-    if (fn.kind !== 'js' || fn.line < 0 || !fn.url) {
-      void vscode.window.showInformationMessage(`PerfLens: ${label} is ${fn.kind === 'js' ? 'in a script without a file' : 'native or V8-internal code'}; it has no source to open.`);
-      return;
-    }
-    const target = await document.resolve(fn.url);
-    if (!target) {
-      void vscode.window.showWarningMessage(`PerfLens: ${fn.url} (${label}) is not in this workspace.`);
-      return;
-    }
-    const doc = await vscode.workspace.openTextDocument(target.uri);
-    const line = Math.min(fn.line, Math.max(0, doc.lineCount - 1));
-    const column = fn.column > 0 && line === fn.line ? Math.min(fn.column, doc.lineAt(line).text.length) : 0;
-    await vscode.window.showTextDocument(doc, {
-      viewColumn: vscode.ViewColumn.Beside,
-      selection: new vscode.Range(line, column, line, column),
-      preview: true,
+  /**
+   * Test hook (registered only outside production as perflens.test.clickProfileRow): asks the
+   * active profile editor's webview to click the first row (or flame frame) whose function is
+   * `functionName`. The webview runs its real click handler, which posts the same `open` message a
+   * user's click does, so the whole path (DOM → message → host → source resolution → editor) is
+   * exercised. Resolves with what the webview reports.
+   */
+  simulateClick(functionName: string, view: EditorView = 'functions'): Promise<{ ok: boolean; detail: string }> {
+    const entry = [...this.panels].find((p) => p.panel.active) ?? [...this.panels].find((p) => p.panel.visible) ?? [...this.panels][0];
+    if (!entry) return Promise.resolve({ ok: false, detail: 'no PerfLens profile editor is open' });
+    return new Promise((resolve) => {
+      let clicked: { ok: boolean; detail: string } | undefined;
+      const done = (answer: { ok: boolean; detail: string }) => {
+        clearTimeout(timer);
+        entry.pendingTest = undefined;
+        entry.onOpened = undefined;
+        resolve(answer);
+      };
+      const timer = setTimeout(() => done({ ok: false, detail: clicked ? `${clicked.detail}, but no open request arrived within 10 s` : 'the webview did not answer within 10 s' }), 10_000);
+      // Resolves once the webview has clicked AND the host has handled the resulting `open`.
+      entry.onOpened = (where) => done({ ok: true, detail: `${clicked?.detail ?? 'clicked'} → ${where}` });
+      entry.pendingTest = (answer) => {
+        clicked = answer;
+        if (!answer.ok) done(answer);
+      };
+      void entry.panel.webview.postMessage({ type: 'test:click', name: functionName, view } satisfies HostMessage);
     });
-    if (target.approximate) vscode.window.setStatusBarMessage(`PerfLens: ${fn.url} was matched to ${vscode.workspace.asRelativePath(target.uri)} by file name.`, 6000);
   }
 
   private html(webview: vscode.Webview, script: vscode.Uri, style: vscode.Uri): string {
@@ -135,5 +158,10 @@ export class ProfileEditorProvider implements vscode.CustomReadonlyEditorProvide
 <script nonce="${nonce}" src="${webview.asWebviewUri(script)}"></script>
 </body>
 </html>`;
+  }
+
+  dispose(): void {
+    for (const p of this.panels) p.pendingTest?.({ ok: false, detail: 'disposed' });
+    this.panels.clear();
   }
 }

@@ -7,7 +7,7 @@ export interface WebviewFunction {
   id: number;
   name: string;
   url: string;
-  /** Short location label, e.g. "workload.js:5" ("" when there is no source). */
+  /** Short location label, e.g. "shapes.ts:13" ("" when there is no source). */
   location: string;
   /** 0-based start line, -1 when unknown. */
   line: number;
@@ -24,25 +24,45 @@ export interface WebviewTree {
   totalMs: number[];
 }
 
+export interface WebviewThread {
+  id: string;
+  label: string;
+  samples: number;
+}
+
 export interface ProfilePayload {
   name: string;
   format: string;
   durationMs: number;
   idleMs: number;
   sampleCount: number;
+  /** 'functions': only function start positions are known (Clinic, 0x, speedscope, minified). */
+  precision: 'lines' | 'functions';
+  estimatedTimes: boolean;
   warnings: string[];
+  notes: string[];
+  threads: WebviewThread[];
+  thread?: string;
   functions: WebviewFunction[];
   tree: WebviewTree;
 }
 
+export type EditorView = 'functions' | 'top-down' | 'bottom-up' | 'flame';
+
 export type HostMessage =
   | { type: 'loading'; message: string }
   | { type: 'profile'; profile: ProfilePayload }
-  | { type: 'error'; message: string };
+  | { type: 'error'; message: string }
+  /** Test hook: act as if the user clicked the first row/frame named `name` in `view`. */
+  | { type: 'test:click'; name: string; view: EditorView };
 
 export type WebviewMessage =
   | { type: 'ready' }
   /** Open the source of function `fn` (WebviewFunction.id). */
   | { type: 'open'; fn: number }
   /** Load this profile as the heat overlay in the editors. */
-  | { type: 'showHeat' };
+  | { type: 'showHeat' }
+  /** Show another thread/profile of the same file. */
+  | { type: 'thread'; id: string }
+  /** Answer to `test:click`. */
+  | { type: 'test:clicked'; ok: boolean; detail: string };

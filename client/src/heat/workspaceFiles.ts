@@ -3,12 +3,32 @@
 // workspace file with the same name (and the longest common path suffix) is used and the
 // mapping is marked approximate: profiles are often recorded on another machine or in a container.
 import * as vscode from 'vscode';
-import { bestSuffixMatch, classifyProfileUrl, type ProfileLocation } from '../profile/paths';
+import { applyPathMappings, bestSuffixMatch, classifyProfileUrl, pathMappingsFrom, type PathMapping, type ProfileLocation } from '../profile/paths';
 
 export interface ResolvedFile {
   uri: vscode.Uri;
   /** True when found by file name rather than by the recorded path. */
   approximate: boolean;
+  /** True when found through `perflens.profile.pathMappings`. */
+  mapped?: boolean;
+}
+
+/** `perflens.profile.pathMappings` with ${workspaceFolder} (and ${workspaceFolder:name}) substituted. */
+export function configuredPathMappings(): PathMapping[] {
+  const folders = vscode.workspace.workspaceFolders ?? [];
+  const setting = vscode.workspace.getConfiguration('perflens.profile').get<unknown>('pathMappings');
+  return pathMappingsFrom(setting, (value) =>
+    value
+      .replace(/\$\{workspaceFolder:([^}]+)\}/g, (whole, name: string) => folders.find((f) => f.name === name)?.uri.fsPath ?? whole)
+      .replace(/\$\{workspaceFolder\}/g, folders[0]?.uri.fsPath ?? '${workspaceFolder}')
+      .replace(/^~(?=[\\/]|$)/, process.env.HOME ?? process.env.USERPROFILE ?? '~'),
+  );
+}
+
+/** A mapped local path (or URI string) → Uri. */
+function localUri(pathOrUri: string): vscode.Uri {
+  if (/^[a-zA-Z][a-zA-Z0-9+.-]+:\/\//.test(pathOrUri) && !/^[a-zA-Z]:[\\/]/.test(pathOrUri)) return vscode.Uri.parse(pathOrUri);
+  return vscode.Uri.file(pathOrUri);
 }
 
 export interface Resolution {
@@ -52,13 +72,21 @@ function directCandidates(loc: ProfileLocation): vscode.Uri[] {
 const GLOB_SPECIAL = /[{}[\]*?,!\\]/;
 
 /** Maps every URL; cancellable. Internal and URL-less scripts are skipped silently. */
-export async function resolveProfileUrls(urls: Iterable<string>, token?: vscode.CancellationToken): Promise<Resolution> {
+export async function resolveProfileUrls(urls: Iterable<string>, token?: vscode.CancellationToken, mappings: readonly PathMapping[] = configuredPathMappings()): Promise<Resolution> {
   const files = new Map<string, ResolvedFile>();
   const pending: Array<{ url: string; loc: ProfileLocation & { segments: string[] } }> = [];
   for (const url of new Set(urls)) {
     if (token?.isCancellationRequested) break;
     const loc = classifyProfileUrl(url);
     if (loc.kind === 'internal' || loc.kind === 'none') continue;
+    const mapped = applyPathMappings(url, mappings);
+    if (mapped !== undefined) {
+      const uri = localUri(mapped);
+      if (await exists(uri)) {
+        files.set(url, { uri, approximate: false, mapped: true });
+        continue;
+      }
+    }
     let found: vscode.Uri | undefined;
     for (const candidate of directCandidates(loc)) {
       if (await exists(candidate)) {

@@ -1,20 +1,32 @@
 // CallTree (what importers produce) → Profile (aggregates). PURE and iterative: call trees from
 // real programs are thousands of frames deep, so nothing here recurses.
 import { ProfileError } from './errors';
+import { PositionIndex } from './identity';
 import { fileKey, type CallTree, type FileStat, type FunctionStat, type LineStat, type Profile, type ProfileNode } from './types';
 
 /** Builds per-node totals, per-function self/total time and per-line self time. Does not mutate `tree`. */
 export function buildProfile(tree: CallTree): Profile {
   const { frames } = tree;
   const count = tree.nodes.length;
-  const nodes: ProfileNode[] = tree.nodes.map((n) => ({ frame: n.frame, parent: n.parent, children: [], selfMs: n.selfMs, totalMs: n.selfMs, sampleCount: n.sampleCount }));
+  // Children in one compressed table (CSR): node i's children are childIndex[childStart[i] .. childStart[i+1]).
+  const childStart = new Int32Array(count + 1);
   const roots: number[] = [];
   for (let i = 0; i < count; i++) {
-    const p = nodes[i].parent;
-    if (nodes[i].frame < 0 || nodes[i].frame >= frames.length) throw new ProfileError('invalid-profile', `Node ${i} refers to a frame that does not exist.`);
+    const n = tree.nodes[i];
+    const p = n.parent;
+    if (!(n.frame >= 0 && n.frame < frames.length)) throw new ProfileError('invalid-profile', `Node ${i} refers to a frame that does not exist.`);
     if (p === -1) roots.push(i);
-    else if (p >= 0 && p < count && p !== i) nodes[p].children.push(i);
+    else if (p >= 0 && p < count && p !== i) childStart[p + 1]++;
     else throw new ProfileError('invalid-profile', `Node ${i} has an invalid parent.`);
+  }
+  for (let i = 0; i < count; i++) childStart[i + 1] += childStart[i];
+  const childIndex = new Int32Array(Math.max(0, childStart[count]));
+  const fill = childStart.slice(0, count);
+  const nodes: ProfileNode[] = new Array(count);
+  for (let i = 0; i < count; i++) {
+    const n = tree.nodes[i];
+    nodes[i] = { frame: n.frame, parent: n.parent, selfMs: n.selfMs, totalMs: n.selfMs, sampleCount: n.sampleCount };
+    if (n.parent >= 0) childIndex[fill[n.parent]++] = i;
   }
 
   // Pre-order from the roots (iterative). Nodes not reached from a root sit on a parent cycle.
@@ -27,12 +39,21 @@ export function buildProfile(tree: CallTree): Profile {
       if (seen[i]) continue;
       seen[i] = 1;
       order.push(i);
-      const ch = nodes[i].children;
-      for (let k = ch.length - 1; k >= 0; k--) stack.push(ch[k]);
+      for (let k = childStart[i + 1] - 1; k >= childStart[i]; k--) stack.push(childIndex[k]);
     }
   }
   const warnings = [...tree.warnings];
-  if (order.length < count) warnings.push(`${count - order.length} node(s) are not reachable from the root and were ignored.`);
+  if (order.length < count) {
+    let lost = 0;
+    let kept = 0;
+    for (let i = 0; i < count; i++) {
+      if (seen[i]) kept += nodes[i].sampleCount;
+      else lost += nodes[i].sampleCount;
+    }
+    if (kept === 0 && lost > 0)
+      throw new ProfileError('invalid-profile', `Its call tree is broken: no node with samples can be reached from a root (${roots.length ? 'the parent links form a cycle' : 'every node has a parent, so the links form a cycle'}).`);
+    warnings.push(`${count - order.length} node(s) are not reachable from the root (their parent links form a cycle) and were ignored${lost ? `, with ${lost} sample(s)` : ''}.`);
+  }
 
   // Totals, children before parents (reverse pre-order).
   for (let k = order.length - 1; k >= 0; k--) {
@@ -41,19 +62,21 @@ export function buildProfile(tree: CallTree): Profile {
   }
 
   // Functions: one per distinct frame identity.
+  // Identity = (script, line, column, name, kind). Looked up through a numeric position key per
+  // script first (string keys for 40k+ frames were the slowest part of loading a large profile).
   const functions: FunctionStat[] = [];
-  const byIdentity = new Map<string, number>();
+  const index = new PositionIndex();
   const frameFunction = new Int32Array(frames.length);
-  frames.forEach((f, i) => {
-    const key = `${f.functionName}\u0000${f.url}\u0000${f.url ? '' : f.scriptId}\u0000${f.line}\u0000${f.column}\u0000${f.kind}`;
-    let id = byIdentity.get(key);
-    if (id === undefined) {
-      id = functions.length;
-      byIdentity.set(key, id);
+  for (let i = 0; i < frames.length; i++) {
+    const f = frames[i];
+    const script = f.url !== '' ? f.url : `\u0000${f.scriptId}`;
+    const id = index.lookup(script, f.line, f.column, `${f.kind}\u0000${f.functionName}`, () => {
+      const id = functions.length;
       functions.push({ id, functionName: f.functionName, url: f.url, scriptId: f.scriptId, line: f.line, column: f.column, kind: f.kind, selfMs: 0, totalMs: 0, sampleCount: 0 });
-    }
+      return id;
+    });
     frameFunction[i] = id;
-  });
+  }
   const nodeFunction = new Int32Array(count);
   for (let i = 0; i < count; i++) nodeFunction[i] = frameFunction[nodes[i].frame];
 
@@ -82,7 +105,7 @@ export function buildProfile(tree: CallTree): Profile {
       if (onPath[fn.id] === 0) fn.totalMs += n.totalMs;
       onPath[fn.id]++;
       stack.push(~top);
-      for (let k = n.children.length - 1; k >= 0; k--) stack.push(n.children[k]);
+      for (let k = childStart[top + 1] - 1; k >= childStart[top]; k--) stack.push(childIndex[k]);
     }
   }
 
@@ -93,16 +116,30 @@ export function buildProfile(tree: CallTree): Profile {
   const files = new Map<string, FileStat>();
   const lineMaps = new Map<string, Map<number, LineStat>>();
   let maxLineMs = 0;
-  const addLine = (fnId: number, line: number, ms: number, samples: number) => {
+  const crowded = new Map<LineStat, Set<number>>();
+  const addLine = (fnId: number, line: number, ms: number, samples: number, otherUrl?: string) => {
     const fn = functions[fnId];
-    const key = fileKey(fn.url, fn.scriptId);
+    const url = otherUrl || fn.url;
+    const scriptId = otherUrl && otherUrl !== fn.url ? '' : fn.scriptId;
+    const key = fileKey(url, scriptId);
     let perLine = lineMaps.get(key);
     if (!perLine) lineMaps.set(key, (perLine = new Map()));
     let stat = perLine.get(line);
-    if (!stat) perLine.set(line, (stat = { url: fn.url, scriptId: fn.scriptId, line, selfMs: 0, samples: 0, functions: [] }));
+    if (!stat) perLine.set(line, (stat = { url, scriptId, line, selfMs: 0, samples: 0, functions: [] }));
     stat.selfMs += ms;
     stat.samples += samples;
-    if (!stat.functions.includes(fnId)) stat.functions.push(fnId);
+    // Most lines belong to one or two functions; a Set only for the rare crowded line.
+    const fns = stat.functions;
+    if (fns.length < 8) {
+      if (!fns.includes(fnId)) fns.push(fnId);
+    } else {
+      let set = crowded.get(stat);
+      if (!set) crowded.set(stat, (set = new Set(fns)));
+      if (!set.has(fnId)) {
+        set.add(fnId);
+        fns.push(fnId);
+      }
+    }
   };
   const nearestJs = new Int32Array(count).fill(-1);
   for (const i of order) {
@@ -123,7 +160,7 @@ export function buildProfile(tree: CallTree): Profile {
       for (let k = 0; k < lw.lines.length; k++) {
         const w = lw.weights[k];
         if (lw.lines[k] < 0 || !(w > 0)) continue;
-        addLine(fnId, lw.lines[k], (n.selfMs * w) / weightSum, (n.sampleCount * w) / weightSum);
+        addLine(fnId, lw.lines[k], (n.selfMs * w) / weightSum, (n.sampleCount * w) / weightSum, lw.urls?.[k]);
       }
     } else if (fn.line >= 0) addLine(fnId, fn.line, n.selfMs, n.sampleCount);
   }
@@ -144,5 +181,27 @@ export function buildProfile(tree: CallTree): Profile {
     file.functions.push(fn.id);
   }
 
-  return { format: tree.format, durationMs, idleMs, sampleCount, frames, nodes, roots, nodeFunction, functions, files, maxLineMs, warnings };
+  const precision = tree.precision ?? (tree.nodes.some((n) => n.lines && n.lines.lines.length > 0) ? 'lines' : 'functions');
+  return {
+    format: tree.format,
+    durationMs,
+    idleMs,
+    sampleCount,
+    frames,
+    nodes,
+    childStart,
+    childIndex,
+    roots,
+    nodeFunction,
+    functions,
+    files,
+    maxLineMs,
+    warnings,
+    precision,
+    estimatedTimes: tree.estimatedTimes ?? false,
+    threads: tree.threads ?? [],
+    thread: tree.thread,
+    notes: tree.notes ?? [],
+    sourceMapped: tree.sourceMapped ?? [],
+  };
 }

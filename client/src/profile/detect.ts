@@ -36,8 +36,11 @@ export function describeJson(value: unknown): Detected | undefined {
   if ((isObject(value.meta) && Array.isArray(value.threads)) || (isObject(value.profile) && Array.isArray((value.profile as Record<string, unknown>).threads)))
     return { what: 'a Firefox profiler (Gecko) profile', cpuProfileFormat: true, hint: 'Firefox profiles are not supported yet.' };
   if (Array.isArray(value.code) && Array.isArray(value.ticks))
-    return { what: 'a preprocessed V8 --prof log (node --prof-process --preprocess)', cpuProfileFormat: true, hint: 'V8 log import is not supported yet.' };
-  if (isObject(value.clock) && 'nodeVersions' in value) return { what: 'Clinic.js system info', cpuProfileFormat: false, hint: 'Clinic doctor output has no code locations.' };
+    return { what: 'a preprocessed V8 --prof log (node --prof-process --preprocess)', cpuProfileFormat: true, hint: 'Open the 0x output folder recorded with --write-ticks, or a .cpuprofile, instead.' };
+  if (isObject(value.clock) && 'nodeVersions' in value)
+    return { what: 'Clinic.js doctor system info', cpuProfileFormat: false, hint: 'Clinic doctor data has no code positions; use `clinic flame` or `node --cpu-prof`.' };
+  if (typeof value.mainDirectory === 'string' && 'nodeVersions' in value)
+    return { what: 'Clinic.js flame system info', cpuProfileFormat: false, hint: 'Open the whole <id>.clinic-flame folder (or its -samples file) instead.' };
   const keys = Object.keys(value);
   return {
     what: keys.length ? `a JSON object with ${keys.slice(0, 5).map((k) => JSON.stringify(k)).join(', ')}${keys.length > 5 ? ', …' : ''}` : 'an empty JSON object',

@@ -15,7 +15,11 @@ export type ProfileErrorCode =
   /** A well-formed CPU profile without any samples. */
   | 'empty-profile'
   /** The import was cancelled by the caller. */
-  | 'cancelled';
+  | 'cancelled'
+  /** The file or folder does not exist or cannot be read. */
+  | 'unreadable'
+  /** The file is larger than PerfLens reads. */
+  | 'too-large';
 
 export interface TextPosition {
   /** 0-based character offset. */

@@ -1,15 +1,17 @@
 // Entry point of the pure profile model: text or parsed JSON in, Profile out. Used by the heat
 // overlay, the profile editor and the CLI. PURE (no vscode, no node: imports).
-import { buildProfile } from './build';
-import { describeJson } from './detect';
-import { ProfileError } from './errors';
-import { cpuProfileImporter } from './importers/cpuprofile';
-import type { ProfileImporter } from './importers/importer';
-import { legacyCpuProfileImporter } from './importers/legacyCpuprofile';
-import { parseJsonText } from './json';
-import type { Profile } from './types';
+//
+//   parseProfile(text)                 text → Profile (no source maps; what the bench measures)
+//   callTreeFromJson / parseCallTree   → CallTree (the neutral form), to remap through source maps
+//   openProfileJob(path)               file OR folder (Clinic, 0x) → CallTree, as an I/O job (./open.ts)
+//   sourceMapJob(urls) + remapCallTree  generated positions → original (.ts) positions (./sourcemap.ts)
+//   buildProfile(tree)                 CallTree → Profile (aggregates)
+import { callTreeFromJson, profileFromTree } from './convert';
+import { importProfileText } from './open';
+import type { CallTree, ImportOptions, Profile } from './types';
 
 export * from './types';
+export { importers, callTreeFromJson, clinicDoctorError, profileFromTree } from './convert';
 export { ProfileError, isProfileError, type ProfileErrorCode, type TextPosition } from './errors';
 export { buildProfile } from './build';
 export { describeJson } from './detect';
@@ -17,28 +19,27 @@ export { parseJsonText, locateJsonError, positionAt } from './json';
 export type { ProfileImporter } from './importers/importer';
 export { importCpuProfile } from './importers/cpuprofile';
 export { importLegacyCpuProfile } from './importers/legacyCpuprofile';
-export { classifyProfileUrl, bestSuffixMatch, type ProfileLocation } from './paths';
-export { topFunctions, functionsInFile, formatMs } from './query';
-
-/** Every importer, tried in order. */
-export const importers: readonly ProfileImporter[] = [cpuProfileImporter, legacyCpuProfileImporter];
+export { importChromeTrace } from './importers/chromeTrace';
+export { importTicks, parseV8FrameName } from './importers/ticks';
+export { importSpeedscope } from './importers/speedscope';
+export { importV8Log, isV8Log } from './importers/v8log';
+export { classifyProfileUrl, bestSuffixMatch, applyPathMappings, pathMappingsFrom, type ProfileLocation, type PathMapping } from './paths';
+export { topFunctions, functionsInFile, formatMs, topCallers, busyMs, childrenOf } from './query';
+export { remapCallTree, sourceMapJob, mappableUrls, createMappedScript, originalPosition, findSourceMappingUrl, decodeDataUrl, type MappedScript } from './sourcemap';
+export { openProfileJob, importProfileText, withInlineImport, type OpenedProfile, type OpenOptions } from './open';
+export { runJobSync, runJobAsync, CancelledError, joinPath, baseNameOf, type IoJob, type IoRequest, type IoReply, type ScriptReply, type StatReply, type IoHandlerSync, type IoHandlerAsync } from './io';
 
 /** Parsed JSON → Profile. Throws ProfileError saying what the value is when it is not a CPU profile. */
-export function profileFromJson(value: unknown): Profile {
-  const importer = importers.find((i) => i.detect(value));
-  if (!importer) {
-    const d = describeJson(value);
-    if (d?.cpuProfileFormat) throw new ProfileError('unsupported-format', `It looks like ${d.what}, which PerfLens cannot import yet.${d.hint ? ` ${d.hint}` : ''}`, { detected: d.what });
-    throw new ProfileError('not-cpu-profile', `It is not a CPU profile: it looks like ${d?.what ?? 'something else'}.${d?.hint ? ` ${d.hint}` : ''}`, {
-      detected: d?.what,
-    });
-  }
-  const profile = buildProfile(importer.import(value));
-  if (profile.sampleCount === 0 || profile.durationMs <= 0) throw new ProfileError('empty-profile', 'The profile is empty: no sample has any duration.');
-  return profile;
+export function profileFromJson(value: unknown, options: ImportOptions = {}): Profile {
+  return profileFromTree(callTreeFromJson(value, options));
+}
+
+/** File text (JSON, or a V8 --prof log) → CallTree (JSON errors say where the text broke). */
+export function parseCallTree(text: string, options: ImportOptions = {}): CallTree {
+  return importProfileText(text, options);
 }
 
 /** File text → Profile (JSON errors say where the text broke). */
-export function parseProfile(text: string): Profile {
-  return profileFromJson(parseJsonText(text));
+export function parseProfile(text: string, options: ImportOptions = {}): Profile {
+  return profileFromTree(importProfileText(text, options));
 }

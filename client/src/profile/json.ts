@@ -6,6 +6,8 @@ import { ProfileError, type TextPosition } from './errors';
 export function parseJsonText(text: string): unknown {
   const body = text.charCodeAt(0) === 0xfeff ? text.slice(1) : text; // BOM
   if (body.trim() === '') throw new ProfileError('empty-file', 'The file is empty.');
+  const binary = describeBinary(body);
+  if (binary) throw new ProfileError(binary.code, binary.message, { detected: binary.what });
   try {
     return JSON.parse(body);
   } catch (e) {
@@ -22,6 +24,27 @@ export function parseJsonText(text: string): unknown {
     const pos = m ? positionAt(body, Number(m[1])) : undefined;
     throw new ProfileError('not-json', `It is not valid JSON: ${engine}${pos ? ` (line ${pos.line}, column ${pos.column})` : ''}.`, { position: pos });
   }
+}
+
+/** Recognises binary files (gzip, protobuf, zip …) that were decoded as text. */
+function describeBinary(text: string): { code: 'unsupported-format' | 'not-cpu-profile'; what: string; message: string } | undefined {
+  const c0 = text.charCodeAt(0);
+  const c1 = text.charCodeAt(1);
+  if (c0 === 0x1f && (c1 === 0x8b || c1 === 0xfffd))
+    return {
+      code: 'unsupported-format',
+      what: 'a gzip-compressed file',
+      message: 'It is a gzip-compressed file, not JSON (pprof profiles look like this; PerfLens cannot import pprof yet). If it is a compressed .cpuprofile or trace, unzip it first.',
+    };
+  if (text.startsWith('PK\u0003\u0004')) return { code: 'not-cpu-profile', what: 'a zip archive', message: 'It is a zip archive, not a profile: extract it first.' };
+  let control = 0;
+  const n = Math.min(text.length, 512);
+  for (let i = 0; i < n; i++) {
+    const c = text.charCodeAt(i);
+    if ((c < 0x20 && c !== 9 && c !== 10 && c !== 13) || c === 0xfffd) control++;
+  }
+  if (n > 0 && control / n > 0.1) return { code: 'not-cpu-profile', what: 'a binary file', message: 'It is a binary file, not a JSON profile (PerfLens reads .cpuprofile, trace, speedscope, Clinic flame and 0x files).' };
+  return undefined;
 }
 
 /** 1-based line and column of a 0-based offset. */

@@ -106,3 +106,50 @@ export function bestSuffixMatch(
   });
   return best;
 }
+
+/** `perflens.profile.pathMappings`: a recorded path prefix → the local folder that holds the same files. */
+export interface PathMapping {
+  /** Prefix as recorded: "/srv/app", "C:\\build", "file:///app", or a web prefix "http://localhost:3000/". */
+  from: string;
+  /** Local folder (absolute path or URI string, placeholders already substituted). */
+  to: string;
+}
+
+/** Mappings from a settings object `{ "/srv/app": "${workspaceFolder}" }` (non-string values are skipped). */
+export function pathMappingsFrom(setting: unknown, substitute: (value: string) => string = (v) => v): PathMapping[] {
+  if (typeof setting !== 'object' || setting === null || Array.isArray(setting)) return [];
+  return Object.entries(setting as Record<string, unknown>)
+    .filter((e): e is [string, string] => typeof e[1] === 'string' && e[0].trim() !== '' && e[1].trim() !== '')
+    .map(([from, to]) => ({ from: from.trim(), to: substitute(to.trim()) }));
+}
+
+/**
+ * Rewrites a profile URL through the mapping with the longest matching prefix (whole path segments;
+ * case-insensitive for Windows paths). Returns the local path (`to` + the rest, "/"-separated), or
+ * undefined when no mapping applies.
+ */
+export function applyPathMappings(url: string, mappings: readonly PathMapping[]): string | undefined {
+  let best: { rest: string; to: string; length: number } | undefined;
+  const join = (to: string, rest: string) => (rest ? `${to.replace(/[\\/]+$/, '')}/${rest}` : to);
+  for (const m of mappings) {
+    const fromScheme = /^([a-zA-Z][a-zA-Z0-9+.-]+):/.exec(m.from);
+    if (fromScheme && fromScheme[1].toLowerCase() !== 'file' && fromScheme[1].length > 1) {
+      // Web (or bundler) prefix: literal match on the URL.
+      if (url.startsWith(m.from) && (!best || m.from.length > best.length)) {
+        best = { rest: url.slice(m.from.length).replace(/^\/+/, '').replace(/[?#].*$/, ''), to: m.to, length: m.from.length };
+      }
+      continue;
+    }
+    const loc = classifyProfileUrl(url);
+    const from = classifyProfileUrl(m.from);
+    if (loc.kind !== 'absolute' && loc.kind !== 'relative') continue;
+    if (from.kind !== 'absolute' && from.kind !== 'relative') continue;
+    const ci = (loc.kind === 'absolute' && loc.windows) || (from.kind === 'absolute' && from.windows);
+    const a = ci ? loc.path.toLowerCase() : loc.path;
+    const p = (ci ? from.path.toLowerCase() : from.path).replace(/\/+$/, '');
+    if (a === p || a.startsWith(`${p}/`)) {
+      if (!best || p.length > best.length) best = { rest: loc.path.slice(p.length).replace(/^\/+/, ''), to: m.to, length: p.length };
+    }
+  }
+  return best ? join(best.to, best.rest) : undefined;
+}

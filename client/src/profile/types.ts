@@ -5,7 +5,50 @@
 // importers convert from their format's base at the boundary.
 
 /** Formats an importer can produce. Add new ids here as importers are added. */
-export type ProfileFormat = 'cpuprofile' | 'cpuprofile-legacy';
+export type ProfileFormat = 'cpuprofile' | 'cpuprofile-legacy' | 'chrome-trace' | 'clinic-flame' | '0x' | 'speedscope';
+
+/** The format names the CLI's JSON reports (the legacy `head` tree is still a cpuprofile). */
+export function publicFormat(format: ProfileFormat): 'cpuprofile' | 'chrome-trace' | 'clinic-flame' | '0x' | 'speedscope' {
+  return format === 'cpuprofile-legacy' ? 'cpuprofile' : format;
+}
+
+/** Human-readable format name. */
+export const FORMAT_LABELS: Record<ProfileFormat, string> = {
+  cpuprofile: 'V8 CPU profile',
+  'cpuprofile-legacy': 'V8 CPU profile (legacy head tree)',
+  'chrome-trace': 'Chrome trace',
+  'clinic-flame': 'Clinic.js flame',
+  '0x': '0x',
+  speedscope: 'speedscope',
+};
+
+/**
+ * How precisely time is placed in the source: 'lines' when the recorder said which line was
+ * executing (positionTicks, trace lines[]); 'functions' when only function start positions are
+ * known (Clinic flame, 0x ticks, speedscope exports, minified bundles), so a function's whole
+ * self time sits on its first line.
+ */
+export type Precision = 'lines' | 'functions';
+
+/** One recorded thread (or profile) of a file that holds several; the user can switch between them. */
+export interface ProfileThread {
+  /** Stable id to pass back to the importer (`ImportOptions.thread`). */
+  id: string;
+  /** What the user sees, e.g. "CrRendererMain (pid 9318)". */
+  label: string;
+  /** Samples recorded on it (used to pick the busiest). */
+  samples: number;
+  /** Non-idle time (ms) when known. */
+  busyMs?: number;
+}
+
+/** Options every importer accepts. */
+export interface ImportOptions {
+  /** Thread (or sub-profile) id to import; default: the busiest. */
+  thread?: string;
+  /** Name of the file the value came from (some formats are only told apart by it). */
+  fileName?: string;
+}
 
 /** What kind of code a frame stands for. */
 export type FrameKind =
@@ -34,6 +77,14 @@ export interface Frame {
 export interface LineWeights {
   lines: number[];
   weights: number[];
+  /** 0-based column of each entry when the recorder gave one (Chrome trace `columns[]`); -1 = unknown. */
+  columns?: number[];
+  /**
+   * Script URL of each entry when it differs from the node's frame (after source mapping a line can
+   * land in another original file than its function's start, e.g. code inlined by a bundler).
+   * undefined / "" = the frame's own URL.
+   */
+  urls?: Array<string | undefined>;
 }
 
 /** One call-tree node in the neutral form every importer produces. */
@@ -60,13 +111,24 @@ export interface CallTree {
   warnings: string[];
   /** Recording start in ms on the recorder's clock, when known (only differences are meaningful). */
   startMs?: number;
+  /** Defaults to 'lines' when any node has line weights, else 'functions'. */
+  precision?: Precision;
+  /** Times are estimates from tick counts (Clinic/0x ticks have no timestamps). */
+  estimatedTimes?: boolean;
+  /** Other threads/profiles in the same file (including the imported one) when there are several. */
+  threads?: ProfileThread[];
+  /** Id of the imported thread (one of `threads`). */
+  thread?: string;
+  /** Facts about the import the UI should show (not problems): "Clinic flame has no line positions…". */
+  notes?: string[];
+  /** Scripts whose positions were translated through a source map (generated URL → map URL). */
+  sourceMapped?: Array<{ generated: string; map: string }>;
 }
 
 /** A node of the built profile. Indices match `CallTree.nodes`. */
 export interface ProfileNode {
   frame: number;
   parent: number;
-  children: number[];
   selfMs: number;
   /** Self time plus every descendant's self time. */
   totalMs: number;
@@ -125,6 +187,9 @@ export interface Profile {
   sampleCount: number;
   frames: Frame[];
   nodes: ProfileNode[];
+  /** Children of node i: `childIndex[childStart[i] … childStart[i + 1] - 1]` (see `childrenOf`). */
+  childStart: Int32Array;
+  childIndex: Int32Array;
   /** Indices of root nodes (normally one: "(root)"). */
   roots: number[];
   /** Node index → function id. */
@@ -135,6 +200,13 @@ export interface Profile {
   /** The hottest line's self time (0 when no line has time). */
   maxLineMs: number;
   warnings: string[];
+  /** See `Precision`. */
+  precision: Precision;
+  estimatedTimes: boolean;
+  threads: ProfileThread[];
+  thread?: string;
+  notes: string[];
+  sourceMapped: Array<{ generated: string; map: string }>;
 }
 
 /** Key of a script in `Profile.files`: the URL, or the script id for URL-less (inline/eval) scripts. */

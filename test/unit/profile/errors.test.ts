@@ -1,5 +1,6 @@
 import { describe, test } from 'node:test';
 import assert from 'node:assert/strict';
+import * as fs from 'node:fs';
 import { locateJsonError, parseJsonText, parseProfile, profileFromJson, ProfileError } from '../../../client/src/profile/index';
 import { localFixture, readText, sharedFixture } from './fixtures';
 
@@ -49,17 +50,58 @@ describe('bad input gives typed errors with useful messages', () => {
     assert.match(e.message, /"snapshot", "nodes" and "strings"/);
   });
 
-  test('a real Chrome trace is recognised by traceEvents (not importable yet)', () => {
-    const trace = readText(sharedFixture('chrome-trace/speedscope-chrome141-no-arg-data.json'));
-    const e = errorOf(() => parseProfile(trace));
-    assert.equal(e.code, 'unsupported-format');
-    assert.match(e.message, /traceEvents/);
+  test('a Chrome trace without CPU samples says so (a Clinic doctor trace-event file is one)', () => {
+    const e = errorOf(() => parseProfile(readText(sharedFixture('clinic-doctor/19875.clinic-doctor/19875.clinic-doctor-traceevent'))));
+    assert.equal(e.code, 'not-cpu-profile');
+    assert.match(e.message, /Chrome trace \(\d+ events\) without CPU samples/);
+    assert.match(e.message, /Profile, ProfileChunk or CpuProfile/);
   });
 
-  test('an array-form trace is recognised too', () => {
-    const e = errorOf(() => parseProfile(readText(sharedFixture('chrome-trace/speedscope-chrome69-simple-array-form.json'))));
+  test('a gzip file (pprof) is named, not reported as a JSON syntax error at 1:1', () => {
+    const bytes = fs.readFileSync(sharedFixture('pprof/speedscope-go-simple.prof'));
+    const e = errorOf(() => parseProfile(new TextDecoder().decode(bytes)));
     assert.equal(e.code, 'unsupported-format');
-    assert.match(e.message, /Chrome trace/);
+    assert.match(e.message, /gzip-compressed/);
+  });
+
+  test('a Firefox (Gecko) profile is recognised and reported as not supported', () => {
+    const e = errorOf(() => parseProfile(readText(sharedFixture('firefox-gecko/speedscope-firefox63-simple.json'))));
+    assert.equal(e.code, 'unsupported-format');
+    assert.match(e.message, /Firefox/);
+  });
+
+  test('a parent-link cycle with every sample inside it is an invalid profile, not an empty one or a hang', () => {
+    const cycle = {
+      nodes: [
+        { id: 1, callFrame: { functionName: 'a', scriptId: '1', url: 'file:///a.js', lineNumber: 0, columnNumber: 0 }, children: [2] },
+        { id: 2, callFrame: { functionName: 'b', scriptId: '1', url: 'file:///a.js', lineNumber: 5, columnNumber: 0 }, children: [1] },
+      ],
+      startTime: 0,
+      endTime: 3000,
+      samples: [1, 2, 2],
+      timeDeltas: [1000, 1000, 1000],
+    };
+    const e = errorOf(() => profileFromJson(cycle));
+    assert.equal(e.code, 'invalid-profile');
+    assert.match(e.message, /cycle/);
+  });
+
+  test('a cycle beside a healthy tree is dropped with a warning; dangling children are reported', () => {
+    const p = profileFromJson({
+      nodes: [
+        { id: 1, callFrame: { functionName: '(root)', scriptId: '0', url: '', lineNumber: -1, columnNumber: -1 }, children: [2, 99] },
+        { id: 2, callFrame: { functionName: 'ok', scriptId: '1', url: 'file:///a.js', lineNumber: 0, columnNumber: 0 } },
+        { id: 3, callFrame: { functionName: 'x', scriptId: '1', url: 'file:///a.js', lineNumber: 3, columnNumber: 0 }, children: [4] },
+        { id: 4, callFrame: { functionName: 'y', scriptId: '1', url: 'file:///a.js', lineNumber: 6, columnNumber: 0 }, children: [3] },
+      ],
+      startTime: 0,
+      endTime: 3000,
+      samples: [2, 2, 4],
+      timeDeltas: [1000, 1000, 1000],
+    });
+    assert.equal(p.sampleCount, 2);
+    assert.ok(p.warnings.some((w) => /2 node\(s\) are not reachable.*1 sample/.test(w)), p.warnings.join(' | '));
+    assert.ok(p.warnings.some((w) => /1 child reference\(s\) point to nodes that do not exist/.test(w)), p.warnings.join(' | '));
   });
 
   test('other JSON names its top-level keys', () => {

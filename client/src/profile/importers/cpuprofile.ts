@@ -3,6 +3,7 @@
 // `samples`/`timeDeltas` are the truth for time (hitCount may disagree), timeDeltas can be
 // negative, callFrame.lineNumber is 0-based and positionTicks[].line is 1-based.
 import { ProfileError } from '../errors';
+import { PositionIndex } from '../identity';
 import { timingFromDeltas } from '../timing';
 import { SPECIAL_FUNCTION_NAMES, type CallTree, type CallTreeNodeInput, type Frame, type FrameKind } from '../types';
 import type { ProfileImporter } from './importer';
@@ -11,6 +12,54 @@ type Json = Record<string, unknown>;
 const isObject = (v: unknown): v is Json => typeof v === 'object' && v !== null && !Array.isArray(v);
 const num = (v: unknown, fallback: number): number => (typeof v === 'number' && Number.isFinite(v) ? v : fallback);
 const str = (v: unknown): string => (typeof v === 'string' ? v : v === undefined || v === null ? '' : String(v));
+
+/** Frames shared by every node of one call frame (a large profile has 40k nodes but a few thousand functions). */
+export class FrameTable {
+  readonly frames: Frame[] = [];
+  private readonly index = new PositionIndex();
+  intern(functionName: string, url: string, scriptId: string, line: number, column: number, kind: FrameKind): number {
+    const script = url !== '' ? url : `\u0000${scriptId}`;
+    return this.index.lookup(script, line, column, `${kind}\u0000${scriptId}\u0000${functionName}`, () => {
+      this.frames.push({ functionName, url, scriptId, line, column, kind });
+      return this.frames.length - 1;
+    });
+  }
+}
+
+/** id → node index: a typed table for small non-negative integer ids, else a Map. */
+class IdIndex {
+  private readonly table: Int32Array | undefined;
+  private readonly map: Map<number, number> | undefined;
+  constructor(raw: unknown[]) {
+    let max = -1;
+    let dense = true;
+    for (const n of raw) {
+      const id = isObject(n) ? n.id : undefined;
+      if (typeof id !== 'number' || !Number.isInteger(id) || id < 0) {
+        if (typeof id === 'number') dense = false;
+        continue;
+      }
+      if (id > max) max = id;
+    }
+    if (dense && max < 4 * raw.length + 1024) this.table = new Int32Array(max + 1).fill(-1);
+    else this.map = new Map();
+  }
+  has(id: number): boolean {
+    return this.get(id) !== undefined;
+  }
+  get(id: number): number | undefined {
+    if (this.table) {
+      const v = Number.isInteger(id) && id >= 0 && id < this.table.length ? this.table[id] : -1;
+      return v < 0 ? undefined : v;
+    }
+    return this.map!.get(id);
+  }
+  set(id: number, index: number): void {
+    if (this.table) {
+      if (Number.isInteger(id) && id >= 0 && id < this.table.length) this.table[id] = index;
+    } else this.map!.set(id, index);
+  }
+}
 
 export function frameKind(functionName: string, url: string, line: number): FrameKind {
   if (url === '' && SPECIAL_FUNCTION_NAMES.has(functionName)) return 'special';
@@ -31,11 +80,14 @@ export function importCpuProfile(value: unknown): CallTree {
   if (raw.length === 0) throw new ProfileError('empty-profile', 'The profile is empty: it has no nodes.');
   const warnings: string[] = [];
 
-  // id → index, in file order.
-  const indexOfId = new Map<number, number>();
-  const frames: Frame[] = [];
+  // id → index, in file order (a dense table when ids are small integers, as V8 writes them).
+  const indexOfId = new IdIndex(raw);
+  const interned = new FrameTable();
+  const frames = interned.frames;
   const nodes: CallTreeNodeInput[] = [];
   const rawNodes: Json[] = [];
+  const childLists: Array<unknown[] | undefined> = [];
+  const tickLists: Array<unknown[] | undefined> = [];
   let badNodes = 0;
   let duplicateIds = 0;
   for (const n of raw) {
@@ -54,9 +106,12 @@ export function importCpuProfile(value: unknown): CallTree {
     const column = Math.trunc(num(cf.columnNumber, -1));
     const kind = frameKind(functionName, url, line);
     indexOfId.set(n.id, nodes.length);
-    frames.push({ functionName, url, scriptId: str(cf.scriptId), line: kind === 'js' ? line : -1, column: kind === 'js' ? column : -1, kind });
-    nodes.push({ frame: frames.length - 1, parent: -1, selfMs: 0, sampleCount: 0 });
+    // One object shape for every node (`lines` always present) keeps later property reads monomorphic.
+    nodes.push({ frame: interned.intern(functionName, url, str(cf.scriptId), kind === 'js' ? line : -1, kind === 'js' ? column : -1, kind), parent: -1, selfMs: 0, sampleCount: 0, lines: undefined });
     rawNodes.push(n);
+    childLists.push(Array.isArray(n.children) ? n.children : undefined);
+    const pt = n.positionTicks;
+    tickLists.push(Array.isArray(pt) && pt.length > 0 ? pt : undefined);
   }
   if (nodes.length === 0) throw new ProfileError('invalid-profile', 'None of its nodes has a numeric "id".');
   if (badNodes) warnings.push(`${badNodes} node(s) without a numeric id were ignored.`);
@@ -65,10 +120,11 @@ export function importCpuProfile(value: unknown): CallTree {
   // Parents from children (a node claimed twice keeps its first parent).
   let unknownChildren = 0;
   let reparented = 0;
-  for (let i = 0; i < rawNodes.length; i++) {
-    const children = rawNodes[i].children;
-    if (!Array.isArray(children)) continue;
-    for (const c of children) {
+  for (let i = 0; i < childLists.length; i++) {
+    const children = childLists[i];
+    if (!children) continue;
+    for (let k = 0; k < children.length; k++) {
+      const c = children[k];
       const ci = typeof c === 'number' ? indexOfId.get(c) : undefined;
       if (ci === undefined) {
         unknownChildren++;
@@ -133,8 +189,8 @@ export function importCpuProfile(value: unknown): CallTree {
 
   // Where inside each function the samples were: positionTicks (1-based lines).
   for (let i = 0; i < rawNodes.length; i++) {
-    const ticks = rawNodes[i].positionTicks;
-    if (!Array.isArray(ticks) || ticks.length === 0 || frames[nodes[i].frame].kind === 'special') continue;
+    const ticks = tickLists[i];
+    if (!ticks || frames[nodes[i].frame].kind === 'special') continue;
     const lines: number[] = [];
     const weights: number[] = [];
     for (const t of ticks) {
@@ -149,7 +205,70 @@ export function importCpuProfile(value: unknown): CallTree {
     if (lines.length) nodes[i].lines = { lines, weights };
   }
 
-  return { format: 'cpuprofile', frames, nodes, warnings, startMs: Number.isFinite(startTime) ? startTime / 1000 : undefined };
+  const notes: string[] = [];
+  const mapped = applyJsDebugLocations(value, rawNodes, frames, nodes);
+  if (mapped) notes.push(`Positions come from VS Code's debugger annotations ($vscode), already source-mapped (${mapped} node(s)).`);
+
+  return { format: 'cpuprofile', frames, nodes, warnings, startMs: Number.isFinite(startTime) ? startTime / 1000 : undefined, notes };
+}
+
+/** A `$vscode.locations[]` entry's first UI location, when it names a file on disk. */
+function jsDebugLocation(locations: unknown[], id: unknown): { url: string; line: number; column: number } | undefined {
+  if (typeof id !== 'number' || !Number.isInteger(id) || id < 0 || id >= locations.length) return undefined;
+  const entry = locations[id];
+  if (!isObject(entry) || !Array.isArray(entry.locations)) return undefined;
+  const loc = entry.locations[0];
+  if (!isObject(loc) || !isObject(loc.source)) return undefined;
+  const src = loc.source;
+  // sourceReference ≠ 0: content only the debug session could serve (Node internals).
+  if (typeof src.path !== 'string' || src.path === '' || (typeof src.sourceReference === 'number' && src.sourceReference !== 0) || src.path.startsWith('<')) return undefined;
+  const line = num(loc.lineNumber, 0);
+  const column = num(loc.columnNumber, 0);
+  if (line < 1) return undefined;
+  return { url: src.path, line: Math.trunc(line) - 1, column: column >= 1 ? Math.trunc(column) - 1 : -1 };
+}
+
+/**
+ * VS Code js-debug annotated profiles (docs/profile-formats.md §1.8): `$vscode.locations[id]` holds
+ * the source-mapped UI positions of `nodes[].locationId` (function start) and of
+ * `positionTicks[].startLocationId` (the sampled line). Uses them in place of the raw positions.
+ * Returns how many nodes were re-pointed. Replaces frames/line weights; never touches the input.
+ */
+function applyJsDebugLocations(value: Json, rawNodes: Json[], frames: Frame[], nodes: CallTreeNodeInput[]): number {
+  const block = value.$vscode;
+  if (!isObject(block) || !Array.isArray(block.locations)) return 0;
+  const locations = block.locations as unknown[];
+  let mapped = 0;
+  for (let i = 0; i < rawNodes.length; i++) {
+    const fi = nodes[i].frame;
+    if (frames[fi].kind !== 'js') continue;
+    const start = jsDebugLocation(locations, rawNodes[i].locationId);
+    if (!start) continue;
+    mapped++;
+    frames[fi] = { ...frames[fi], url: start.url, line: start.line, column: start.column, scriptId: '' };
+    const ticks = rawNodes[i].positionTicks;
+    if (!Array.isArray(ticks) || !nodes[i].lines) continue;
+    const lines: number[] = [];
+    const weights: number[] = [];
+    const urls: Array<string | undefined> = [];
+    for (const t of ticks) {
+      if (!isObject(t)) continue;
+      const w = num(t.ticks, 0);
+      if (!(w > 0)) continue;
+      const at = jsDebugLocation(locations, t.startLocationId);
+      const rawLine = num(t.line, 0);
+      if (at) {
+        lines.push(at.line);
+        urls.push(at.url === start.url ? undefined : at.url);
+      } else if (rawLine >= 1) {
+        lines.push(start.line); // no mapped position for this tick: keep it in the function
+        urls.push(undefined);
+      } else continue;
+      weights.push(w);
+    }
+    nodes[i] = { ...nodes[i], lines: { lines, weights, ...(urls.some(Boolean) ? { urls } : {}) } };
+  }
+  return mapped;
 }
 
 export const cpuProfileImporter: ProfileImporter = {

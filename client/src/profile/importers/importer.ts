@@ -3,7 +3,7 @@
 // ../types.ts and list it in `importers` in ../index.ts. Importers produce a CallTree with
 // 0-based lines; `buildProfile` does all aggregation, so the heat overlay, the profile editor and
 // the CLI work for every format without changes.
-import type { CallTree } from '../types';
+import type { CallTree, ImportOptions } from '../types';
 
 export interface ProfileImporter {
   id: string;
@@ -12,5 +12,5 @@ export interface ProfileImporter {
   /** Cheap structural check on the parsed JSON (top levels only). */
   detect(value: unknown): boolean;
   /** Converts without mutating `value`; throws ProfileError on broken input. */
-  import(value: unknown): CallTree;
+  import(value: unknown, options?: ImportOptions): CallTree;
 }

@@ -75,6 +75,8 @@ export interface Finding {
   fixes?: Fix[];
   /** Why no fix is offered, when the rule looked for one and declined (shown as a disabled code action). */
   noFixReason?: string;
+  /** How sure the rule is: 'high' when types showed it, lower when only names did (n-plus-one). */
+  confidence?: Confidence;
 }
 
 export interface EngineSettings {

@@ -1,85 +1,290 @@
-// TEMPORARY STUB (owner: complexity engine work): counts nested loops and array callbacks.
+// Function summaries: the estimated Big-O time of every function, method, constructor,
+// accessor, function expression and arrow function in a file, with evidence.
+//
+//   analyzeFunctions(sf, { getChecker?, cache? }) -> FunctionSummary[] (source order)
+//
+// The walk is over raw ts.Nodes (no ts-morph wrappers); the type checker is asked for only
+// when a call goes to an imported function. See analyzer.ts (loops, calls, sizes),
+// recursion.ts, catalog.ts (built-in costs) and cache.ts (incremental summaries).
 import { ts } from 'ts-morph';
-import type { FunctionSummary, Evidence } from '../types';
-import { formatCost, poly } from '../cost';
+import type { Evidence, FunctionSummary } from '../types';
+import { formatCost, formatFactor, isConstant, renameVars, variablesOf, type Cost } from '../cost';
+import { FileAnalyzer, type FnInfo, type FnResult, type ProgramContext, type RawEvidence } from './analyzer';
+import { VarRegistry, type VarInfo } from './shape';
+import { SummaryCache, hashText, type CacheEntry } from './cache';
+import { isFunctionLike, functionName, startOf, textIn } from './syntax';
+
+export { isFunctionLike, functionName } from './syntax';
+export { SummaryCache } from './cache';
+export { METHODS, STATICS, CONSTRUCTORS, CONTAINER_TYPES } from './catalog';
 
 export interface ComplexityOptions {
+  /** Lazily creates the type checker; asked only for calls into imported functions. */
   getChecker?: () => ts.TypeChecker | undefined;
+  /** Reuse summaries across edits (keyed by function text and callee summaries). */
+  cache?: SummaryCache;
+  /** Identity of the file in the cache (defaults to sf.fileName). */
+  fileName?: string;
 }
 
-const ITERATING_METHODS = new Set(['forEach', 'map', 'filter', 'reduce', 'some', 'every', 'find', 'findIndex', 'flatMap', 'includes', 'indexOf']);
+void isFunctionLike;
+void functionName;
 
-export function isFunctionLike(node: ts.Node): node is ts.FunctionLikeDeclaration {
-  return ts.isFunctionDeclaration(node) || ts.isMethodDeclaration(node) || ts.isArrowFunction(node) || ts.isFunctionExpression(node) || ts.isConstructorDeclaration(node) || ts.isGetAccessorDeclaration(node) || ts.isSetAccessorDeclaration(node);
-}
-
-export function functionName(node: ts.FunctionLikeDeclaration): string {
-  if (node.name && (ts.isIdentifier(node.name) || ts.isPrivateIdentifier(node.name) || ts.isStringLiteral(node.name))) return node.name.text;
-  if (ts.isConstructorDeclaration(node)) return 'constructor';
-  const p = node.parent;
-  if (p && ts.isVariableDeclaration(p) && ts.isIdentifier(p.name)) return p.name.text;
-  if (p && ts.isPropertyAssignment(p) && ts.isIdentifier(p.name)) return p.name.text;
-  if (p && ts.isPropertyDeclaration(p) && ts.isIdentifier(p.name)) return p.name.text;
-  return ts.isArrowFunction(node) ? '<arrow>' : '<anonymous>';
-}
-
-export function analyzeFunctions(sf: ts.SourceFile, _opts: ComplexityOptions = {}): FunctionSummary[] {
-  const out: FunctionSummary[] = [];
-  const seen = new Map<string, number>();
-  const lineOf = (pos: number) => sf.getLineAndCharacterOfPosition(pos).line + 1;
-  const visitFn = (fn: ts.FunctionLikeDeclaration, owner: string | undefined) => {
-    const name = functionName(fn);
-    const qualifiedName = owner ? `${owner}.${name}` : name;
-    const ordinal = seen.get(qualifiedName) ?? 0;
-    seen.set(qualifiedName, ordinal + 1);
-    let maxDepth = 0;
-    const evidence: Evidence[] = [];
-    const walk = (node: ts.Node, depth: number) => {
-      if (node !== fn && isFunctionLike(node) && !(ts.isCallExpression(node.parent) && node.parent.arguments.includes(node as ts.Expression))) return;
-      let d = depth;
-      if (ts.isForStatement(node) || ts.isForOfStatement(node) || ts.isForInStatement(node) || ts.isWhileStatement(node) || ts.isDoStatement(node)) {
-        d++;
-        evidence.push({ span: { start: node.getStart(sf), end: node.end }, line: lineOf(node.getStart(sf)), factor: 'n', reason: 'loop' });
-      } else if (ts.isCallExpression(node) && ts.isPropertyAccessExpression(node.expression) && ITERATING_METHODS.has(node.expression.name.text)) {
-        d++;
-        evidence.push({ span: { start: node.getStart(sf), end: node.end }, line: lineOf(node.getStart(sf)), factor: 'n', reason: `.${node.expression.name.text}()` });
+export function analyzeFunctions(sf: ts.SourceFile, opts: ComplexityOptions = {}): FunctionSummary[] {
+  const reg = new VarRegistry();
+  const cache = opts.cache;
+  const fileId = opts.fileName ?? sf.fileName;
+  const program: ProgramContext = { reg, files: new Map(), getChecker: opts.getChecker, depth: 0, stats: { analyses: 0 } };
+  const fa = new FileAnalyzer(sf, program, '');
+  program.files.set(sf, fa);
+  const fileIdOf = (f: FileAnalyzer) => (f === fa ? fileId : f.sf.fileName);
+  let ctxSig: string | undefined;
+  const contextSig = (): string => {
+    if (ctxSig === undefined) {
+      const parts: string[] = [];
+      for (const st of sf.statements) {
+        if (ts.isFunctionDeclaration(st)) continue;
+        if (ts.isClassDeclaration(st)) {
+          for (const m of st.members) if (ts.isPropertyDeclaration(m) && !(m.initializer && isFunctionLike(m.initializer))) parts.push(textIn(m, sf));
+          parts.push(`class ${st.name?.text ?? ''}`);
+          continue;
+        }
+        if (ts.isVariableStatement(st) && st.declarationList.declarations.every((d) => d.initializer && isFunctionLike(unwrapInit(d.initializer)))) continue;
+        parts.push(textIn(st, sf));
       }
-      maxDepth = Math.max(maxDepth, d);
-      ts.forEachChild(node, (c) => walk(c, d));
+      ctxSig = hashText(parts.join('\n'));
+    }
+    return ctxSig;
+  };
+  const textKeyOf = (fn: FnInfo): string => {
+    let top = fn;
+    while (top.parent) top = top.parent;
+    const own = textIn(fn.node, fn.file.sf);
+    const outer = top === fn ? '' : textIn(top.node, fn.file.sf);
+    return hashText(`${fn.key}\n${own}\n${outer}\n${fn.file === fa ? contextSig() : ''}`);
+  };
+  const fingerprint = (r: FnResult): string =>
+    `${costKey(r.cost)}|${r.amortized ? costKey(r.amortized.cost) + '@' + r.amortized.stateName : ''}|${r.confidence}|${r.returns?.len ? costKey(r.returns.len) : ''}|${r.returns?.val ? costKey(r.returns.val) : ''}`;
+
+  if (cache) {
+    program.onAnalyze = (fn) => {
+      if (fn.file !== fa) return undefined;
+      const entry = cache.get(fileIdOf(fn.file), fn.key);
+      if (!entry || entry.textKey !== textKeyOf(fn)) return undefined;
+      // every dependency must still produce the summary this one was computed with
+      fn.running = true;
+      try {
+        for (const d of entry.deps) {
+          const dep = d.file === fileId ? fa.fns.find((x) => x.key === d.key) : undefined;
+          if (!dep) return undefined;
+          if (dep.running) {
+            const de = cache.get(d.file, d.key);
+            if (!de || de.textKey !== textKeyOf(dep) || de.fingerprint !== d.fingerprint) return undefined;
+            continue;
+          }
+          const r = dep.file.summary(dep);
+          if (!r || fingerprint(r) !== d.fingerprint) return undefined;
+        }
+      } finally {
+        fn.running = false;
+      }
+      for (const v of entry.vars) if (!reg.vars.has(v.key)) reg.vars.set(v.key, v);
+      cache.reuses++;
+      const start = startOf(fn.node, fn.file.sf);
+      const deps = new Set<FnInfo>();
+      for (const d of entry.deps) {
+        const dep = fa.fns.find((x) => x.key === d.key);
+        if (dep) deps.add(dep);
+      }
+      return {
+        cost: entry.cost,
+        amortized: entry.amortized,
+        evidence: entry.evidence.map((e) => ({ start: start + e.relStart, end: start + e.relEnd, factor: e.factor, reason: e.reason })),
+        confidence: entry.confidence,
+        deps,
+        recursive: entry.recursive,
+        returns: entry.returns,
+      };
     };
-    if (fn.body) walk(fn.body, 0);
-    const cost = poly(maxDepth);
-    const start = fn.getStart(sf);
-    out.push({
-      key: `${qualifiedName}#${ordinal}`,
-      name,
-      qualifiedName,
-      span: { start, end: fn.end },
-      headerSpan: { start, end: fn.name ? fn.name.end : start },
-      line: lineOf(start),
-      endLine: lineOf(fn.end),
-      cost,
-      complexity: formatCost(cost),
-      display: formatCost(cost, 'unicode'),
-      variables: maxDepth ? { n: 'input size' } : {},
-      confidence: 'low',
-      evidence,
+    program.afterAnalyze = (fn, r) => {
+      if (fn.file !== fa) return;
+      cache.recomputations++;
+      cache.recomputed.push(fn.key);
+      const start = startOf(fn.node, fn.file.sf);
+      const used = new Set<string>();
+      const collect = (c: Cost) => variablesOf(c).forEach((v) => used.add(v));
+      collect(r.cost);
+      if (r.amortized) collect(r.amortized.cost);
+      if (r.returns?.len) collect(r.returns.len);
+      if (r.returns?.val) collect(r.returns.val);
+      r.evidence.forEach((e) => collect(e.factor));
+      const entry: CacheEntry = {
+        textKey: textKeyOf(fn),
+        cost: r.cost,
+        amortized: r.amortized,
+        evidence: r.evidence.map((e) => ({ relStart: e.start - start, relEnd: e.end - start, factor: e.factor, reason: e.reason })),
+        confidence: r.confidence,
+        recursive: r.recursive,
+        returns: r.returns,
+        deps: [...r.deps].map((d) => ({ file: fileIdOf(d.file), key: d.key, fingerprint: d.result ? fingerprint(d.result) : '' })),
+        vars: [...used].map((k) => reg.info(k)).filter((x): x is VarInfo => !!x),
+        fingerprint: fingerprint(r),
+      };
+      cache.set(fileIdOf(fn.file), fn.key, entry);
+    };
+  }
+
+  const out: FunctionSummary[] = [];
+  for (const fn of fa.fns) {
+    let res: FnResult | undefined;
+    try {
+      res = fa.summary(fn);
+    } catch {
+      res = undefined;
+    }
+    out.push(present(fa, fn, res ?? { cost: { terms: [{ vars: {}, vexp: [] }] }, evidence: [], confidence: 'low', deps: new Set(), recursive: false }, reg));
+  }
+  return out;
+}
+
+function unwrapInit(e: ts.Expression): ts.Node {
+  let cur: ts.Expression = e;
+  while (ts.isParenthesizedExpression(cur) || ts.isAsExpression(cur)) cur = cur.expression;
+  return cur;
+}
+
+function costKey(c: Cost): string {
+  return formatCost(c);
+}
+
+// ------------------------------------------------------------------ presentation
+
+const LETTERS = ['n', 'm', 'k', 'p', 'q', 'r', 's', 't', 'u', 'v', 'w', 'x', 'y', 'z', 'a', 'b', 'c', 'd', 'e', 'f', 'g', 'h', 'j', 'l'];
+
+/** Assign printable letters: one variable is n; a grid's rows/columns are m/n; single-letter parameters keep their name. */
+export function assignLetters(keys: string[], reg: VarRegistry, fn: FnInfo): Map<string, string> {
+  const out = new Map<string, string>();
+  const used = new Set<string>();
+  const info = (k: string): VarInfo | undefined => reg.info(k);
+  if (keys.length === 1) {
+    out.set(keys[0], 'n');
+    return out;
+  }
+  // grid: X.length and X[i].length
+  for (const a of keys) {
+    const ia = info(a);
+    if (!ia || ia.depth !== 0 || ia.measure !== 'len') continue;
+    const b = keys.find((k) => {
+      const ib = info(k);
+      return ib && ib.root === ia.root && ib.scope === ia.scope && ib.depth === 1 && ib.measure === 'len';
     });
-  };
-  const visit = (node: ts.Node, owner: string | undefined) => {
-    if (isFunctionLike(node)) {
-      visitFn(node, owner);
-      const name = functionName(node);
-      ts.forEachChild(node, (c) => visit(c, owner ? `${owner}.${name}` : name));
-      return;
+    if (b && !out.has(a) && !out.has(b) && !used.has('m') && !used.has('n')) {
+      out.set(a, 'm');
+      out.set(b, 'n');
+      used.add('m');
+      used.add('n');
     }
-    if (ts.isClassDeclaration(node) || ts.isClassExpression(node)) {
-      const cname = node.name?.text ?? '<class>';
-      ts.forEachChild(node, (c) => visit(c, owner ? `${owner}.${cname}` : cname));
-      return;
+  }
+  // single-letter value parameters keep their names
+  for (const k of keys) {
+    if (out.has(k)) continue;
+    const i = info(k);
+    if (i && i.measure === 'val' && i.depth === 0 && /^[a-z]$/i.test(i.root) && !used.has(i.root)) {
+      out.set(k, i.root);
+      used.add(i.root);
     }
-    ts.forEachChild(node, (c) => visit(c, owner));
+  }
+  // element values (max of nums[i]) and literal magnitudes (1e9) read as M
+  for (const k of keys) {
+    if (out.has(k)) continue;
+    const i = info(k);
+    if (i && i.measure === 'val' && (i.depth > 0 || /^\d/.test(i.root)) && !used.has('M')) {
+      out.set(k, 'M');
+      used.add('M');
+    }
+  }
+  for (const k of keys) {
+    if (out.has(k)) continue;
+    const l = LETTERS.find((x) => !used.has(x)) ?? `v${out.size}`;
+    out.set(k, l);
+    used.add(l);
+  }
+  void fn;
+  return out;
+}
+
+/** Order variables: the function's own parameters first (in order), then the rest as they appear. */
+function orderVars(keys: string[], reg: VarRegistry, fn: FnInfo): string[] {
+  const rank = (k: string): number => {
+    const i = reg.info(k);
+    if (!i) return 1e6;
+    let idx = fn.params.indexOf(i.root);
+    if (idx >= 0 && i.scope === fn.scope) return idx * 10 + i.depth;
+    for (let p = fn.parent, lvl = 1; p; p = p.parent, lvl++) {
+      idx = p.params.indexOf(i.root);
+      if (idx >= 0 && i.scope === p.scope) return lvl * 1000 + idx * 10 + i.depth;
+    }
+    return 1e5;
   };
-  visit(sf, undefined);
+  return [...keys].sort((a, b) => rank(a) - rank(b));
+}
+
+function present(fa: FileAnalyzer, fn: FnInfo, res: FnResult, reg: VarRegistry): FunctionSummary {
+  const sf = fa.sf;
+  const costVars = orderVars(variablesOf(res.cost), reg, fn);
+  const evVars = orderVars([...new Set(res.evidence.flatMap((e) => variablesOf(e.factor)))].filter((v) => !costVars.includes(v)), reg, fn);
+  const letters = assignLetters(costVars, reg, fn);
+  if (evVars.length) {
+    const more = assignLetters([...costVars, ...evVars], reg, fn);
+    // keep the cost's letters; give the evidence-only variables free letters
+    const taken = new Set(letters.values());
+    for (const v of evVars) {
+      let l = more.get(v)!;
+      if (taken.has(l)) l = LETTERS.find((x) => !taken.has(x)) ?? `v${taken.size}`;
+      letters.set(v, l);
+      taken.add(l);
+    }
+  }
+  const rename = (v: string) => letters.get(v) ?? v;
+  const cost = renameVars(res.cost, rename);
+  const variables: Record<string, string> = {};
+  for (const [k, l] of letters) {
+    const i = reg.info(k);
+    variables[l] = i ? i.desc : k;
+  }
+  const evidence: Evidence[] = dedupeEvidence(res.evidence)
+    .slice(0, 60)
+    .map((e) => ({ span: { start: e.start, end: e.end }, line: fa.lineOf(e.start), factor: formatFactor(renameVars(e.factor, rename)), reason: e.reason }));
+  evidence.sort((a, b) => a.line - b.line || a.span.start - b.span.start);
+  const start = startOf(fn.node, sf);
+  const nameNode = fn.node.name;
+  const headerSpan = nameNode ? { start: startOf(nameNode, sf), end: Math.max(startOf(nameNode, sf), nameNode.end) } : { start, end: start };
+  const complexity = formatCost(cost);
+  return {
+    key: fn.key,
+    name: fn.name,
+    qualifiedName: fn.qualifiedName,
+    span: { start, end: Math.max(start, fn.node.end) },
+    headerSpan,
+    line: fa.lineOf(start),
+    endLine: fa.lineOf(fn.node.end),
+    cost,
+    complexity,
+    display: formatCost(cost, 'unicode') + (res.confidence === 'low' ? '?' : ''),
+    variables: isConstant(cost) && !evidence.some((e) => e.factor !== '1') ? {} : variables,
+    confidence: res.confidence,
+    evidence,
+  };
+}
+
+function dedupeEvidence(ev: RawEvidence[]): RawEvidence[] {
+  const seen = new Set<string>();
+  const out: RawEvidence[] = [];
+  for (const e of ev) {
+    const k = `${e.start}:${e.reason}`;
+    if (seen.has(k)) continue;
+    seen.add(k);
+    out.push(e);
+  }
   return out;
 }

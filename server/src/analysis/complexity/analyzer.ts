@@ -1,0 +1,2949 @@
+// The per-file complexity analyzer: walks raw ts.Nodes once per function, keeping symbolic
+// sizes of locals (shapes), a stack of loop frames (iteration counts), the evidence, and the
+// recursive call sites; calls use callee summaries mapped to argument sizes.
+import { ts } from 'ts-morph';
+
+/** Cached: `ts.SyntaxKind` is a getter on the bundled namespace, costly on hot paths. */
+const SK = ts.SyntaxKind;
+import {
+  O1,
+  add,
+  equals,
+  exp,
+  factorial,
+  isConstant,
+  log,
+  mul,
+  pow,
+  sqrt,
+  substitute,
+  variable,
+  variablesOf,
+  type Cost,
+} from '../cost';
+import type { Confidence } from '../types';
+import { CONSTANT_NAMESPACES, CONSTRUCTORS, CONTAINER_TYPES, STATICS, TAKE_METHODS, GROW_METHODS, lookupMethod, type BuiltinCost, type ParamRole } from './catalog';
+import { CONST_SHAPE, VarRegistry, cellsOf, elemOf, joinShapes, lenOf, rootShape, valOf, type Shape, type ShapeKind } from './shape';
+import { COMPARISONS, dottedName, forEachDescendant, forEachSelfAndDescendant, nodeText, startOf, textIn, functionName, identName, isAssignmentOp, isFunctionLike, isNumericLiteralLike, mentions, unwrap } from './syntax';
+import { solveRecursion, type RecSite } from './recursion';
+
+export interface RawEvidence {
+  start: number;
+  end: number;
+  factor: Cost;
+  reason: string;
+}
+
+/** Sizes of what a function returns, in the callee's own variables (mapped at call sites). */
+export interface ReturnSizes {
+  len?: Cost;
+  val?: Cost;
+}
+
+export interface FnResult {
+  returns?: ReturnSizes;
+  /** Cost of one call (for a function with persistent memo/visited state: the cost of a call that finds it filled). */
+  cost: Cost;
+  /** For functions guarded by persistent memo/visited state: the total over all calls sharing that state. */
+  amortized?: { cost: Cost; stateName: string };
+  evidence: RawEvidence[];
+  confidence: Confidence;
+  deps: Set<FnInfo>;
+  recursive: boolean;
+}
+
+export interface FnInfo {
+  node: ts.FunctionLikeDeclaration;
+  name: string;
+  qualifiedName: string;
+  key: string;
+  /** Scope id used in variable keys (unique in the program analysis). */
+  scope: string;
+  parent?: FnInfo;
+  classNode?: ts.ClassLikeDeclaration;
+  file: FileAnalyzer;
+  params: string[];
+  result?: FnResult;
+  running?: boolean;
+  /** Environment of the function body after its walk (closures see it). */
+  env?: Env;
+  envPending?: boolean;
+  /** The body calls the function by name (directly, not counting nested functions' calls). */
+  selfCalls?: boolean;
+  /** Hoisted declarations of the body (function declarations, function/class-valued variables, classes). */
+  hoisted?: ts.Node[];
+  /** Names that nested function declarations add to (computed on demand). */
+  mutatedByNested?: Set<string>;
+}
+
+export interface Binding {
+  shape: Shape;
+  /** Number of loop frames enclosing the declaration (in the owner's walker). */
+  level: number;
+  owner?: FnInfo;
+  fn?: FnInfo;
+  cls?: ts.ClassLikeDeclaration;
+  growable?: boolean;
+  /** object literal / Map / Set: element writes add keys */
+  keyed?: boolean;
+  param?: number;
+  imported?: ts.Identifier;
+  init?: ts.Expression;
+}
+
+export class Env {
+  private map?: Map<string, Binding>;
+  constructor(readonly parent?: Env) {}
+  /** Bindings declared in this scope (allocated on first declaration: most loop scopes declare none). */
+  get vars(): Map<string, Binding> {
+    return (this.map ??= new Map());
+  }
+  lookup(name: string): Binding | undefined {
+    for (let e: Env | undefined = this; e; e = e.parent) {
+      const b = e.map?.get(name);
+      if (b) return b;
+    }
+    return undefined;
+  }
+}
+
+interface Frame {
+  iter: Cost;
+  node: ts.Node;
+  kind: 'loop' | 'callback' | 'worklist';
+  amort: Cost;
+  loopVars: string[];
+  worklist?: string;
+  /** Known constant iteration count (for (k = 0; k < 4; ...), for (c of 'abc')). */
+  count?: number;
+  /** The loop's iterations are a total over an enclosing context (adjacency scans, pointer sweeps), not per pass. */
+  amortized?: boolean;
+}
+
+export interface ProgramContext {
+  reg: VarRegistry;
+  files: Map<ts.SourceFile, FileAnalyzer>;
+  getChecker?: () => ts.TypeChecker | undefined;
+  /** Depth of nested on-demand callee analyses. */
+  depth: number;
+  /** Total statement/expression nesting across all walkers on the stack (bounds JS stack use). */
+  walkDepth?: number;
+  stats: { analyses: number };
+  onAnalyze?: (fn: FnInfo) => FnResult | undefined;
+  afterAnalyze?: (fn: FnInfo, r: FnResult) => void;
+}
+
+const MAX_WALK_DEPTH = 250;
+/** Across nested callee analyses: keeps the JS stack far from overflowing whatever the input. */
+const MAX_TOTAL_WALK_DEPTH = 800;
+const MAX_NODES = 60000;
+const MAX_CALL_DEPTH = 24;
+
+const HALVING = (e: ts.Expression): boolean => {
+  const u = unwrap(e);
+  if (ts.isBinaryExpression(u)) {
+    const k = u.operatorToken.kind;
+    if ((k === SK.GreaterThanGreaterThanToken || k === SK.GreaterThanGreaterThanGreaterThanToken) && isNumericLiteralLike(u.right)) return true;
+    if (k === SK.SlashToken && isNumericLiteralLike(u.right) && Number(nodeText(unwrap(u.right))) > 1) return true;
+    if (k === SK.BarToken || k === SK.PlusToken || k === SK.MinusToken) return HALVING(u.left) || HALVING(u.right);
+  }
+  if (ts.isCallExpression(u) && /^Math\.(floor|ceil|trunc|round)$/.test(dottedName(u.expression) ?? '') && u.arguments[0]) return HALVING(u.arguments[0]);
+  if (ts.isPrefixUnaryExpression(u) && u.operator === SK.TildeToken) return HALVING(u.operand);
+  return false;
+};
+
+export class FileAnalyzer {
+  readonly fns: FnInfo[] = [];
+  readonly byNode = new Map<ts.Node, FnInfo>();
+  readonly fileEnv = new Env();
+  private fileEnvReady = false;
+  readonly classes = new Map<string, ts.ClassLikeDeclaration>();
+  readonly topHoisted: ts.Node[] = [];
+  private lineStarts: readonly number[];
+
+  constructor(
+    readonly sf: ts.SourceFile,
+    readonly program: ProgramContext,
+    readonly tag: string,
+  ) {
+    this.lineStarts = sf.getLineStarts();
+    this.collect();
+  }
+
+  lineOf(pos: number): number {
+    let lo = 0, hi = this.lineStarts.length - 1;
+    while (lo < hi) {
+      const mid = (lo + hi + 1) >> 1;
+      if (this.lineStarts[mid] <= pos) lo = mid;
+      else hi = mid - 1;
+    }
+    return lo + 1;
+  }
+
+  /** Collect every function-like node in source order, iteratively (deep nesting is fine). */
+  private collect(): void {
+    const seen = new Map<string, number>();
+    // Context changes only at functions and classes: keep one context object per such node and a
+    // parallel stack of context references (no allocation per ordinary node).
+    interface Ctx {
+      owner: string | undefined;
+      parentFn: FnInfo | undefined;
+      cls: ts.ClassLikeDeclaration | undefined;
+    }
+    const root: Ctx = { owner: undefined, parentFn: undefined, cls: undefined };
+    const nodes: ts.Node[] = [this.sf];
+    const ctxs: Ctx[] = [root];
+    const kids: ts.Node[] = [];
+    const collectKid = (c: ts.Node) => {
+      kids.push(c);
+    };
+    while (nodes.length) {
+      const node = nodes.pop()!;
+      const ctx = ctxs.pop()!;
+      let child = ctx;
+      const k = node.kind;
+      if (k === SK.FunctionDeclaration || k === SK.ClassDeclaration || (k === SK.VariableDeclaration && (node as ts.VariableDeclaration).initializer && (isFunctionLike(unwrap((node as ts.VariableDeclaration).initializer!)) || unwrap((node as ts.VariableDeclaration).initializer!).kind === SK.ClassExpression))) {
+        if (ctx.parentFn) (ctx.parentFn.hoisted ??= []).push(node);
+        else this.topHoisted.push(node);
+      }
+      if (isFunctionLike(node)) {
+        const name = functionName(node);
+        const qualifiedName = ctx.owner ? `${ctx.owner}.${name}` : name;
+        const ordinal = seen.get(qualifiedName) ?? 0;
+        seen.set(qualifiedName, ordinal + 1);
+        const key = `${qualifiedName}#${ordinal}`;
+        const params = node.parameters.map((p) => (ts.isIdentifier(p.name) ? p.name.text : ''));
+        const info: FnInfo = { node, name, qualifiedName, key, scope: this.tag + key, parent: ctx.parentFn, classNode: ctx.cls && node.parent === ctx.cls ? ctx.cls : undefined, file: this, params };
+        this.fns.push(info);
+        this.byNode.set(node, info);
+        child = { owner: qualifiedName, parentFn: info, cls: ctx.cls };
+      } else if (k === SK.ClassDeclaration || k === SK.ClassExpression) {
+        const c = node as ts.ClassLikeDeclaration;
+        const cname = c.name?.text ?? '<class>';
+        if (c.name) this.classes.set(cname, c);
+        child = { owner: ctx.owner ? `${ctx.owner}.${cname}` : cname, parentFn: ctx.parentFn, cls: c };
+      } else if (k === SK.CallExpression && ctx.parentFn) {
+        // direct self-calls: f(...) or this.f(...) inside f
+        const callee = (node as ts.CallExpression).expression;
+        const fn = ctx.parentFn;
+        if ((callee.kind === SK.Identifier && (callee as ts.Identifier).text === fn.name) || (callee.kind === SK.PropertyAccessExpression && (callee as ts.PropertyAccessExpression).expression.kind === SK.ThisKeyword && (callee as ts.PropertyAccessExpression).name.text === fn.name)) fn.selfCalls = true;
+      }
+      kids.length = 0;
+      ts.forEachChild(node, collectKid);
+      for (let i = kids.length - 1; i >= 0; i--) {
+        nodes.push(kids[i]);
+        ctxs.push(child);
+      }
+    }
+  }
+
+  /** Module-level bindings: functions, classes, constants, imports. */
+  ensureFileEnv(): void {
+    if (this.fileEnvReady) return;
+    this.fileEnvReady = true;
+    prebind(this, this.topHoisted, this.fileEnv, undefined, 0);
+    for (const st of this.sf.statements) {
+      if (ts.isImportDeclaration(st) && st.importClause) {
+        const ic = st.importClause;
+        if (ic.name) this.fileEnv.vars.set(ic.name.text, { shape: rootShape('', ic.name.text), level: 0, imported: ic.name });
+        const nb = ic.namedBindings;
+        if (nb && ts.isNamedImports(nb)) for (const el of nb.elements) this.fileEnv.vars.set(el.name.text, { shape: rootShape('', el.name.text), level: 0, imported: el.name });
+        if (nb && ts.isNamespaceImport(nb)) this.fileEnv.vars.set(nb.name.text, { shape: rootShape('', nb.name.text), level: 0, imported: nb.name });
+      }
+    }
+    // constants: a light walk that records shapes (no costs needed)
+    const w = new Walker(this, undefined, this.fileEnv);
+    for (const st of this.sf.statements) {
+      if (ts.isVariableStatement(st)) {
+        try {
+          w.stmt(st);
+        } catch {
+          /* keep going */
+        }
+      }
+    }
+  }
+
+  /** Summary of a function, computed on demand (cycles and deep chains terminate). */
+  summary(fn: FnInfo): FnResult | undefined {
+    if (fn.result) return fn.result;
+    if (fn.running) return undefined;
+    const cached = this.program.onAnalyze?.(fn);
+    if (cached) {
+      fn.result = cached;
+      return cached;
+    }
+    if (this.program.depth > MAX_CALL_DEPTH || (this.program.walkDepth ?? 0) > MAX_TOTAL_WALK_DEPTH / 2) return undefined;
+    this.ensureFileEnv();
+    fn.running = true;
+    this.program.depth++;
+    let res: FnResult;
+    try {
+      res = analyzeOne(this, fn);
+    } catch (e) {
+      res = { cost: O1, evidence: [evidenceAt(fn.node, this.sf, O1, `analysis failed: ${(e as Error)?.message ?? e}`)], confidence: 'low', deps: new Set(), recursive: false };
+    } finally {
+      this.program.depth--;
+      fn.running = false;
+    }
+    fn.result = res;
+    this.program.stats.analyses++;
+    this.program.afterAnalyze?.(fn, res);
+    return res;
+  }
+
+  /** Environment a function body starts from: its enclosing function's final env, or the file's. */
+  envFor(fn: FnInfo): Env {
+    this.ensureFileEnv();
+    const p = fn.parent;
+    if (!p) return this.fileEnv;
+    if (p.env) return p.env;
+    // the parent's env is built by walking it; a closure analysed before its parent finished
+    // (called from the parent) is handed the parent's live env by the walker.
+    if (!p.envPending) {
+      p.envPending = true;
+      this.summary(p);
+    }
+    return p.env ?? this.envFor(p);
+  }
+}
+
+function kindFromType(t: ts.TypeNode | undefined, name: string): ShapeKind {
+  if (!t) {
+    if (/^(root|node|tree)$/i.test(name)) return 'tree';
+    if (/^(head|list|l1|l2|list1|list2)$/i.test(name)) return 'list';
+    return 'unknown';
+  }
+  if (ts.isUnionTypeNode(t)) {
+    for (const m of t.types) {
+      const k = kindFromType(m, name);
+      if (k !== 'unknown') return k;
+    }
+    return 'unknown';
+  }
+  if (t.kind === SK.NumberKeyword || t.kind === SK.BigIntKeyword) return 'number';
+  if (t.kind === SK.StringKeyword) return 'string';
+  if (ts.isArrayTypeNode(t) || ts.isTupleTypeNode(t)) return 'array';
+  if (ts.isTypeReferenceNode(t)) {
+    const n = nodeText(t.typeName);
+    if (/Tree|^Node$/.test(n)) return 'tree';
+    if (/List/.test(n)) return 'list';
+    if (/^(Readonly)?Map$/.test(n)) return 'map';
+    if (/^(Readonly)?Set$/.test(n)) return 'set';
+    if (/Array$/.test(n)) return 'array';
+    if (/^Record$/.test(n)) return 'object';
+  }
+  if (ts.isTypeLiteralNode(t)) return 'object';
+  return 'unknown';
+}
+
+function hasJSDoc(n: ts.Node): boolean {
+  for (let cur: ts.Node | undefined = n, i = 0; cur && i < 4; cur = cur.parent, i++) {
+    if ((cur as unknown as { jsDoc?: unknown[] }).jsDoc?.length) return true;
+    if (ts.isBlock(cur) || ts.isSourceFile(cur)) break;
+  }
+  return false;
+}
+
+function paramKind(p: ts.ParameterDeclaration, name: string): ShapeKind {
+  let t = p.type;
+  if (!t && hasJSDoc(p.parent)) {
+    try {
+      t = ts.getJSDocType(p);
+    } catch {
+      t = undefined;
+    }
+  }
+  if (t && !p.type) {
+    // JSDoc {TreeNode} / {ListNode}
+    const txt = nodeText(t);
+    if (/Tree/.test(txt)) return 'tree';
+    if (/ListNode/.test(txt)) return 'list';
+  }
+  return kindFromType(t, name);
+}
+
+/** Hoisted declarations of a body: nested function declarations, function-valued consts, classes. */
+/** Bind a body's hoisted declarations (collected once per file): functions, function-valued consts, classes. */
+function prebind(file: FileAnalyzer, decls: readonly ts.Node[], env: Env, owner: FnInfo | undefined, level: number): void {
+  for (const st of decls) {
+    if (ts.isFunctionDeclaration(st) && st.name) {
+      const info = file.byNode.get(st);
+      if (info) env.vars.set(st.name.text, { shape: { fn: info }, level, owner, fn: info });
+    } else if (ts.isClassDeclaration(st) && st.name) {
+      env.vars.set(st.name.text, { shape: { cls: st.name.text }, level, owner, cls: st });
+    } else if (ts.isVariableDeclaration(st) && ts.isIdentifier(st.name) && st.initializer) {
+      const init = unwrap(st.initializer);
+      if (isFunctionLike(init)) {
+        const info = file.byNode.get(init);
+        if (info) env.vars.set(st.name.text, { shape: { fn: info }, level, owner, fn: info });
+      } else if (ts.isClassExpression(init)) {
+        env.vars.set(st.name.text, { shape: { cls: st.name.text }, level, owner, cls: init });
+      }
+    }
+  }
+}
+
+function analyzeOne(file: FileAnalyzer, fn: FnInfo): FnResult {
+  const outer = fn.parent && !fn.parent.env && fn.parent.running ? liveEnvs.get(fn.parent) ?? file.envFor(fn) : file.envFor(fn);
+  const env = new Env(outer);
+  const w = new Walker(file, fn, env);
+  return w.run();
+}
+
+/** Live environments of functions being walked (a closure called from its parent sees the sizes so far). */
+const liveEnvs = new WeakMap<FnInfo, Env>();
+
+type UpdKind = 'inc' | 'dec' | 'mul' | 'div' | 'chase' | 'mid' | 'reset' | 'other' | 'harmonic' | 'series' | 'data';
+interface Upd {
+  kind: UpdKind;
+  node: ts.Node;
+  rhs?: ts.Expression;
+}
+
+interface LoopInfo {
+  iter: Cost;
+  reason: string;
+  confident: boolean;
+  /** frame index into which the loop's whole cost is charged once (amortised), if any */
+  amortLevel?: number;
+  amortReason?: string;
+  worklist?: string;
+  kind: 'loop' | 'worklist';
+  progressVars?: string[];
+  /** The counter steps by this variable (i += k): the loop runs range/k times. */
+  stepDivisor?: string;
+}
+
+export class Walker {
+  frames: Frame[] = [];
+  evidence: RawEvidence[] = [];
+  lows: string[] = [];
+  mediums: string[] = [];
+  recSites: RecSite[] = [];
+  deps = new Set<FnInfo>();
+  /** Charged once per invocation, outside the recursion multiplier (amortised adjacency scans). */
+  fnAmort: Cost = O1;
+  private depth = 0;
+  private nodes = 0;
+  private cut = false;
+  memoState?: { name: string; node: ts.Node };
+  /** Collections from enclosing scopes that this recursive function pushes to and pops (a path): their size is the recursion depth. */
+  private pathStacks = new Set<string>();
+  /** Key of the placeholder variable standing for the recursion depth (replaced when the recursion is solved). */
+  depthKey?: string;
+  readonly reg: VarRegistry;
+  readonly sf: ts.SourceFile;
+
+  constructor(
+    readonly file: FileAnalyzer,
+    readonly fn: FnInfo | undefined,
+    public env: Env,
+  ) {
+    this.reg = file.program.reg;
+    this.sf = file.sf;
+  }
+
+  get scope(): string {
+    return this.fn?.scope ?? this.file.tag;
+  }
+
+  // ------------------------------------------------------------------ entry
+
+  run(): FnResult {
+    const fn = this.fn!;
+    const node = fn.node;
+    if (fn.parent && fn.parent.running) liveEnvs.get(fn.parent);
+    liveEnvs.set(fn, this.env);
+    node.parameters.forEach((p, i) => this.bindParam(p, i));
+    const selfRecursive = !!fn.selfCalls && !!node.body;
+    if (selfRecursive) {
+      // path stacks: outer collections pushed to before recursing
+      forEachDescendant(node.body!, (n) => {
+        if (ts.isCallExpression(n) && ts.isPropertyAccessExpression(n.expression) && /^(push|add|unshift)$/.test(n.expression.name.text)) {
+          const nm = identName(n.expression.expression);
+          const b = nm ? this.env.lookup(nm) : undefined;
+          if (nm && b && b.owner !== fn && !b.fn) this.pathStacks.add(nm);
+        }
+      });
+      if (this.pathStacks.size) {
+        const c = this.reg.mint({ scope: this.scope, name: '@depth', depth: 0, kind: 'unknown' }, 'len');
+        this.depthKey = variablesOf(c)[0];
+      }
+    }
+    let body: Cost = O1;
+    if (node.body) {
+      if (ts.isBlock(node.body)) {
+        prebind(this.file, fn.hoisted ?? [], this.env, fn, 0);
+        this.memoState = selfRecursive ? detectMemo(this, node) : undefined;
+        body = this.block(node.body.statements);
+      } else {
+        this.memoState = undefined;
+        body = this.expr(node.body);
+        this.noteReturn(node.body);
+      }
+    }
+    fn.env = this.env;
+    let cost = body;
+    let amortized: FnResult['amortized'];
+    let recursive = false;
+    if (this.recSites.length) {
+      recursive = true;
+      const r = solveRecursion(this, body, this.fnAmort);
+      cost = r.cost;
+      amortized = r.amortized;
+      for (const e of r.evidence) this.evidence.push(e);
+      if (r.confidence === 'low') this.lows.push('recursion');
+      else if (r.confidence === 'medium') this.mediums.push('recursion');
+    } else cost = add(cost, this.fnAmort);
+    if (this.depthKey) {
+      const k = this.depthKey;
+      const drop = (c: Cost) => substitute(c, (v) => (v === k ? O1 : undefined));
+      cost = drop(cost);
+      if (amortized) amortized = { ...amortized, cost: drop(amortized.cost) };
+      for (const e of this.evidence) e.factor = drop(e.factor);
+    }
+    const confidence: Confidence = this.cut || this.lows.length ? 'low' : this.mediums.length ? 'medium' : 'high';
+    return { cost, amortized, evidence: this.evidence, confidence, deps: this.deps, recursive, returns: this.returns.len || this.returns.val ? this.returns : undefined };
+  }
+
+  returns: ReturnSizes = {};
+
+  /** Record the sizes of a returned value (a keyed collection counts its insertions, not its local key variable). */
+  noteReturn(e: ts.Expression): void {
+    const sh = this.shapeOf(e);
+    const len = sh.upper ?? (sh.len || (sh.root && sh.root.scope !== this.scope) ? lenOf(sh, this.reg) : undefined);
+    const val = sh.val ?? (sh.root && sh.root.scope !== this.scope && sh.root.kind !== 'tree' && sh.root.kind !== 'list' ? valOf(sh, this.reg) : undefined);
+    const clean = (c: Cost | undefined) => (c && !variablesOf(c).some((v) => this.reg.info(v)?.scope === this.scope && !this.fn!.params.includes(this.reg.info(v)!.root)) ? c : undefined);
+    const l = clean(len), v = clean(val);
+    if (l) this.returns.len = this.returns.len ? add(this.returns.len, l) : l;
+    if (v) this.returns.val = this.returns.val ? add(this.returns.val, v) : v;
+  }
+
+  private bindParam(p: ts.ParameterDeclaration, index: number): void {
+    if (ts.isIdentifier(p.name)) {
+      const name = p.name.text;
+      const kind = paramKind(p, name);
+      const shape = p.dotDotDotToken ? { ...rootShape(this.scope, name, 'array') } : rootShape(this.scope, name, kind);
+      this.env.vars.set(name, { shape, level: 0, owner: this.fn, param: index });
+    } else this.bindPattern(p.name, (n) => rootShape(this.scope, n), 0);
+  }
+
+  bindPattern(name: ts.BindingName, shapeFor: (leaf: string, path: number) => Shape, level: number): void {
+    if (ts.isIdentifier(name)) {
+      this.env.vars.set(name.text, { shape: shapeFor(name.text, 0), level, owner: this.fn });
+      return;
+    }
+    const stack: Array<{ n: ts.BindingName; depth: number }> = [{ n: name, depth: 0 }];
+    while (stack.length) {
+      const { n, depth } = stack.pop()!;
+      if (ts.isIdentifier(n)) this.env.vars.set(n.text, { shape: shapeFor(n.text, depth), level, owner: this.fn });
+      else
+        for (const el of n.elements) {
+          if (ts.isBindingElement(el)) stack.push({ n: el.name, depth: depth + 1 });
+        }
+    }
+  }
+
+  // ------------------------------------------------------------------ evidence helpers
+
+  note(node: ts.Node, factor: Cost, reason: string): void {
+    if (this.evidence.length < 200) this.evidence.push(evidenceAt(node, this.sf, factor, reason));
+  }
+
+  text(node: ts.Node, max = 40): string {
+    let t: string;
+    try {
+      t = textIn(node, this.sf).replace(/\s+/g, ' ');
+    } catch {
+      t = '?';
+    }
+    return t.length > max ? t.slice(0, max - 1) + '…' : t;
+  }
+
+  /** Product of the iteration counts of frames at index >= from. */
+  mult(from: number): Cost {
+    let acc: Cost = O1;
+    for (let i = Math.max(0, from); i < this.frames.length; i++) acc = mul(acc, this.frames[i].iter);
+    return acc;
+  }
+
+  /** Executions per pass of frames at index >= from, for sizing collections (amortised frames count once). */
+  private multGrowth(from: number): Cost {
+    let acc: Cost = O1;
+    for (let i = Math.max(0, from); i < this.frames.length; i++) if (!this.frames[i].amortized) acc = mul(acc, this.frames[i].iter);
+    return acc;
+  }
+
+  // ------------------------------------------------------------------ statements
+
+  block(stmts: readonly ts.Statement[] | ts.NodeArray<ts.Statement>): Cost {
+    const parts: Cost[] = [];
+    for (const s of stmts) {
+      const c = this.stmt(s);
+      if (!isConstant(c)) parts.push(c);
+    }
+    return parts.length ? add(...parts) : O1;
+  }
+
+  stmt(node: ts.Statement): Cost {
+    if (this.depth > MAX_WALK_DEPTH || this.nodes > MAX_NODES || (this.file.program.walkDepth ?? 0) > MAX_TOTAL_WALK_DEPTH) {
+      this.cut = true;
+      return O1;
+    }
+    this.depth++;
+    this.nodes++;
+    const prog = this.file.program;
+    prog.walkDepth = (prog.walkDepth ?? 0) + 1;
+    try {
+      return this.stmtInner(node);
+    } finally {
+      this.depth--;
+      prog.walkDepth--;
+    }
+  }
+
+  private stmtInner(node: ts.Statement): Cost {
+    switch (node.kind) {
+      case SK.Block:
+        return this.block((node as ts.Block).statements);
+      case SK.VariableStatement:
+        return this.declList((node as ts.VariableStatement).declarationList);
+      case SK.ExpressionStatement:
+        return this.expr((node as ts.ExpressionStatement).expression);
+      case SK.IfStatement: {
+        const n = node as ts.IfStatement;
+        return add(this.expr(n.expression), this.stmt(n.thenStatement), n.elseStatement ? this.stmt(n.elseStatement) : O1);
+      }
+      case SK.ForStatement:
+      case SK.ForOfStatement:
+      case SK.ForInStatement:
+      case SK.WhileStatement:
+      case SK.DoStatement:
+        return this.loop(node as ts.IterationStatement);
+      case SK.ReturnStatement:
+      case SK.ThrowStatement: {
+        const e = (node as ts.ReturnStatement).expression;
+        if (e && node.kind === SK.ReturnStatement && !this.frames.some((f) => f.kind === 'callback')) this.noteReturn(e);
+        return e ? this.expr(e) : O1;
+      }
+      case SK.SwitchStatement: {
+        const n = node as ts.SwitchStatement;
+        const parts = [this.expr(n.expression)];
+        for (const c of n.caseBlock.clauses) {
+          if (ts.isCaseClause(c)) parts.push(this.expr(c.expression));
+          parts.push(this.block(c.statements));
+        }
+        return add(...parts);
+      }
+      case SK.TryStatement: {
+        const n = node as ts.TryStatement;
+        return add(this.stmt(n.tryBlock), n.catchClause ? this.stmt(n.catchClause.block) : O1, n.finallyBlock ? this.stmt(n.finallyBlock) : O1);
+      }
+      case SK.LabeledStatement:
+        return this.stmt((node as ts.LabeledStatement).statement);
+      case SK.FunctionDeclaration:
+      case SK.ClassDeclaration:
+      case SK.InterfaceDeclaration:
+      case SK.TypeAliasDeclaration:
+      case SK.EnumDeclaration:
+      case SK.ImportDeclaration:
+        return O1;
+      default: {
+        // anything else (module blocks, export default expr): visit children expressions
+        let c: Cost = O1;
+        ts.forEachChild(node, (k) => {
+          if (ts.isStatement(k)) c = add(c, this.stmt(k));
+          else if (ts.isExpression(k)) c = add(c, this.expr(k));
+        });
+        return c;
+      }
+    }
+  }
+
+  declList(list: ts.VariableDeclarationList): Cost {
+    let cost: Cost = O1;
+    for (const d of list.declarations) {
+      if (!d.initializer) {
+        if (ts.isIdentifier(d.name)) this.env.vars.set(d.name.text, { shape: { len: O1, val: O1 }, level: this.frames.length, owner: this.fn, growable: true, keyed: false });
+        continue;
+      }
+      const init = unwrap(d.initializer);
+      if (isFunctionLike(init)) {
+        const info = this.file.byNode.get(init);
+        if (ts.isIdentifier(d.name) && info) this.env.vars.set(d.name.text, { shape: { fn: info }, level: this.frames.length, owner: this.fn, fn: info });
+        continue;
+      }
+      cost = add(cost, this.expr(d.initializer));
+      let shape = this.shapeOf(d.initializer);
+      if (ts.isIdentifier(d.name)) {
+        const growable = isEmptyCollection(init);
+        const keyed = isKeyedInit(init);
+        if (growable && this.filledByNestedFunction(d.name.text)) {
+          // filled by a helper closure we do not follow: its size is its own variable
+          const kind: ShapeKind = keyed ? (shape.kind === 'set' ? 'set' : shape.kind === 'map' ? 'map' : 'object') : 'array';
+          shape = { ...shape, len: undefined, root: { scope: this.scope, name: d.name.text, depth: 0, kind } };
+        }
+        this.env.vars.set(d.name.text, { shape, level: this.frames.length, owner: this.fn, growable, keyed, init });
+      } else if (ts.isArrayBindingPattern(d.name) && ts.isArrayLiteralExpression(init)) {
+        // let [l, r] = [0, n - 1]
+        d.name.elements.forEach((el, i) => {
+          if (ts.isBindingElement(el) && ts.isIdentifier(el.name)) {
+            const src = init.elements[i];
+            this.env.vars.set(el.name.text, { shape: src ? this.shapeOf(src) : {}, level: this.frames.length, owner: this.fn, init: src });
+          }
+        });
+      } else {
+        this.bindPattern(d.name, (_leaf, depth) => (depth === 0 ? shape : ts.isArrayBindingPattern(d.name) ? elemOf(shape) : { root: { scope: this.scope, name: `${this.text(d.initializer!, 24)}.${_leaf}`, depth: 0, kind: 'unknown' } }), this.frames.length);
+      }
+    }
+    return cost;
+  }
+
+  /** Does a function declared in this body add to `name` (name.push/set/add, name[k] = ...)? */
+  private filledByNestedFunction(name: string): boolean {
+    const fn = this.fn;
+    if (!fn?.hoisted?.length) return false;
+    if (!fn.mutatedByNested) {
+      // one scan of the nested functions' text per function, not one per declaration
+      const names = new Set<string>();
+      const re = /([A-Za-z_$][\w$]*)(?:\.(?:push|unshift|set|add)\(|\[[^\]\n]*\]\s*=[^=])/g;
+      for (const h of fn.hoisted) {
+        const fnNode = ts.isVariableDeclaration(h) ? h.initializer && unwrap(h.initializer) : h;
+        if (!fnNode || !isFunctionLike(fnNode)) continue;
+        for (const m of nodeText(fnNode).matchAll(re)) names.add(m[1]);
+      }
+      fn.mutatedByNested = names;
+    }
+    return fn.mutatedByNested.has(name);
+  }
+
+  // ------------------------------------------------------------------ loops
+
+  private loop(node: ts.IterationStatement): Cost {
+    let pre: Cost = O1;
+    let info: LoopInfo;
+    const outerEnv = this.env;
+    this.env = new Env(outerEnv);
+    try {
+      const level = this.frames.length;
+      const loopVars: string[] = [];
+      if (ts.isForStatement(node)) {
+        if (node.initializer) {
+          if (ts.isVariableDeclarationList(node.initializer)) pre = this.declList(node.initializer);
+          else pre = this.expr(node.initializer);
+          if (ts.isVariableDeclarationList(node.initializer)) for (const d of node.initializer.declarations) if (ts.isIdentifier(d.name)) loopVars.push(d.name.text);
+        }
+        info = this.forInfo(node);
+      } else if (ts.isForOfStatement(node) || ts.isForInStatement(node)) {
+        pre = this.expr(node.expression);
+        info = this.forOfInfo(node);
+      } else {
+        info = this.whileInfo(node as ts.WhileStatement | ts.DoStatement);
+      }
+      // bind loop variables
+      if (ts.isForOfStatement(node) || ts.isForInStatement(node)) {
+        const coll = this.shapeOf(node.expression);
+        const elem: Shape = ts.isForInStatement(node) ? { len: O1, val: lenOf(coll, this.reg) ?? O1 } : this.elemShapeForIteration(node.expression, coll);
+        const init = node.initializer;
+        if (ts.isVariableDeclarationList(init)) {
+          for (const d of init.declarations) {
+            if (ts.isIdentifier(d.name)) loopVars.push(d.name.text);
+            this.bindPattern(d.name, (_leaf, depth) => {
+              let s = elem;
+              for (let i = 0; i < depth; i++) s = elemOf(s);
+              return s;
+            }, level + 1);
+          }
+        } else if (ts.isIdentifier(init)) {
+          const b = this.env.lookup(init.text);
+          if (b) b.shape = joinShapes(b.shape, elem);
+        }
+      } else if (ts.isForStatement(node)) {
+        // the counter ranges over the loop's iterations: i's value is the bound
+        const counters = node.incrementor ? collectUpdates([node.incrementor]) : new Map<string, Upd[]>();
+        for (const v of loopVars) {
+          const b = this.env.lookup(v);
+          if (b && (counters.has(v) || !node.incrementor)) b.level = level + 1;
+        }
+        const lv = this.loopVarValues(node);
+        for (const [v, s] of lv) {
+          const b = this.env.lookup(v);
+          if (b) b.shape = joinShapes(b.shape, s);
+        }
+      }
+      for (const v of info.progressVars ?? []) if (!loopVars.includes(v)) loopVars.push(v);
+      const frame: Frame = { iter: info.iter, node, kind: info.kind, amort: O1, loopVars, worklist: info.worklist, count: isConstant(info.iter) ? constantCount(node) : undefined, amortized: info.amortLevel !== undefined };
+      this.frames.push(frame);
+      let body: Cost;
+      try {
+        body = this.stmt(node.statement);
+        if (ts.isForStatement(node)) {
+          if (node.condition) body = add(body, this.expr(node.condition));
+          if (node.incrementor) body = add(body, this.expr(node.incrementor));
+        } else if (ts.isWhileStatement(node) || ts.isDoStatement(node)) body = add(body, this.expr(node.expression));
+      } finally {
+        this.frames.pop();
+      }
+      const line = this.headerText(node);
+      if (!info.confident) this.lows.push(`loop bound at line ${this.file.lineOf(startOf(node, this.sf))}`);
+      if (info.amortLevel !== undefined && info.amortLevel >= 0 && info.amortLevel < this.frames.length) {
+        const total = add(mul(info.iter, body), frame.amort);
+        this.frames[info.amortLevel].amort = add(this.frames[info.amortLevel].amort, total);
+        this.note(node, info.iter, `${line}: ${info.reason} in total, ${info.amortReason ?? 'amortised over the enclosing loop'}`);
+        this.mediums.push('amortised');
+        return pre;
+      }
+      if (info.amortLevel !== undefined && info.amortLevel === -1) {
+        // charged once per function invocation
+        this.fnAmort = add(this.fnAmort, mul(info.iter, body), frame.amort);
+        this.note(node, info.iter, `${line}: ${info.reason} in total, ${info.amortReason ?? 'amortised'}`);
+        this.mediums.push('amortised');
+        return pre;
+      }
+      if (info.stepDivisor) {
+        // n/k iterations of k-proportional work: n
+        const d = divideBy(body, info.stepDivisor);
+        if (d) {
+          this.note(node, info.iter, `${line}: ${info.reason}; each iteration's work is proportional to the step, so the total is the range`);
+          return add(pre, mul(info.iter, d), frame.amort);
+        }
+      }
+      this.note(node, info.iter, `${line}: ${info.reason}`);
+      return add(pre, mul(info.iter, body), frame.amort);
+    } finally {
+      this.env = outerEnv;
+    }
+  }
+
+  private headerText(node: ts.IterationStatement): string {
+    if (ts.isForOfStatement(node)) return `for-of over ${this.text(node.expression, 30)}`;
+    if (ts.isForInStatement(node)) return `for-in over ${this.text(node.expression, 30)}`;
+    if (ts.isForStatement(node)) return `for loop (${node.condition ? this.text(node.condition, 30) : ';;'})`;
+    if (ts.isWhileStatement(node)) return `while (${this.text(node.expression, 30)})`;
+    return `do-while (${this.text((node as ts.DoStatement).expression, 30)})`;
+  }
+
+  private elemShapeForIteration(expr: ts.Expression, coll: Shape): Shape {
+    const u = unwrap(expr);
+    // nums.entries() -> [index, elem]
+    if (ts.isCallExpression(u) && ts.isPropertyAccessExpression(u.expression) && u.expression.name.text === 'entries') {
+      const recv = this.shapeOf(u.expression.expression);
+      const n = lenOf(recv, this.reg) ?? O1;
+      return { elem: joinShapes({ val: n, len: O1 }, elemOf(recv)), len: O1 };
+    }
+    return elemOf(coll);
+  }
+
+  /** Values the counters of a for loop take (i in 0..n has value n). */
+  private loopVarValues(node: ts.ForStatement): Array<[string, Shape]> {
+    const out: Array<[string, Shape]> = [];
+    const init = node.initializer;
+    if (!init || !ts.isVariableDeclarationList(init)) return out;
+    for (const d of init.declarations) {
+      if (!ts.isIdentifier(d.name)) continue;
+      const v = d.name.text;
+      const start = d.initializer ? valOf(this.shapeOf(d.initializer), this.reg) ?? O1 : O1;
+      let bound: Cost = O1;
+      if (node.condition) {
+        for (const c of this.comparisonsOf(node.condition, new Set([v]))) {
+          if (c.bound) bound = add(bound, c.form === 'square' ? sqrt(valOf(this.shapeOf(c.bound), this.reg) ?? O1) : valOf(this.shapeOf(c.bound), this.reg) ?? O1);
+        }
+      }
+      out.push([v, { val: add(start, bound), len: O1, kind: 'number' }]);
+    }
+    return out;
+  }
+
+  // ---- iteration counts
+
+  private forOfInfo(node: ts.ForOfStatement | ts.ForInStatement): LoopInfo {
+    const coll = this.shapeOf(node.expression);
+    const exprText = this.text(node.expression, 30);
+    // iterating the adjacency of one node inside a worklist or a visited-guarded recursion
+    const amort = this.adjacencyAmortisation(node.expression);
+    if (amort) return amort;
+    const lvl = this.levelLoop(node);
+    if (lvl) return lvl;
+    // a queue that grows while being iterated is a worklist
+    const wl = this.growingWorklist(node.expression, node.statement);
+    if (wl) return wl;
+    const n = lenOf(coll, this.reg);
+    if (!n) return { iter: O1, reason: `iterates ${exprText} (size unknown)`, confident: false, kind: 'loop' };
+    return { iter: n, reason: ts.isForInStatement(node) ? `keys of ${exprText}` : `each element of ${exprText}`, confident: true, kind: 'loop' };
+  }
+
+  /** for (const v of g[u]) inside a worklist/visited recursion: sum of degrees = total edges. */
+  private adjacencyAmortisation(expr: ts.Expression): LoopInfo | undefined {
+    const u = unwrap(expr);
+    if (!ts.isElementAccessExpression(u)) return undefined;
+    const wIndex = findLastIndex(this.frames, (f) => f.kind === 'worklist');
+    const inMemo = !!this.memoState && wIndex < 0;
+    if (wIndex < 0 && !inMemo) return undefined;
+    // only when no ordinary loop sits between the worklist and this loop
+    for (let i = wIndex + 1; i < this.frames.length; i++) if (!isConstant(this.frames[i].iter)) return undefined;
+    const base = this.shapeOf(u.expression);
+    const total = base.total ?? (base.root ? lenOf(elemOf(base), this.reg) : undefined);
+    if (!total) return undefined;
+    return {
+      iter: total,
+      reason: `neighbours ${this.text(expr, 24)}`,
+      confident: true,
+      kind: 'loop',
+      amortLevel: inMemo ? -1 : wIndex,
+      amortReason: inMemo ? 'each node is expanded once (visited), so all adjacency lists are scanned once' : 'each node is dequeued once, so all adjacency lists are scanned once',
+    };
+  }
+
+  private growingWorklist(expr: ts.Expression, body: ts.Statement): LoopInfo | undefined {
+    const name = identName(expr);
+    if (!name) return undefined;
+    if (!bodyGrows(body, name)) return undefined;
+    return this.worklistInfo(name, body);
+  }
+
+  /** Inside a worklist loop over q: `for (let k = q.length; k; --k)` drains one level; the worklist already counts it. */
+  private levelLoop(node: ts.IterationStatement): LoopInfo | undefined {
+    const wl = this.frames.filter((f) => f.kind === 'worklist' && f.worklist).map((f) => f.worklist!);
+    if (!wl.length) return undefined;
+    const refersTo = (e: ts.Node | undefined) => {
+      if (!e) return undefined;
+      let hit: string | undefined;
+      forEachSelfAndDescendant(e, (n) => {
+        if (ts.isPropertyAccessExpression(n) && (n.name.text === 'length' || n.name.text === 'size')) {
+          const nm = identName(n.expression) ?? dottedName(n.expression);
+          if (nm && wl.includes(nm)) hit = nm;
+        }
+        if (ts.isCallExpression(n) && ts.isPropertyAccessExpression(n.expression) && /^(size|isEmpty)$/.test(n.expression.name.text)) {
+          const nm = identName(n.expression.expression);
+          if (nm && wl.includes(nm)) hit = nm;
+        }
+        return hit ? false : undefined;
+      });
+      return hit;
+    };
+    let q: string | undefined;
+    if (ts.isForStatement(node)) q = refersTo(node.initializer) ?? refersTo(node.condition);
+    else if (ts.isWhileStatement(node) || ts.isDoStatement(node)) q = refersTo(node.expression);
+    else if (ts.isForOfStatement(node)) q = identName(node.expression) && wl.includes(identName(node.expression)!) ? identName(node.expression) : undefined;
+    if (!q) return undefined;
+    return { iter: O1, reason: `drains the current level of ${q} (counted by the worklist loop)`, confident: true, kind: 'loop' };
+  }
+
+  private forInfo(node: ts.ForStatement): LoopInfo {
+    const lvl = this.levelLoop(node);
+    if (lvl) return lvl;
+    const cond = node.condition;
+    if (!cond) return this.unboundedInfo(node, node.statement);
+    // for (let i = 0; i < q.length; i++) with q.push inside: a worklist
+    const wlName = worklistName(cond);
+    if (wlName && bodyGrows(node.statement, wlName)) return this.worklistInfo(wlName, node.statement);
+    const starts = new Map<string, { shape: Shape; expr?: ts.Expression }>();
+    if (node.initializer && ts.isVariableDeclarationList(node.initializer)) {
+      for (const d of node.initializer.declarations) if (ts.isIdentifier(d.name) && d.initializer) starts.set(d.name.text, { shape: this.shapeOf(d.initializer), expr: d.initializer });
+    } else if (node.initializer && ts.isBinaryExpression(node.initializer) && ts.isIdentifier(node.initializer.left)) {
+      starts.set(node.initializer.left.text, { shape: this.shapeOf(node.initializer.right), expr: node.initializer.right });
+    }
+    const updates = collectUpdates([node.incrementor, node.statement]);
+    const span = this.spanExit(node, starts);
+    if (span) return span;
+    return this.boundedInfo(node, cond, updates, starts);
+  }
+
+  /**
+   * for (let j = i + 1; j < n; j++) { if (j - i > d) break; ... }: the exit caps the distance
+   * travelled from the start, so the loop runs at most d times whatever n is.
+   */
+  private spanExit(node: ts.ForStatement, starts: Map<string, { shape: Shape; expr?: ts.Expression }>): LoopInfo | undefined {
+    if (starts.size !== 1) return undefined;
+    const [[v, st]] = [...starts];
+    if (!st.expr) return undefined;
+    const se = unwrap(st.expr);
+    const base = identName(se) ?? (ts.isBinaryExpression(se) ? identName(se.left) : undefined);
+    if (!base || base === v) return undefined;
+    let bound: ts.Expression | undefined;
+    const body = node.statement;
+    const stmts = ts.isBlock(body) ? body.statements : [body];
+    for (const stmt of stmts) {
+      if (!ts.isIfStatement(stmt) || !containsExit(stmt.thenStatement)) continue;
+      forEachSelfAndDescendant(stmt.expression, (c) => {
+        if (bound || !ts.isBinaryExpression(c)) return undefined;
+        const k = c.operatorToken.kind;
+        if (k !== SK.GreaterThanToken && k !== SK.GreaterThanEqualsToken) return undefined;
+        const l = unwrap(c.left);
+        if (ts.isBinaryExpression(l) && l.operatorToken.kind === SK.MinusToken) {
+          const a = identName(l.left), b = identName(l.right);
+          if ((a === v && b === base) || (a === base && b === v)) bound = c.right;
+        }
+        return undefined;
+      });
+    }
+    if (!bound) return undefined;
+    const it = valOf(this.shapeOf(bound), this.reg) ?? O1;
+    return { iter: it, reason: `${v} moves at most ${this.text(bound, 16)} away from ${base}`, confident: true, kind: 'loop', progressVars: [v] };
+  }
+
+  private whileInfo(node: ts.WhileStatement | ts.DoStatement): LoopInfo {
+    const lvl = this.levelLoop(node);
+    if (lvl) return lvl;
+    const cond = unwrap(node.expression);
+    if (cond.kind === SK.TrueKeyword || (ts.isNumericLiteral(cond) && cond.text !== '0')) return this.unboundedInfo(node, node.statement);
+    const wlName = worklistName(cond);
+    if (wlName && (bodyTakes(node.statement, wlName) || bodyReassigns(node.statement, wlName))) return this.worklistInfo(wlName, node.statement);
+    const updates = collectUpdates([node.statement, node.expression]);
+    return this.boundedInfo(node, cond, updates, new Map());
+  }
+
+  /** while (true) / for (;;): read the bound off the exits. */
+  private unboundedInfo(node: ts.IterationStatement, body: ts.Statement): LoopInfo {
+    const exits: ts.Expression[] = [];
+    forEachDescendant(body, (n) => {
+      if (ts.isIterationStatement(n, false)) return false;
+      if (ts.isIfStatement(n) && containsExit(n.thenStatement)) exits.push(n.expression);
+      return undefined;
+    });
+    if (exits.length) {
+      const updates = collectUpdates([body]);
+      const info = this.boundedInfo(node, undefined, updates, new Map(), exits);
+      if (info.confident) return info;
+    }
+    return { iter: O1, reason: 'loop without a recognisable bound (counted once)', confident: false, kind: 'loop' };
+  }
+
+  comparisonsOf(cond: ts.Expression, vars: Set<string>): Array<{ v: string; bound?: ts.Expression; form: 'plain' | 'square' | 'exp'; truthy?: boolean; indirect?: boolean }> {
+    const out: Array<{ v: string; bound?: ts.Expression; form: 'plain' | 'square' | 'exp'; truthy?: boolean; indirect?: boolean }> = [];
+    const stack: ts.Expression[] = [cond];
+    let guard = 0;
+    while (stack.length && guard++ < 200) {
+      const e = unwrap(stack.pop()!);
+      if (ts.isBinaryExpression(e)) {
+        const k = e.operatorToken.kind;
+        if (k === SK.AmpersandAmpersandToken || k === SK.BarBarToken) {
+          stack.push(e.left, e.right);
+          continue;
+        }
+        if (COMPARISONS.has(k)) {
+          // i <= n / i  is  i * i <= n
+          const ub = unwrap(e.right);
+          const la = identName(e.left);
+          if (la && vars.has(la) && ts.isBinaryExpression(ub) && ub.operatorToken.kind === SK.SlashToken && identName(ub.right) === la) {
+            out.push({ v: la, bound: ub.left, form: 'square' });
+            continue;
+          }
+          const sides: Array<[ts.Expression, ts.Expression]> = [
+            [e.left, e.right],
+            [e.right, e.left],
+          ];
+          for (const [a, b] of sides) {
+            const ua = unwrap(a);
+            const an = updKey(ua);
+            if (an && vars.has(an)) out.push({ v: an, bound: isNullish(b) ? undefined : b, form: 'plain' });
+            else if (ts.isBinaryExpression(ua) && ua.operatorToken.kind === SK.AsteriskToken && identName(ua.left) && identName(ua.left) === identName(ua.right) && vars.has(identName(ua.left)!)) out.push({ v: identName(ua.left)!, bound: b, form: 'square' });
+            else if (ts.isBinaryExpression(ua) && ua.operatorToken.kind === SK.AsteriskAsteriskToken && identName(ua.left) && vars.has(identName(ua.left)!) && isNumericLiteralLike(ua.right)) out.push({ v: identName(ua.left)!, bound: b, form: 'square' });
+            else if (ts.isBinaryExpression(ua) && ua.operatorToken.kind === SK.LessThanLessThanToken && identName(ua.right) && vars.has(identName(ua.right)!)) out.push({ v: identName(ua.right)!, bound: b, form: 'exp' });
+            else if (ts.isBinaryExpression(ua) && (ua.operatorToken.kind === SK.PlusToken || ua.operatorToken.kind === SK.MinusToken) && identName(ua.left) && vars.has(identName(ua.left)!) && !vars.has(identName(ua.right) ?? '')) out.push({ v: identName(ua.left)!, bound: b, form: 'plain' });
+            else if (ts.isBinaryExpression(ua) || ts.isCallExpression(ua) || ts.isElementAccessExpression(ua)) {
+              // c % i === 0, nums[i] < x, f(i) > 0: the variable compared inside an expression
+              const arithmetic = ts.isBinaryExpression(ua);
+              for (const v of vars) if (mentions(ua, v) && !mentions(b, v)) out.push({ v, bound: arithmetic && !isNullish(b) ? b : undefined, form: 'plain', truthy: true, indirect: true });
+            }
+          }
+          continue;
+        }
+        continue;
+      }
+      if (ts.isPrefixUnaryExpression(e) && e.operator === SK.ExclamationToken) {
+        stack.push(e.operand);
+        continue;
+      }
+      // while (k--) / while (--k)
+      if ((ts.isPostfixUnaryExpression(e) || ts.isPrefixUnaryExpression(e)) && (e.operator === SK.MinusMinusToken || e.operator === SK.PlusPlusToken)) {
+        const v = identName(e.operand);
+        if (v && vars.has(v)) out.push({ v, truthy: true, form: 'plain' });
+        continue;
+      }
+      const n = identName(e);
+      if (n && vars.has(n)) out.push({ v: n, truthy: true, form: 'plain' });
+      // while (node.next) / while (cur && cur.next)
+      if (ts.isPropertyAccessExpression(e)) {
+        const root = identName(e.expression);
+        if (root && vars.has(root)) out.push({ v: root, truthy: true, form: 'plain' });
+      }
+    }
+    return out;
+  }
+
+  private boundedInfo(node: ts.IterationStatement, cond: ts.Expression | undefined, updates: Map<string, Upd[]>, starts: Map<string, { shape: Shape; expr?: ts.Expression }>, exits?: ts.Expression[]): LoopInfo {
+    const vars = new Set(updates.keys());
+    const conds = cond ? [cond] : exits ?? [];
+    // top-level conjuncts: the loop stops when any of them fails, so it runs min(...) times
+    const conjuncts: ts.Expression[] = [];
+    for (const c of conds) {
+      const st: ts.Expression[] = [c];
+      while (st.length) {
+        const e = unwrap(st.pop()!);
+        if (cond && ts.isBinaryExpression(e) && e.operatorToken.kind === SK.AmpersandAmpersandToken) st.push(e.right, e.left);
+        else conjuncts.push(e);
+      }
+    }
+    const comps = conjuncts.flatMap((c, i) => this.comparisonsOf(c, vars).map((x) => ({ ...x, conj: i })));
+    const startOf = (v: string): { shape: Shape; expr?: ts.Expression } => {
+      const st = starts.get(v);
+      if (st) return st;
+      const m = /^([A-Za-z_$][\w$]*)\[/.exec(v);
+      if (m) return { shape: elemOf(this.env.lookup(m[1])?.shape ?? rootShape(this.file.tag, m[1])) };
+      return { shape: this.env.lookup(v)?.shape ?? {}, expr: this.env.lookup(v)?.init };
+    };
+    // u -= s where s grows each iteration: an arithmetic series (sqrt steps); s's own comparison with u is not a separate bound
+    const seriesSteps = new Map<string, string>();
+    for (const [u, ups] of updates) {
+      for (const up of ups) {
+        const stepName = up.kind === 'series' && up.rhs ? identName(up.rhs) : undefined;
+        if (stepName && (updates.get(stepName) ?? []).some((x) => x.kind === 'inc')) seriesSteps.set(u, stepName);
+      }
+    }
+    const parts: Cost[] = [];
+    const partsByConj = new Map<number, Cost>();
+    const pushPart = (c: { conj: number }, x: Cost) => {
+      parts.push(x);
+      partsByConj.set(c.conj, add(partsByConj.get(c.conj) ?? O1, x));
+    };
+    const reasons: string[] = [];
+    let stepDivisor: string | undefined;
+    let kinds = new Set<string>();
+    const progressVars: string[] = [];
+    // binary search: any compared variable moved to a midpoint
+    const midVars = comps.filter((c) => (updates.get(c.v) ?? []).some((u) => u.kind === 'mid')).map((c) => c.v);
+    if (midVars.length) {
+      let range: Cost = O1;
+      for (const c of comps) {
+        if (!midVars.includes(c.v)) continue;
+        range = add(range, valOf(startOf(c.v).shape, this.reg) ?? O1);
+        if (c.bound) range = add(range, valOf(this.shapeOf(c.bound), this.reg) ?? O1);
+      }
+      const it = log(range);
+      return { iter: it, reason: 'binary search: the range halves each iteration', confident: true, kind: 'loop' };
+    }
+    // accumulators moved by data (sum -= a[i]) bound the loop only when nothing else does
+    const dataOnly = (v: string) => {
+      const ups = updates.get(v) ?? [];
+      return ups.length > 0 && ups.every((u) => u.kind === 'data');
+    };
+    const counters = comps.filter((c) => !dataOnly(c.v) && (updates.get(c.v) ?? []).some((u) => u.kind !== 'reset'));
+    const driving = counters.length ? counters : comps;
+    for (const c of driving) {
+      const ups = (updates.get(c.v) ?? []).map((u) => (u.kind === 'data' ? { ...u, kind: 'inc' as UpdKind } : u));
+      const has = (k: UpdKind) => ups.some((u) => u.kind === k);
+      const st = startOf(c.v);
+      const startVal = valOf(st.shape, this.reg) ?? O1;
+      const boundVal = c.bound ? valOf(this.shapeOf(c.bound), this.reg) ?? O1 : O1;
+      if (seriesSteps.has(c.v)) {
+        // v -= step where step itself grows every iteration: an arithmetic series, sqrt(v) steps
+        pushPart(c, sqrt(add(startVal, boundVal)));
+        reasons.push(`${c.v} decreases by a growing step (arithmetic series)`);
+        progressVars.push(c.v);
+        continue;
+      }
+      if (c.bound && [...seriesSteps].some(([u, st]) => st === c.v && mentions(c.bound!, u.replace(/\[.*$/, '')))) {
+        // i <= c[j] while c[j] -= i: counted by the series above
+        const u = [...seriesSteps].find(([uu, st]) => st === c.v && mentions(c.bound!, uu.replace(/\[.*$/, '')))![0];
+        pushPart(c, sqrt(add(valOf(startOf(u).shape, this.reg) ?? O1, boundVal)));
+        reasons.push(`${c.v} grows while ${u} shrinks by it (arithmetic series)`);
+        progressVars.push(c.v);
+        continue;
+      }
+      if (has('series') && !has('inc') && !has('dec')) {
+        pushPart(c, add(startVal, boundVal));
+        reasons.push(`${c.v} decreases`);
+        progressVars.push(c.v);
+        continue;
+      }
+      if (has('div') || has('mul')) {
+        const r = has('mul') ? add(boundVal, has('div') ? startVal : O1) : add(startVal, boundVal);
+        pushPart(c, log(r));
+        reasons.push(`${c.v} ${has('mul') ? 'grows' : 'shrinks'} geometrically`);
+        kinds.add('log');
+        progressVars.push(c.v);
+      } else if (has('inc') || has('dec') || has('harmonic')) {
+        let r: Cost;
+        if (c.bound && st.expr && boundIsStartPlus(c.bound, st.expr)) r = valOf(this.shapeOf(boundExtra(c.bound, st.expr)!), this.reg) ?? O1;
+        else r = add(startVal, boundVal);
+        if (c.form === 'square') r = sqrt(r);
+        if (c.form === 'exp') r = log(r);
+        const stepName = has('harmonic') && !has('inc') ? identName(ups.find((u) => u.kind === 'harmonic')!.rhs!) : undefined;
+        const outerCounter = stepName && this.frames.some((f) => f.loopVars.includes(stepName) && !isConstant(f.iter));
+        const constStep = stepName && this.frames.some((f) => f.loopVars.includes(stepName) && isConstant(f.iter));
+        if (stepName && outerCounter) {
+          r = log(r);
+          reasons.push(`${c.v} steps by the outer counter (harmonic sum)`);
+        } else if (stepName && !constStep) {
+          // i += k: n / k iterations; the caller divides the body's k-proportional work
+          const sv = valOf(this.env.lookup(stepName)?.shape ?? rootShape(this.file.tag, stepName), this.reg);
+          if (sv && variablesOf(sv).length === 1 && equals(sv, variable(variablesOf(sv)[0]))) stepDivisor = variablesOf(sv)[0];
+          reasons.push(`${c.v} steps by ${stepName} towards ${c.bound ? this.text(c.bound, 20) : 'its bound'}`);
+        } else reasons.push(c.form === 'square' ? `${c.v}*${c.v} reaches the bound` : `${c.v} steps towards ${c.bound ? this.text(c.bound, 20) : 'its bound'}`);
+        pushPart(c, r);
+        kinds.add(c.form === 'square' ? 'sqrt' : 'linear');
+        progressVars.push(c.v);
+      } else if (has('chase')) {
+        const viaIndex = ups.find((u) => u.kind === 'chase' && u.rhs && ts.isElementAccessExpression(unwrap(u.rhs)));
+        if (viaIndex) {
+          // x = parent[x]: a parent-pointer walk; with path compression (parent[x] = ...) O(log n) amortised
+          const base = (unwrap(viaIndex.rhs!) as ts.ElementAccessExpression).expression;
+          const l = lenOf(this.shapeOf(base), this.reg) ?? O1;
+          const bn = identName(base);
+          const compresses = !!bn && writesIndexed(node, bn);
+          pushPart(c, compresses ? log(l) : l);
+          reasons.push(compresses ? `follows ${bn} links with path compression (amortised log n)` : `follows ${bn ?? 'parent'} links`);
+          progressVars.push(c.v);
+          continue;
+        }
+        const l = lenOf(st.shape.kind ? st.shape : { ...st.shape, kind: 'list' }, this.reg) ?? O1;
+        pushPart(c, l);
+        reasons.push(`follows ${c.v} links`);
+        kinds.add('linear');
+        progressVars.push(c.v);
+      } else if (has('other') && c.truthy && !c.indirect) {
+        // while (mask) { mask = (mask - 1) & x }: bounded by the start value
+        pushPart(c, startVal);
+        reasons.push(`${c.v} decreases`);
+        kinds.add('linear');
+        progressVars.push(c.v);
+      }
+    }
+    if (!parts.length) {
+      // no progress on the compared variables: maybe the loop is driven by something else
+      let guess: Cost = O1;
+      for (const c of conds) {
+        forEachDescendant(c, (n) => {
+          if (ts.isIdentifier(n) && isConstant(guess)) {
+            const b = this.env.lookup(n.text);
+            if (b && !b.fn) guess = valOf(b.shape, this.reg) ?? lenOf(b.shape, this.reg) ?? O1;
+          }
+        });
+        if (ts.isIdentifier(unwrap(c)) && isConstant(guess)) {
+          const b = this.env.lookup((unwrap(c) as ts.Identifier).text);
+          if (b) guess = valOf(b.shape, this.reg) ?? O1;
+        }
+      }
+      return { iter: guess, reason: 'loop bound not recognised (estimated from the condition)', confident: false, kind: 'loop' };
+    }
+    let iter = add(...parts);
+    if (partsByConj.size > 1) {
+      // a && b: the smaller of the comparable bounds (i < 27 && i * k <= n runs at most 27 times)
+      let best: Cost | undefined;
+      for (const r of partsByConj.values()) {
+        if (!best) best = r;
+        else if (equals(add(best, r), best)) best = r;
+        else if (!equals(add(best, r), r)) best = add(best, r);
+      }
+      if (best) iter = best;
+    }
+    void kinds;
+    kinds = new Set();
+    const uniq = [...new Set(progressVars)];
+    const info: LoopInfo = { iter, reason: [...new Set(reasons)].slice(0, 3).join(', '), confident: true, kind: 'loop', progressVars: uniq, stepDivisor: parts.length === 1 ? stepDivisor : undefined };
+    // amortisation: a pointer declared outside the enclosing loop that never moves back
+    if (!ts.isForStatement(node) || !node.initializer) {
+      const lvl = this.amortLevelFor(progressVars, node);
+      if (lvl !== undefined) {
+        info.amortLevel = lvl;
+        info.amortReason = `${uniq.join(', ')} never moves back, so this is the total over all iterations of the enclosing loop`;
+      }
+    } else {
+      const lvl = this.jumpAmortLevel(node);
+      if (lvl !== undefined) {
+        info.amortLevel = lvl;
+        info.amortReason = 'the outer loop resumes where this loop stopped';
+      }
+    }
+    if (info.amortLevel === undefined && !ts.isForStatement(node)) {
+      const lvl = this.whileJumpAmortLevel(progressVars);
+      if (lvl !== undefined) {
+        info.amortLevel = lvl;
+        info.amortReason = 'the outer loop resumes where this loop stopped';
+      }
+    }
+    return info;
+  }
+
+  textCost(c: Cost): string {
+    return variablesOf(c).length ? 'a bounded number of' : 'O(1)';
+  }
+
+  /** Level at which a loop driven by `vars` is amortised (vars declared outside the enclosing loops, never reset). */
+  private amortLevelFor(vars: string[], _node: ts.Node): number | undefined {
+    if (!vars.length || !this.frames.length) return undefined;
+    let level = Infinity;
+    for (const v of vars) {
+      const b = this.env.lookup(v);
+      if (!b || b.owner !== this.fn || b.level >= this.frames.length) return undefined;
+      // reset inside the enclosing loop at b.level?
+      const host = this.frames[b.level];
+      const hostBody = ts.isIterationStatement(host.node, false) ? (host.node as ts.IterationStatement).statement : host.node;
+      if (resets(hostBody, v)) return undefined;
+      level = Math.min(level, b.level);
+    }
+    return level === Infinity ? undefined : level;
+  }
+
+  /** let j = i + 1; while (j < n ...) j++; ... i = j: the outer loop resumes where this one stopped. */
+  private whileJumpAmortLevel(vars: string[]): number | undefined {
+    for (const j of vars) {
+      const b = this.env.lookup(j);
+      if (!b?.init) continue;
+      for (let idx = this.frames.length - 1; idx >= 0; idx--) {
+        const f = this.frames[idx];
+        for (const i of f.loopVars) {
+          if (i !== j && mentions(b.init, i) && assignsFrom(f.node, i, j)) return idx;
+        }
+      }
+    }
+    return undefined;
+  }
+
+  /** for (let j = i; ...; j++) inside a loop over i that then sets i = j: the two loops share one pass. */
+  private jumpAmortLevel(node: ts.ForStatement): number | undefined {
+    const init = node.initializer;
+    if (!init || !ts.isVariableDeclarationList(init) || init.declarations.length !== 1) return undefined;
+    const d = init.declarations[0];
+    if (!ts.isIdentifier(d.name) || !d.initializer) return undefined;
+    const j = d.name.text;
+    const from = identName(d.initializer) ?? (ts.isBinaryExpression(unwrap(d.initializer)) ? identName((unwrap(d.initializer) as ts.BinaryExpression).left) : undefined);
+    if (!from) return undefined;
+    const idx = findLastIndex(this.frames, (f) => f.loopVars.includes(from));
+    if (idx < 0) return undefined;
+    if (!assignsFrom(this.frames[idx].node, from, j)) return undefined;
+    return idx;
+  }
+
+  private worklistInfo(name: string, body: ts.Statement): LoopInfo {
+    const b = this.env.lookup(name);
+    const initial = b ? lenOf(b.shape, this.reg) ?? O1 : O1;
+    const pushes = findPushes(body, name);
+    if (!pushes.length) {
+      // a stack popped inside a loop that pushes to it once per iteration (monotonic stack):
+      // over the whole enclosing loop it pops at most what was pushed
+      if (b && b.owner === this.fn && b.level < this.frames.length) {
+        const total = add(initial, this.mult(b.level));
+        return { iter: total, reason: `pops ${name}`, confident: true, kind: 'worklist', worklist: name, amortLevel: b.level, amortReason: `each element pushed to ${name} is popped at most once` };
+      }
+      return { iter: initial, reason: `drains ${name} (no pushes inside)`, confident: true, kind: 'worklist', worklist: name };
+    }
+    // each push guarded by a visited/seen structure bounds the total number of pushes
+    let domain: Cost | undefined;
+    let why = '';
+    for (const p of pushes) {
+      const d = this.guardDomain(p, body);
+      if (d) {
+        domain = domain ? add(domain, d.cost) : d.cost;
+        why = d.why;
+      } else {
+        const t = this.treePush(p, b);
+        if (t) {
+          domain = domain ? add(domain, t) : t;
+          why = 'each tree node is enqueued once';
+        } else {
+          domain = undefined;
+          break;
+        }
+      }
+    }
+    if (domain) {
+      const iter = add(domain, initial);
+      return { iter, reason: `worklist ${name}: ${why}`, confident: true, kind: 'worklist', worklist: name };
+    }
+    this.mediums.push('worklist');
+    return { iter: add(initial, this.mult(0)), reason: `worklist ${name} (pushes not bounded by a visited set; estimated)`, confident: false, kind: 'worklist', worklist: name };
+  }
+
+  private treePush(p: ts.CallExpression, b: Binding | undefined): Cost | undefined {
+    const arg = p.arguments[0];
+    if (!arg) return undefined;
+    const u = unwrap(ts.isSpreadElement(arg) ? arg.expression : arg);
+    const structural = (e: ts.Expression): boolean => {
+      const x = unwrap(e);
+      if (ts.isPropertyAccessExpression(x) && /^(left|right|next|children|child|prev|parent)$/.test(x.name.text)) return true;
+      if (ts.isArrayLiteralExpression(x) && x.elements.length) return structural(x.elements[0]);
+      if (ts.isIdentifier(x)) return /^(child|c|ch|kid|next|nxt|left|right)$/.test(x.text);
+      return false;
+    };
+    if (!structural(u)) return undefined;
+    // size of the tree the worklist started from
+    const start = b ? elemOf(b.shape) : undefined;
+    const st = start && start.root ? { ...start, root: { ...start.root, kind: 'tree' as ShapeKind } } : start;
+    return lenOf(st, this.reg) ?? (b ? lenOf(b.shape, this.reg) : undefined);
+  }
+
+  /** A push guarded by `if (!seen[x][y])`, `seen.has(k)`, `--indeg[v] === 0`, `dist[v] > d`: at most |structure| pushes. */
+  private guardDomain(push: ts.CallExpression, body: ts.Node): { cost: Cost; why: string } | undefined {
+    const candidates: Array<{ base: ts.Expression; depth: number; has?: boolean }> = [];
+    const scan = (e: ts.Node) => {
+      forEachSelfAndDescendant(e, (n) => {
+        if (ts.isElementAccessExpression(n)) {
+          let depth = 0;
+          let cur: ts.Expression = n;
+          while (ts.isElementAccessExpression(unwrap(cur))) {
+            depth++;
+            cur = (unwrap(cur) as ts.ElementAccessExpression).expression;
+          }
+          candidates.push({ base: cur, depth });
+          return false;
+        }
+        if (ts.isCallExpression(n) && ts.isPropertyAccessExpression(n.expression) && /^(has|get)$/.test(n.expression.name.text)) candidates.push({ base: n.expression.expression, depth: 1, has: true });
+        return undefined;
+      });
+      if (ts.isElementAccessExpression(e)) scan(e.parent);
+    };
+    // enclosing ifs up to the loop body
+    for (let p: ts.Node | undefined = push.parent; p && p !== body.parent; p = p.parent) {
+      if (ts.isIfStatement(p)) scan(p.expression);
+      if (ts.isConditionalExpression(p)) scan(p.condition);
+      if (ts.isBinaryExpression(p) && (p.operatorToken.kind === SK.AmpersandAmpersandToken || p.operatorToken.kind === SK.BarBarToken)) scan(p.left);
+      if (ts.isBlock(p)) {
+        // guards before the push in the same block: `if (vis[x]) continue;` and marks `vis[x] = true`
+        for (const st of p.statements) {
+          if (st.pos >= push.pos) break;
+          if (ts.isIfStatement(st) && containsExit(st.thenStatement)) scan(st.expression);
+        }
+      }
+      if (isFunctionLike(p)) break;
+    }
+    let best: Cost | undefined;
+    let why = '';
+    for (const c of candidates) {
+      const s = this.shapeOf(c.base);
+      let cells: Cost | undefined;
+      if (c.has) {
+        // a Set/Map of seen keys: bounded by what can be marked; use the structure it mirrors if any
+        continue;
+      } else cells = cellsOf(s, c.depth, this.reg);
+      if (!cells || isConstant(cells)) continue;
+      if (!best || variablesOf(cells).length > variablesOf(best).length) {
+        best = cells;
+        why = `each cell of ${this.text(c.base, 20)} is enqueued at most once`;
+      }
+    }
+    if (!best) {
+      // a Set of seen keys: bounded by the sizes its keys are drawn from (the other guards)
+      const set = candidates.find((c) => c.has);
+      if (set) {
+        const s = this.shapeOf(set.base);
+        const l = lenOf(s, this.reg);
+        if (l && !isConstant(l)) return { cost: l, why: `each key of ${this.text(set.base, 20)} is enqueued once` };
+      }
+      return undefined;
+    }
+    return { cost: best, why };
+  }
+
+  // ------------------------------------------------------------------ expressions
+
+  expr(e: ts.Expression): Cost {
+    if (this.depth > MAX_WALK_DEPTH || this.nodes > MAX_NODES || (this.file.program.walkDepth ?? 0) > MAX_TOTAL_WALK_DEPTH) {
+      this.cut = true;
+      return O1;
+    }
+    this.depth++;
+    this.nodes++;
+    const prog = this.file.program;
+    prog.walkDepth = (prog.walkDepth ?? 0) + 1;
+    try {
+      return this.exprInner(e);
+    } finally {
+      this.depth--;
+      prog.walkDepth--;
+    }
+  }
+
+  private children(e: ts.Node): Cost {
+    let c: Cost = O1;
+    ts.forEachChild(e, (k) => {
+      if (ts.isExpression(k) || ts.isSpreadElement(k) || ts.isSpreadAssignment(k) || ts.isPropertyAssignment(k) || ts.isShorthandPropertyAssignment(k) || ts.isTemplateSpan(k)) {
+        const kc = ts.isExpression(k) ? this.expr(k) : this.children(k);
+        if (!isConstant(kc)) c = add(c, kc);
+      }
+    });
+    return c;
+  }
+
+  private exprInner(e: ts.Expression): Cost {
+    switch (e.kind) {
+      case SK.Identifier:
+      case SK.NumericLiteral:
+      case SK.StringLiteral:
+      case SK.NoSubstitutionTemplateLiteral:
+      case SK.TrueKeyword:
+      case SK.FalseKeyword:
+      case SK.NullKeyword:
+      case SK.ThisKeyword:
+      case SK.RegularExpressionLiteral:
+        return O1;
+      case SK.ArrowFunction:
+      case SK.FunctionExpression:
+      case SK.ClassExpression:
+        return O1;
+      case SK.CallExpression:
+        return this.call(e as ts.CallExpression);
+      case SK.NewExpression:
+        return this.newExpr(e as ts.NewExpression);
+      case SK.SpreadElement: {
+        const s = e as ts.SpreadElement;
+        const n = lenOf(this.shapeOf(s.expression), this.reg) ?? O1;
+        if (!isConstant(n)) this.note(e, n, `spread of ${this.text(s.expression, 24)} copies it`);
+        return add(this.expr(s.expression), n);
+      }
+      case SK.ObjectLiteralExpression: {
+        let c: Cost = O1;
+        for (const p of (e as ts.ObjectLiteralExpression).properties) {
+          if (ts.isSpreadAssignment(p)) {
+            const n = lenOf(this.shapeOf(p.expression), this.reg) ?? O1;
+            c = add(c, this.expr(p.expression), n);
+          } else if (ts.isPropertyAssignment(p)) c = add(c, this.expr(p.initializer));
+        }
+        return c;
+      }
+      case SK.BinaryExpression:
+        return this.binary(e as ts.BinaryExpression);
+      case SK.TaggedTemplateExpression:
+        return this.children(e);
+      default:
+        return this.children(e);
+    }
+  }
+
+  private binary(e: ts.BinaryExpression): Cost {
+    const k = e.operatorToken.kind;
+    if (isAssignmentOp(k)) {
+      const c = add(this.expr(e.right), this.lhsCost(e.left));
+      this.assign(e.left, e.right, k);
+      return c;
+    }
+    if (k === SK.InKeyword || k === SK.InstanceOfKeyword) return add(this.expr(e.left), this.expr(e.right));
+    return add(this.expr(e.left), this.expr(e.right));
+  }
+
+  private lhsCost(l: ts.Expression): Cost {
+    const u = unwrap(l);
+    if (ts.isIdentifier(u)) return O1;
+    if (ts.isArrayLiteralExpression(u) || ts.isObjectLiteralExpression(u)) return O1;
+    return this.children(u);
+  }
+
+  /** Track sizes through assignments: x = e, s += c, obj[k] = v (keys grow). */
+  private assign(left: ts.Expression, right: ts.Expression, op: ts.SyntaxKind): void {
+    const l = unwrap(left);
+    if (ts.isIdentifier(l)) {
+      const b = this.env.lookup(l.text);
+      if (!b || b.fn) return;
+      if (op === SK.EqualsToken) {
+        const r = unwrap(right);
+        if (isFunctionLike(r)) return;
+        const s = this.shapeOf(right);
+        b.shape = b.owner === this.fn ? joinShapes(b.shape, s) : b.shape;
+      } else if (op === SK.PlusEqualsToken && b.owner === this.fn && b.growable) {
+        const inc = mul(this.mult(b.level), lenOf(this.shapeOf(right), this.reg) ?? O1);
+        b.shape = { ...b.shape, len: add(lenOf(b.shape, this.reg) ?? O1, inc) };
+      } else if (op === SK.BarEqualsToken && b.owner === this.fn) {
+        // mask |= 1 << x in a loop: one more set bit per iteration; the mask's value is 2^bits
+        const r = unwrap(right);
+        if (ts.isBinaryExpression(r) && r.operatorToken.kind === SK.LessThanLessThanToken && isNumericLiteralLike(r.left)) {
+          const inc = this.multGrowth(b.level);
+          if (!isConstant(inc)) {
+            const bits = add(b.shape.bits ?? O1, inc);
+            b.shape = { ...b.shape, bits, val: exp(bits) };
+          }
+        }
+      }
+      return;
+    }
+    if (ts.isArrayLiteralExpression(l) && ts.isArrayLiteralExpression(unwrap(right))) {
+      const r = unwrap(right) as ts.ArrayLiteralExpression;
+      l.elements.forEach((el, i) => {
+        const n = identName(el);
+        const src = r.elements[i];
+        if (n && src) {
+          const b = this.env.lookup(n);
+          if (b && b.owner === this.fn) b.shape = joinShapes(b.shape, this.shapeOf(src));
+        }
+      });
+      return;
+    }
+    if (ts.isElementAccessExpression(l)) {
+      const base = identName(l.expression);
+      if (!base) return;
+      const b = this.env.lookup(base);
+      if (!b || b.owner !== this.fn || !(b.keyed || b.growable)) return;
+      const inc = this.mult(b.level);
+      if (isConstant(inc)) return;
+      const len = b.keyed ? this.keyCount(base, b, inc) : add(lenOf(b.shape, this.reg) ?? O1, inc);
+      b.shape = { ...b.shape, len };
+    }
+  }
+
+  private newExpr(e: ts.NewExpression): Cost {
+    const name = identName(e.expression) ?? '';
+    const args = e.arguments ?? ts.factory.createNodeArray<ts.Expression>();
+    let c = this.argsCost(args, -1);
+    const spec = CONSTRUCTORS[name];
+    if (spec) {
+      const n = this.builtinCost(spec, undefined, args);
+      if (!isConstant(n)) this.note(e, n, `new ${name}(${args.length ? this.text(args[0], 20) : ''})`);
+      c = add(c, n);
+      if (spec.callback && args[spec.callback.arg]) c = add(c, this.callback(args[spec.callback.arg], spec, undefined, e));
+      return c;
+    }
+    if (CONTAINER_TYPES[name]) return c;
+    // a class in this file: its constructor's cost
+    const b = this.env.lookup(name) ?? this.file.fileEnv.lookup(name);
+    const cls = b?.cls ?? this.file.classes.get(name);
+    if (cls) {
+      const ctor = cls.members.find((m) => ts.isConstructorDeclaration(m)) as ts.ConstructorDeclaration | undefined;
+      const info = ctor ? this.file.byNode.get(ctor) : undefined;
+      if (info) c = add(c, this.applyCallee(info, args, e, undefined, `new ${name}()`));
+      return c;
+    }
+    if (name && !/^[A-Z]/.test(name)) return c;
+    if (name && !/Error$/.test(name)) this.unresolved(e, `new ${name}()`);
+    return c;
+  }
+
+  private argsCost(args: readonly ts.Expression[], skip: number): Cost {
+    let c: Cost = O1;
+    args.forEach((a, i) => {
+      if (i !== skip) c = add(c, this.expr(a));
+    });
+    return c;
+  }
+
+  private unresolved(node: ts.Node, what: string): void {
+    if (!this.evidence.some((x) => x.reason === `assumes ${what} is O(1)`)) this.note(node, O1, `assumes ${what} is O(1)`);
+    this.mediums.push(what);
+  }
+
+  private call(e: ts.CallExpression): Cost {
+    const callee = unwrap(e.expression);
+    const args = e.arguments;
+    // IIFE
+    if (isFunctionLike(callee)) {
+      const c = this.inlineFunction(callee as ts.FunctionLikeDeclaration, [], O1, 'callback');
+      return add(c, this.argsCost(args, -1));
+    }
+    if (ts.isIdentifier(callee)) return this.callIdentifier(e, callee, args);
+    if (ts.isPropertyAccessExpression(callee) || ts.isElementAccessExpression(callee)) {
+      const mname = ts.isPropertyAccessExpression(callee) ? callee.name.text : ts.isStringLiteralLike(callee.argumentExpression) ? callee.argumentExpression.text : undefined;
+      if (mname) return this.callMethod(e, callee.expression, mname, args);
+    }
+    // computed callee: f()()
+    const c = add(this.expr(callee), this.argsCost(args, -1));
+    return c;
+  }
+
+  private callIdentifier(e: ts.CallExpression, id: ts.Identifier, args: ts.NodeArray<ts.Expression>): Cost {
+    const name = id.text;
+    const b = this.env.lookup(name);
+    if (b?.fn) return add(this.argsCost(args, -1), this.applyCallee(b.fn, args, e, undefined, `${name}()`));
+    if (b?.shape.fn) return add(this.argsCost(args, -1), this.applyCallee(b.shape.fn as FnInfo, args, e, undefined, `${name}()`));
+    if (b?.imported) {
+      const target = this.resolveImported(id);
+      if (target) return add(this.argsCost(args, -1), this.applyCallee(target, args, e, undefined, `${name}()`));
+    }
+    const spec = STATICS[name];
+    if (spec && (!b || b.imported === undefined)) return this.builtin(e, spec, undefined, args, name);
+    if (name === 'Array') {
+      const spec2 = CONSTRUCTORS.Array;
+      return add(this.argsCost(args, -1), this.builtinCost(spec2, undefined, args));
+    }
+    // a parameter or local holding a function: unknown
+    this.unresolved(e, `${name}()`);
+    return this.argsCost(args, -1);
+  }
+
+  private resolveImported(id: ts.Identifier): FnInfo | undefined {
+    const checker = this.file.program.getChecker?.();
+    if (!checker) return undefined;
+    try {
+      let sym = checker.getSymbolAtLocation(id);
+      if (sym && sym.flags & ts.SymbolFlags.Alias) sym = checker.getAliasedSymbol(sym);
+      const decl = sym?.valueDeclaration ?? sym?.declarations?.[0];
+      if (!decl) return undefined;
+      let fnNode: ts.Node | undefined = decl;
+      if (ts.isVariableDeclaration(decl) && decl.initializer && isFunctionLike(unwrap(decl.initializer))) fnNode = unwrap(decl.initializer);
+      if (!fnNode || !isFunctionLike(fnNode)) return undefined;
+      const sf = fnNode.getSourceFile();
+      let fa = this.file.program.files.get(sf);
+      if (!fa) {
+        fa = new FileAnalyzer(sf, this.file.program, `${sf.fileName}::`);
+        this.file.program.files.set(sf, fa);
+      }
+      return fa.byNode.get(fnNode);
+    } catch {
+      return undefined;
+    }
+  }
+
+  private callMethod(e: ts.CallExpression, recvExpr: ts.Expression, mname: string, args: ts.NodeArray<ts.Expression>): Cost {
+    const recv = unwrap(recvExpr);
+    const dotted = dottedName(recv);
+    // this.method() -> a method of the enclosing class
+    if (recv.kind === SK.ThisKeyword) {
+      const cls = this.enclosingClass();
+      const m = cls ? findMethod(this.file, cls, mname) : undefined;
+      if (m) return add(this.argsCost(args, -1), this.applyCallee(m, args, e, undefined, `this.${mname}()`));
+    }
+    // namespaces: Math.*, JSON.*, Object.*, Array.from ...
+    if (dotted && !dotted.includes('.') && !this.env.lookup(dotted)) {
+      const spec = STATICS[`${dotted}.${mname}`];
+      if (spec) return this.builtin(e, spec, undefined, args, `${dotted}.${mname}`);
+      if (CONSTANT_NAMESPACES.has(dotted)) return this.argsCost(args, -1);
+    }
+    const recvShape = this.shapeOf(recv);
+    let recvCost = this.expr(recv);
+    // instance of a class in this file
+    if (recvShape.cls) {
+      const cls = this.file.classes.get(recvShape.cls) ?? this.env.lookup(recvShape.cls)?.cls;
+      const m = cls ? findMethod(this.file, cls, mname) : undefined;
+      if (m) return add(recvCost, this.argsCost(args, -1), this.applyCallee(m, args, e, recvShape, `${this.text(recv, 20)}.${mname}()`));
+    }
+    // namespace import: utils.helper()
+    if (ts.isIdentifier(recv)) {
+      const b = this.env.lookup(recv.text);
+      if (b?.imported && ts.isPropertyAccessExpression(unwrap(e.expression))) {
+        const nm = (unwrap(e.expression) as ts.PropertyAccessExpression).name;
+        const target = ts.isIdentifier(nm) ? this.resolveImported(nm) : undefined;
+        if (target) return add(this.argsCost(args, -1), this.applyCallee(target, args, e, undefined, `${recv.text}.${mname}()`));
+      }
+    }
+    const container = recvShape.cls && CONTAINER_TYPES[recvShape.cls] ? recvShape.cls : undefined;
+    const spec = lookupMethod(mname, container);
+    if (spec) {
+      if (spec.needsCallback && !this.isFunctionArg(args[spec.callback?.arg ?? 0])) {
+        this.unresolved(e, `${this.text(recv, 20)}.${mname}()`);
+        return add(recvCost, this.argsCost(args, -1));
+      }
+      let rs = recvShape;
+      if (spec.grows && (mname !== 'splice' || (args.length > 2 && args[1] && isNumericLiteralLike(args[1]) && nodeText(unwrap(args[1])) === '0'))) {
+        this.grow(recv, mname === 'splice' ? args.slice(2) : args);
+        rs = this.shapeOf(recv);
+      }
+      return add(recvCost, this.builtin(e, spec, rs, args, `${this.text(recv, 20)}.${mname}()`, recv));
+    }
+    // an object literal with methods defined here: obj.helper()
+    recvCost = add(recvCost, this.argsCost(args, -1));
+    this.unresolved(e, `${this.text(recv, 24)}.${mname}()`);
+    return recvCost;
+  }
+
+  private enclosingClass(): ts.ClassLikeDeclaration | undefined {
+    for (let f: FnInfo | undefined = this.fn; f; f = f.parent) {
+      if (f.classNode) return f.classNode;
+      if (ts.isArrowFunction(f.node)) continue;
+      break;
+    }
+    return undefined;
+  }
+
+  private isFunctionArg(a: ts.Expression | undefined): boolean {
+    if (!a) return false;
+    const u = unwrap(a);
+    if (isFunctionLike(u)) return true;
+    const n = identName(u);
+    if (n) {
+      const b = this.env.lookup(n);
+      return !!(b?.fn || b?.shape.fn) || !b || !!b.imported;
+    }
+    return ts.isPropertyAccessExpression(u) || ts.isCallExpression(u);
+  }
+
+  /** Collection growth: q.push(x) inside loops makes q as large as the loops' iterations. */
+  /**
+   * A Map/Set/object filled here has as many keys as distinct keys inserted: its own size
+   * variable (`cnt.size`), at most the number of insertions.
+   */
+  private keyCount(name: string, b: Binding, inserts: Cost): Cost {
+    if (b.shape.len && !isConstant(b.shape.len) && b.shape.root?.name === name) return b.shape.len;
+    const kind: ShapeKind = b.shape.kind === 'set' ? 'set' : b.shape.kind === 'map' ? 'map' : 'object';
+    const v = this.reg.mint({ scope: this.scope, name, depth: 0, kind }, 'len');
+    b.shape = { ...b.shape, root: { scope: this.scope, name, depth: 0, kind }, upper: add(b.shape.upper ?? O1, inserts) };
+    return v;
+  }
+
+  /** `if (heap.size() > k) heap.pop()` in the loop that fills it: its size never exceeds k. */
+  private sizeCap(name: string): Cost | undefined {
+    const f = this.frames[this.frames.length - 1];
+    if (!f) return undefined;
+    let cap: Cost | undefined;
+    forEachDescendant(f.node, (n) => {
+      if (cap || !ts.isIfStatement(n) || !bodyTakes(n.thenStatement, name)) return undefined;
+      const c = unwrap(n.expression);
+      if (!ts.isBinaryExpression(c)) return undefined;
+      const k = c.operatorToken.kind;
+      const sizeOf = (e: ts.Expression) => {
+        const x = unwrap(e);
+        if (ts.isPropertyAccessExpression(x) && /^(length|size)$/.test(x.name.text)) return identName(x.expression) === name;
+        if (ts.isCallExpression(x) && ts.isPropertyAccessExpression(x.expression) && /^(size|length|count)$/.test(x.expression.name.text)) return identName(x.expression.expression) === name;
+        return false;
+      };
+      let bound: ts.Expression | undefined;
+      if ((k === SK.GreaterThanToken || k === SK.GreaterThanEqualsToken) && sizeOf(c.left)) bound = c.right;
+      if ((k === SK.LessThanToken || k === SK.LessThanEqualsToken) && sizeOf(c.right)) bound = c.left;
+      if (bound) cap = valOf(this.shapeOf(bound), this.reg);
+      return undefined;
+    });
+    return cap;
+  }
+
+  private grow(recv: ts.Expression, args: readonly ts.Expression[]): void {
+    const u = unwrap(recv);
+    const nArgs = args.reduce<Cost>((acc, a) => add(acc, ts.isSpreadElement(a) ? lenOf(this.shapeOf(a.expression), this.reg) ?? O1 : O1), O1);
+    if (ts.isIdentifier(u)) {
+      const b = this.env.lookup(u.text);
+      if (!b || b.owner !== this.fn) return;
+      const inc = mul(this.multGrowth(b.level), nArgs);
+      if (isConstant(inc)) {
+        if (!b.shape.len && !b.shape.root) b.shape = { ...b.shape, len: O1 };
+        return;
+      }
+      const cap = this.sizeCap(u.text);
+      if (cap) b.shape = { ...b.shape, len: cap };
+      else if (b.keyed && b.growable) {
+        const k = this.keyCount(u.text, b, inc);
+        b.shape = { ...b.shape, len: k };
+      }
+      else b.shape = { ...b.shape, len: add(lenOf(b.shape, this.reg) ?? O1, inc) };
+      if (args[0] && !b.shape.elem) b.shape = { ...b.shape, elem: this.shapeOf(ts.isSpreadElement(args[0]) ? args[0].expression : args[0]) };
+      return;
+    }
+    if (ts.isElementAccessExpression(u)) {
+      const base = identName(u.expression);
+      if (!base) return;
+      const b = this.env.lookup(base);
+      if (!b || b.owner !== this.fn) return;
+      const inc = mul(this.multGrowth(b.level), nArgs);
+      const el = elemOf(b.shape);
+      const elNew: Shape = { ...el, len: add(el.len ?? O1, inc) };
+      b.shape = { ...b.shape, elem: elNew, total: add(b.shape.total ?? O1, inc) };
+    }
+  }
+
+  /** Cost of a catalogued call: receiver size x kind, plus its callback. */
+  private builtin(e: ts.CallExpression, spec: BuiltinCost, recvShape: Shape | undefined, args: ts.NodeArray<ts.Expression>, label: string, recv?: ts.Expression): Cost {
+    const cbIndex = spec.callback && this.isFunctionArg(args[spec.callback.arg]) ? spec.callback.arg : -1;
+    let c = this.argsCost(args, cbIndex);
+    const own = this.builtinCost(spec, recvShape, args);
+    if (!isConstant(own) && cbIndex < 0) this.note(e, own, `${label}${spec.note ? ` (${spec.note})` : ''}`);
+    c = add(c, own);
+    if (cbIndex >= 0) c = add(c, this.callback(args[cbIndex], spec, recvShape, e, recv));
+    return c;
+  }
+
+  builtinCost(spec: BuiltinCost, recvShape: Shape | undefined, args: readonly ts.Expression[]): Cost {
+    const n = (): Cost => lenOf(recvShape, this.reg) ?? O1;
+    const a0 = (): Cost => {
+      const a = args[0];
+      if (!a) return O1;
+      const s = this.shapeOf(a);
+      // new Array(n) / Array(n): the value; Object.keys(o): the size
+      if (spec.result === 'lenArg0') return valOf(s, this.reg) ?? lenOf(s, this.reg) ?? O1;
+      return lenOf(s, this.reg) ?? O1;
+    };
+    switch (spec.cost) {
+      case 'const':
+        return O1;
+      case 'n':
+        return n();
+      case 'range':
+        return this.rangeLen(args, n());
+      case 'padTo':
+        return add(n(), args[0] ? valOf(this.shapeOf(args[0]), this.reg) ?? O1 : O1);
+      case 'nlogn': {
+        const x = n();
+        return mul(x, log(x));
+      }
+      case 'log':
+        return log(n());
+      case 'arg0':
+        return a0();
+      case 'logArg0':
+        return log(a0());
+      case 'nlognArg0': {
+        const x = a0();
+        return mul(x, log(x));
+      }
+      case 'args': {
+        let acc = recvShape ? n() : O1;
+        for (const a of args) acc = add(acc, lenOf(this.shapeOf(ts.isSpreadElement(a) ? a.expression : a), this.reg) ?? O1);
+        return acc;
+      }
+    }
+  }
+
+  /** Length of slice(a, b) / substring(a, b): b - a when visible, else the receiver's size. */
+  rangeLen(args: readonly ts.Expression[], whole: Cost): Cost {
+    const [a, b] = args;
+    if (a && b) {
+      const ub = unwrap(b);
+      if (ts.isBinaryExpression(ub) && ub.operatorToken.kind === SK.PlusToken && nodeText(unwrap(ub.left)) === nodeText(unwrap(a))) return valOf(this.shapeOf(ub.right), this.reg) ?? O1;
+      if (isNumericLiteralLike(a) && !isNumericLiteralLike(b)) return valOf(this.shapeOf(b), this.reg) ?? whole;
+      if (isNumericLiteralLike(a) && isNumericLiteralLike(b)) return O1;
+    }
+    return whole;
+  }
+
+  /** Run a callback argument `times` times with its parameters bound to elements of the receiver. */
+  private callback(arg: ts.Expression, spec: BuiltinCost, recvShape: Shape | undefined, site: ts.Node, _recv?: ts.Expression): Cost {
+    const cb = spec.callback!;
+    let coll: Shape | undefined = recvShape;
+    if (!coll && spec.cost === 'arg0') {
+      // Array.from(xs, f) / Array.from({ length: n }, f)
+      const a0 = (site as ts.CallExpression).arguments?.[0];
+      coll = a0 ? this.shapeOf(a0) : undefined;
+    }
+    const n = lenOf(coll, this.reg) ?? O1;
+    const times = cb.times === 'n' ? n : cb.times === 'nlogn' ? mul(n, log(n)) : O1;
+    const elem = elemOf(coll);
+    const roles: Shape[] = cb.params.map((r: ParamRole) => (r === 'elem' || r === 'elem2' ? elem : r === 'index' ? { val: n, len: O1 } : r === 'coll' ? coll ?? {} : r === 'acc' ? {} : {}));
+    const u = unwrap(arg);
+    if (isFunctionLike(u)) {
+      const label = cb.times === 'nlogn' ? 'comparator runs n log n times' : cb.times === 'n' ? `callback runs once per element of ${coll ? 'the receiver' : 'the input'}` : 'callback runs once';
+      return this.inlineFunction(u as ts.FunctionLikeDeclaration, roles, times, 'callback', label);
+    }
+    const name = identName(u);
+    const b = name ? this.env.lookup(name) : undefined;
+    const target = b?.fn ?? (b?.shape.fn as FnInfo | undefined);
+    if (target) {
+      const per = this.applyCalleeShapes(target, roles, site, `${name}()`);
+      return mul(times, per);
+    }
+    return times;
+  }
+
+  /** Analyse a function expression in place (callbacks, IIFEs): its body under a new frame. */
+  inlineFunction(fnNode: ts.FunctionLikeDeclaration, roles: Shape[], times: Cost, kind: 'callback', label = 'callback'): Cost {
+    const outerEnv = this.env;
+    this.env = new Env(outerEnv);
+    const frame: Frame = { iter: times, node: fnNode, kind, amort: O1, loopVars: [] };
+    this.frames.push(frame);
+    try {
+      fnNode.parameters.forEach((p, i) => {
+        const s = roles[i] ?? {};
+        if (ts.isIdentifier(p.name)) this.env.vars.set(p.name.text, { shape: s, level: this.frames.length, owner: this.fn });
+        else
+          this.bindPattern(p.name, (_l, depth) => {
+            let x = s;
+            for (let k = 0; k < depth; k++) x = elemOf(x);
+            return x;
+          }, this.frames.length);
+      });
+      let body: Cost = O1;
+      if (fnNode.body) {
+        if (ts.isBlock(fnNode.body)) {
+          prebind(this.file, this.file.byNode.get(fnNode)?.hoisted ?? [], this.env, this.fn, this.frames.length);
+          body = this.block(fnNode.body.statements);
+        } else body = this.expr(fnNode.body);
+      }
+      if (!isConstant(times)) this.note(fnNode, times, label);
+      return add(mul(times, body), frame.amort);
+    } finally {
+      this.frames.pop();
+      this.env = outerEnv;
+    }
+  }
+
+  /** Cost of calling `callee` with these argument expressions. */
+  applyCallee(callee: FnInfo, args: readonly ts.Expression[], site: ts.Node, recvShape: Shape | undefined, label: string): Cost {
+    let shapes: Shape[] | undefined;
+    const lazy = () => (shapes ??= args.map((a) => this.shapeOf(ts.isSpreadElement(a) ? a.expression : a)));
+    return this.applyCalleeShapes(callee, lazy, site, label, recvShape, args);
+  }
+
+  applyCalleeShapes(callee: FnInfo, shapesArg: Shape[] | (() => Shape[]), site: ts.Node, label: string, recvShape?: Shape, args?: readonly ts.Expression[]): Cost {
+    const shapesOf = () => (typeof shapesArg === 'function' ? shapesArg() : shapesArg);
+    // recursion: a call to the function being analysed, or to one on the analysis stack
+    if (!callee.node.body) {
+      // a declaration without a body (declare function, overload signature): cost unknown
+      this.unresolved(site, label);
+      return O1;
+    }
+    if (callee === this.fn || callee.running) {
+      if (this.fn) {
+        this.recSites.push({ site: site as ts.CallExpression, args: args ?? [], frames: this.frames.map((f) => ({ iter: f.iter, node: f.node, kind: f.kind, loopVars: f.loopVars, count: f.count })), mutual: callee !== this.fn, callee });
+      }
+      return O1;
+    }
+    const res = callee.file.summary(callee);
+    if (!res) {
+      this.note(site, O1, `assumes ${label} is O(1) (call chain too deep)`);
+      this.lows.push(label);
+      return O1;
+    }
+    this.deps.add(callee);
+    if (res.confidence === 'low') this.mediums.push(`${label} low`);
+    if (isConstant(res.cost) && !res.amortized) return O1;
+    const shapes = shapesOf();
+    const mapped = this.mapCost(callee, res.cost, shapes, recvShape);
+    if (res.amortized) {
+      // persistent memo/visited state shared by all calls: charge the total once, where the state lives
+      const total = this.mapCost(callee, res.amortized.cost, shapes, recvShape);
+      const b = this.env.lookup(res.amortized.stateName);
+      const lvl = b && b.owner === this.fn ? b.level : 0;
+      if (lvl < this.frames.length) this.frames[lvl].amort = add(this.frames[lvl].amort, total);
+      else this.fnAmort = add(this.fnAmort, total);
+      if (!isConstant(total)) this.note(site, total, `${label}: ${this.textState(res.amortized.stateName)} is shared by all calls, so their total work is counted once`);
+      return O1;
+    }
+    if (!isConstant(mapped)) this.note(site, mapped, `calls ${label}`);
+    return mapped;
+  }
+
+  private textState(name: string): string {
+    return `memo/visited state ${name}`;
+  }
+
+  /** Map a callee's cost to the caller: its parameter variables become the arguments' sizes. */
+  mapCost(callee: FnInfo, cost: Cost, shapes: Shape[], recvShape?: Shape): Cost {
+    if (isConstant(cost)) return cost;
+    // nothing to map unless the cost mentions the callee's parameters or `this`
+    let relevant = false;
+    for (const t of cost.terms) {
+      for (const k of Object.keys(t.vars)) {
+        const i = this.reg.info(k);
+        if (i && (i.scope === callee.scope || (recvShape && i.root.startsWith('this.')))) relevant = true;
+      }
+      for (const [b, e] of t.vexp) for (const k of [b, e]) if (this.reg.info(k)?.scope === callee.scope) relevant = true;
+    }
+    if (!relevant) return cost;
+    return substitute(cost, (key) => {
+      const info = this.reg.info(key);
+      if (!info) return undefined;
+      if (info.scope === callee.scope) {
+        const idx = callee.params.indexOf(info.root);
+        if (idx < 0) {
+          if (recvShape && info.root.startsWith('this.')) return lenOf(recvShape, this.reg) ?? undefined;
+          return undefined;
+        }
+        let s: Shape | undefined = shapes[idx];
+        if (!s) return O1;
+        for (let d = 0; d < info.depth; d++) s = elemOf(s);
+        const r = info.measure === 'len' ? lenOf(s, this.reg) : valOf(s, this.reg) ?? lenOf(s, this.reg);
+        return r ?? O1;
+      }
+      if (recvShape && info.root.startsWith('this.') && info.scope.startsWith(callee.file.tag)) {
+        const cls = callee.classNode;
+        if (cls && (info.scope === callee.scope || isMethodScopeOf(callee.file, cls, info.scope))) return lenOf(recvShape, this.reg) ?? undefined;
+      }
+      return undefined;
+    });
+  }
+
+  // ------------------------------------------------------------------ shapes
+
+  shapeOf(e: ts.Expression | undefined): Shape {
+    if (!e) return {};
+    try {
+      return this.shapeInner(unwrap(e), 0);
+    } catch {
+      return {};
+    }
+  }
+
+  private shapeInner(e: ts.Expression, depth: number): Shape {
+    if (depth > 40) return {};
+    // a literal value range (hi = 1e9, i < 10 ** 6): a million iterations is not O(1) in any useful
+    // sense, so large literal bounds get a named magnitude variable; small ones (26, 32, 1000) stay O(1)
+    if (e.kind === SK.NumericLiteral || e.kind === SK.BinaryExpression || e.kind === SK.BigIntLiteral || e.kind === SK.PrefixUnaryExpression) {
+      const v = constValue(e);
+      if (v !== undefined) {
+        if (Math.abs(v) < LARGE_LITERAL) return CONST_SHAPE;
+        const name = magnitudeName(v);
+        return { val: this.reg.mint({ scope: '', name, depth: 0, kind: 'number' }, 'val'), len: O1, kind: 'number' };
+      }
+    }
+    const S = (x: ts.Expression) => this.shapeInner(unwrap(x), depth + 1);
+    switch (e.kind) {
+      case SK.NumericLiteral:
+      case SK.BigIntLiteral:
+      case SK.TrueKeyword:
+      case SK.FalseKeyword:
+      case SK.NullKeyword:
+      case SK.UndefinedKeyword:
+      case SK.RegularExpressionLiteral:
+        return CONST_SHAPE;
+      case SK.StringLiteral:
+      case SK.NoSubstitutionTemplateLiteral:
+        return { len: O1, val: O1, kind: 'string' };
+      case SK.Identifier: {
+        const name = (e as ts.Identifier).text;
+        if (name === 'undefined' || name === 'NaN' || name === 'Infinity') return CONST_SHAPE;
+        const b = this.env.lookup(name);
+        if (b && this.depthKey && this.pathStacks.has(name) && b.owner !== this.fn) return { ...b.shape, len: variable(this.depthKey), root: undefined };
+        if (b) return b.shape;
+        return rootShape(this.file.tag, name);
+      }
+      case SK.ThisKeyword:
+        return rootShape(this.scope, 'this');
+      case SK.PropertyAccessExpression: {
+        const p = e as ts.PropertyAccessExpression;
+        const name = p.name.text;
+        const base = S(p.expression);
+        if (name === 'length' || name === 'size') return { val: lenOf(base, this.reg) ?? O1, len: O1, kind: 'number' };
+        if (/^(left|right|next|prev|parent)$/.test(name) && base.root) return { ...base, root: { ...base.root, kind: base.root.kind === 'unknown' ? (name === 'next' || name === 'prev' ? 'list' : 'tree') : base.root.kind } };
+        if (name === 'children' && base.root) return { root: { ...base.root, kind: 'tree' }, kind: 'tree' };
+        if (name === 'val' || name === 'value' || name === 'key') return base.root ? { root: { ...base.root, name: `${base.root.name}.${name}`, kind: 'number' } } : {};
+        const d = dottedName(p);
+        if (d && d.startsWith('this.')) {
+          const cls = this.enclosingClass();
+          return rootShape(cls ? this.classScope(cls) : this.scope, d);
+        }
+        if (d === 'Number.MAX_SAFE_INTEGER' || d === 'Number.MIN_SAFE_INTEGER' || d?.startsWith('Math.')) return CONST_SHAPE;
+        return rootShape(base.root?.scope ?? this.file.tag, `${this.text(p, 30)}`);
+      }
+      case SK.ElementAccessExpression: {
+        const p = e as ts.ElementAccessExpression;
+        return elemOf(S(p.expression));
+      }
+      case SK.ArrayLiteralExpression: {
+        const a = e as ts.ArrayLiteralExpression;
+        let len: Cost = O1;
+        let elem: Shape | undefined;
+        for (const el of a.elements) {
+          if (ts.isSpreadElement(el)) {
+            const s = S(el.expression);
+            len = add(len, lenOf(s, this.reg) ?? O1);
+            elem = joinShapes(elem, elemOf(s));
+          } else if (!elem) elem = S(el);
+        }
+        return { len, elem: elem ?? CONST_SHAPE, kind: 'array' };
+      }
+      case SK.ObjectLiteralExpression: {
+        // { length: n } (Array.from's array-like)
+        for (const p of (e as ts.ObjectLiteralExpression).properties) {
+          if (p.name && ts.isIdentifier(p.name) && p.name.text === 'length') {
+            if (ts.isPropertyAssignment(p)) return { len: valOf(S(p.initializer), this.reg) ?? O1, kind: 'object' };
+            if (ts.isShorthandPropertyAssignment(p)) return { len: valOf(S(p.name), this.reg) ?? O1, kind: 'object' };
+          }
+        }
+        return { len: O1, kind: 'object' };
+      }
+      case SK.TemplateExpression: {
+        let len: Cost = O1;
+        for (const sp of (e as ts.TemplateExpression).templateSpans) len = add(len, lenOf(S(sp.expression), this.reg) ?? O1);
+        return { len, kind: 'string' };
+      }
+      case SK.ConditionalExpression: {
+        const c = e as ts.ConditionalExpression;
+        return joinShapes(S(c.whenTrue), S(c.whenFalse));
+      }
+      case SK.PrefixUnaryExpression: {
+        const p = e as ts.PrefixUnaryExpression;
+        if (p.operator === SK.ExclamationToken) return CONST_SHAPE;
+        return S(p.operand);
+      }
+      case SK.PostfixUnaryExpression:
+        return S((e as ts.PostfixUnaryExpression).operand);
+      case SK.BinaryExpression:
+        return this.binaryShape(e as ts.BinaryExpression, S);
+      case SK.CallExpression:
+        return this.callShape(e as ts.CallExpression, S);
+      case SK.NewExpression: {
+        const n = e as ts.NewExpression;
+        const name = identName(n.expression) ?? '';
+        const a0 = n.arguments?.[0];
+        if (name === 'Array' || /Array$/.test(name)) {
+          if (!a0) return { len: O1, kind: 'array' };
+          const s = S(a0);
+          return { len: n.arguments!.length > 1 ? O1 : valOf(s, this.reg) ?? O1, kind: 'array' };
+        }
+        if (name === 'Set' || name === 'Map') return a0 ? { len: lenOf(S(a0), this.reg) ?? O1, elem: elemOf(S(a0)), kind: name === 'Set' ? 'set' : 'map' } : { len: O1, kind: name === 'Set' ? 'set' : 'map' };
+        if (CONTAINER_TYPES[name]) return { len: O1, cls: name, kind: CONTAINER_TYPES[name].kind as ShapeKind };
+        if (this.file.classes.has(name) || this.env.lookup(name)?.cls) {
+          // an instance: its size is the size of its constructor argument
+          const s = a0 ? S(a0) : undefined;
+          return { len: s ? valOf(s, this.reg) ?? lenOf(s, this.reg) : O1, cls: name, kind: 'object' };
+        }
+        return { len: O1, kind: 'object' };
+      }
+      default:
+        return rootShape(this.file.tag, this.text(e, 30));
+    }
+  }
+
+  classScope(cls: ts.ClassLikeDeclaration): string {
+    return `${this.file.tag}class:${cls.name?.text ?? cls.pos}`;
+  }
+
+  private binaryShape(b: ts.BinaryExpression, S: (x: ts.Expression) => Shape): Shape {
+    const k = b.operatorToken.kind;
+    const l = () => S(b.left);
+    const r = () => S(b.right);
+    const v = (s: Shape) => valOf(s, this.reg) ?? O1;
+    switch (k) {
+      case SK.PlusToken: {
+        const a = l(), c = r();
+        return { val: add(v(a), v(c)), len: add(lenOf(a, this.reg) ?? O1, lenOf(c, this.reg) ?? O1) };
+      }
+      case SK.MinusToken: {
+        // 32 - Math.clz32(x): the bit length of x
+        const r0 = unwrap(b.right);
+        if (isNumericLiteralLike(b.left) && ts.isCallExpression(r0) && dottedName(r0.expression) === 'Math.clz32' && r0.arguments[0]) return { val: log(v(S(r0.arguments[0]))), len: O1, kind: 'number' };
+        return { val: v(l()), len: O1, kind: 'number' };
+      }
+      case SK.AsteriskToken:
+        return { val: mul(v(l()), v(r())), len: O1, kind: 'number' };
+      case SK.AsteriskAsteriskToken: {
+        if (isNumericLiteralLike(b.right)) return { val: pow(v(l()), Number(nodeText(unwrap(b.right))) || 1), len: O1 };
+        if (isNumericLiteralLike(b.left)) return { val: exp(v(r()), Number(nodeText(unwrap(b.left))) || 2), len: O1 };
+        return { val: exp(v(r())), len: O1 };
+      }
+      case SK.LessThanLessThanToken:
+        if (isNumericLiteralLike(b.left)) return { val: exp(v(r())), len: O1, kind: 'number' };
+        return { val: v(l()), len: O1, kind: 'number' };
+      case SK.SlashToken:
+      case SK.GreaterThanGreaterThanToken:
+      case SK.GreaterThanGreaterThanGreaterThanToken:
+        return { val: v(l()), len: O1, kind: 'number' };
+      case SK.PercentToken:
+        return { val: isNumericLiteralLike(b.right) ? O1 : v(r()), len: O1, kind: 'number' };
+      case SK.BarToken:
+      case SK.CaretToken:
+        return { val: add(v(l()), v(r())), len: O1, kind: 'number' };
+      case SK.AmpersandToken:
+        return { val: v(l()), len: O1, kind: 'number' };
+      case SK.BarBarToken:
+      case SK.QuestionQuestionToken:
+        return joinShapes(l(), r());
+      case SK.AmpersandAmpersandToken:
+        return r();
+      case SK.EqualsToken:
+        return r();
+      default:
+        if (COMPARISONS.has(k)) return CONST_SHAPE;
+        return { val: O1, len: O1 };
+    }
+  }
+
+  private callShape(c: ts.CallExpression, S: (x: ts.Expression) => Shape): Shape {
+    const callee = unwrap(c.expression);
+    const args = c.arguments;
+    const dotted = dottedName(callee);
+    if (dotted) {
+      if (/^Math\.(floor|ceil|trunc|round|abs)$/.test(dotted) && args[0]) return { val: valOf(S(args[0]), this.reg) ?? O1, len: O1, kind: 'number' };
+      if (dotted === 'Math.sqrt' && args[0]) return { val: sqrt(valOf(S(args[0]), this.reg) ?? O1), len: O1, kind: 'number' };
+      if (/^Math\.(log2|log10|log|clz32)$/.test(dotted) && args[0]) return { val: log(valOf(S(args[0]), this.reg) ?? O1), len: O1, kind: 'number' };
+      if (dotted === 'Math.pow' && args[1]) {
+        if (isNumericLiteralLike(args[1])) return { val: pow(valOf(S(args[0]), this.reg) ?? O1, Number(nodeText(unwrap(args[1]))) || 1), len: O1 };
+        return { val: exp(valOf(S(args[1]), this.reg) ?? O1), len: O1 };
+      }
+      if (dotted === 'Math.max' || dotted === 'Math.min') {
+        let val: Cost = O1;
+        for (const a of args) {
+          if (ts.isSpreadElement(a)) {
+            const s = S(a.expression);
+            const ev = valOf(elemOf(s), this.reg);
+            if (ev) val = add(val, ev);
+          } else {
+            const x = valOf(S(a), this.reg);
+            if (x && !isConstant(x)) {
+              val = add(val, x);
+              if (dotted === 'Math.min') break;
+            }
+          }
+        }
+        return { val, len: O1, kind: 'number' };
+      }
+      if (dotted.startsWith('Math.')) return CONST_SHAPE;
+      if ((dotted === 'parseInt' || dotted === 'Number' || dotted === 'parseFloat' || dotted === 'BigInt') && args[0]) return { val: S(args[0]).val ?? valOf(S(args[0]), this.reg) ?? O1, len: O1, kind: 'number' };
+      if (dotted === 'String' && args[0]) {
+        const s = S(args[0]);
+        return { len: s.kind === 'string' ? lenOf(s, this.reg) ?? O1 : log(valOf(s, this.reg) ?? O1), kind: 'string' };
+      }
+      if ((dotted === 'Object.keys' || dotted === 'Object.values' || dotted === 'Object.entries') && args[0]) {
+        const s = S(args[0]);
+        return { len: lenOf(s, this.reg) ?? O1, elem: elemOf(s), kind: 'array' };
+      }
+      if (dotted === 'Array.from' && args[0]) {
+        const a0 = unwrap(args[0]);
+        let len: Cost | undefined;
+        if (ts.isObjectLiteralExpression(a0)) {
+          const lp = a0.properties.find((p) => p.name && ts.isIdentifier(p.name) && p.name.text === 'length');
+          if (lp && ts.isPropertyAssignment(lp)) len = valOf(S(lp.initializer), this.reg) ?? O1;
+          else if (lp && ts.isShorthandPropertyAssignment(lp)) len = valOf(S(lp.name), this.reg) ?? O1;
+        }
+        const src = S(args[0]);
+        if (!len) len = lenOf(src, this.reg) ?? O1;
+        let elem: Shape = ts.isObjectLiteralExpression(a0) ? {} : elemOf(src);
+        if (args[1]) elem = this.returnShape(args[1], [elemOf(src), { val: len, len: O1 }]) ?? elem;
+        return { len, elem, kind: 'array' };
+      }
+      if (dotted === 'Array' && args[0]) return { len: args.length > 1 ? O1 : valOf(S(args[0]), this.reg) ?? O1, kind: 'array' };
+      if (dotted === 'JSON.stringify' && args[0]) return { len: lenOf(S(args[0]), this.reg) ?? O1, kind: 'string' };
+      if (dotted === 'structuredClone' && args[0]) return S(args[0]);
+    }
+    if (ts.isPropertyAccessExpression(callee)) {
+      const m = callee.name.text;
+      const recv = S(callee.expression);
+      const spec = lookupMethod(m, recv.cls);
+      if (m === 'toString' || m === 'toFixed') return { len: recv.kind === 'string' ? lenOf(recv, this.reg) ?? O1 : log(valOf(recv, this.reg) ?? O1), kind: 'string' };
+      if (m === 'fill' || m === 'sort' || m === 'reverse') {
+        if (m === 'fill' && args[0]) return { ...recv, elem: S(args[0]) };
+        return recv;
+      }
+      if (m === 'map' && args[0]) return { len: lenOf(recv, this.reg), elem: this.returnShape(args[0], [elemOf(recv), { val: lenOf(recv, this.reg), len: O1 }]) ?? {}, kind: 'array' };
+      if (m === 'repeat' && args[0]) return { len: mul(lenOf(recv, this.reg) ?? O1, valOf(S(args[0]), this.reg) ?? O1), kind: 'string' };
+      if (m === 'concat') {
+        let len = lenOf(recv, this.reg) ?? O1;
+        for (const a of args) len = add(len, lenOf(S(a), this.reg) ?? O1);
+        return { len, elem: elemOf(recv), kind: recv.kind };
+      }
+      if ((m === 'slice' || m === 'substring') && args.length === 2) return { len: this.rangeLen(args, lenOf(recv, this.reg) ?? O1), elem: elemOf(recv), kind: recv.kind };
+      if ((m === 'padEnd' || m === 'padStart') && args[0]) return { len: add(lenOf(recv, this.reg) ?? O1, valOf(S(args[0]), this.reg) ?? O1), kind: 'string' };
+      if (m === 'split') {
+        const n = lenOf(recv, this.reg) ?? O1;
+        const sep = args[0] ? unwrap(args[0]) : undefined;
+        const chars = sep && (ts.isStringLiteral(sep) || ts.isNoSubstitutionTemplateLiteral(sep)) && sep.text === '';
+        return { len: n, elem: chars ? { len: O1, val: O1, kind: 'string' } : { len: n, kind: 'string' }, kind: 'array' };
+      }
+      if (m === 'charCodeAt' || m === 'codePointAt' || m === 'indexOf' || m === 'lastIndexOf' || m === 'findIndex' || m === 'search') return { val: lenOf(recv, this.reg) ?? O1, len: O1, kind: 'number' };
+      if (spec) {
+        switch (spec.result) {
+          case 'same':
+          case 'self':
+          case 'mapped':
+            return recv.len || recv.root ? { len: lenOf(recv, this.reg), elem: elemOf(recv), kind: recv.kind, cls: spec.result === 'self' ? recv.cls : undefined } : recv;
+          case 'flat': {
+            const l = lenOf(recv, this.reg) ?? O1;
+            return { len: mul(l, lenOf(elemOf(recv), this.reg) ?? O1), kind: 'array' };
+          }
+          case 'elem':
+            return elemOf(recv);
+          case 'count':
+            return { val: lenOf(recv, this.reg) ?? O1, len: O1, kind: 'number' };
+          case 'str':
+            return { len: lenOf(recv, this.reg) ?? O1, kind: 'string' };
+          case 'pieces':
+            return { len: lenOf(recv, this.reg) ?? O1, kind: 'array' };
+          case 'const':
+          case 'none':
+            return CONST_SHAPE;
+          default:
+            break;
+        }
+      }
+    }
+    // a recursive call returns something as large as the collection it is given (merge sort halves)
+    if (ts.isIdentifier(callee) && this.fn && callee.text === this.fn.name) {
+      for (const a of args) {
+        const sa = S(a);
+        if (sa.kind === 'array' || sa.kind === 'string' || sa.len) {
+          const l = lenOf(sa, this.reg);
+          if (l && !isConstant(l)) return { len: l, elem: elemOf(sa), kind: sa.kind };
+        }
+      }
+    }
+    // a call to a function we know: its result size is unknown; name a variable after the call
+    if (ts.isIdentifier(callee) || (ts.isPropertyAccessExpression(callee) && callee.expression.kind === SK.ThisKeyword)) {
+      const name = ts.isIdentifier(callee) ? callee.text : (callee as ts.PropertyAccessExpression).name.text;
+      const b = ts.isIdentifier(callee) ? this.env.lookup(name) : undefined;
+      const cls = ts.isIdentifier(callee) ? undefined : this.enclosingClass();
+      const target = b?.fn ?? (cls ? findMethod(this.file, cls, name) : undefined);
+      if (target && target !== this.fn && !target.running) {
+        const res = target.file.summary(target);
+        if (res?.returns) {
+          const shapes = args.map((a) => this.shapeOf(ts.isSpreadElement(a) ? a.expression : a));
+          const out: Shape = { kind: 'unknown' };
+          if (res.returns.len) out.len = this.mapCost(target, res.returns.len, shapes);
+          if (res.returns.val) out.val = this.mapCost(target, res.returns.val, shapes);
+          if (!out.len && !out.val) return out;
+          return out.len ? out : { ...out, len: O1 };
+        }
+      }
+      if (b?.fn) return { ...rootShape(this.scope, `${name}(…)`), kind: 'unknown' };
+    }
+    return rootShape(this.scope, this.text(c, 30));
+  }
+
+  /** Shape of what a callback returns (for map / Array.from). */
+  private returnShape(arg: ts.Expression, params: Shape[] = []): Shape | undefined {
+    const u = unwrap(arg);
+    if (!isFunctionLike(u)) return undefined;
+    const fnNode = u as ts.FunctionLikeDeclaration;
+    const body = fnNode.body;
+    if (!body) return undefined;
+    const outer = this.env;
+    this.env = new Env(outer);
+    try {
+      fnNode.parameters.forEach((p, i) => {
+        if (ts.isIdentifier(p.name)) this.env.vars.set(p.name.text, { shape: params[i] ?? {}, level: this.frames.length, owner: this.fn });
+      });
+      if (!ts.isBlock(body)) return this.shapeOf(body);
+      const ret = body.statements.find((s) => ts.isReturnStatement(s)) as ts.ReturnStatement | undefined;
+      return ret?.expression ? this.shapeOf(ret.expression) : undefined;
+    } finally {
+      this.env = outer;
+    }
+  }
+}
+
+// ------------------------------------------------------------------ helpers
+
+/** Literal bounds at least this large are value ranges (named magnitudes), not small constants. */
+export const LARGE_LITERAL = 1e5;
+
+/** Value of a numeric constant expression (literals, unary minus, + - * / ** << on constants). */
+function constValue(e: ts.Expression, depth = 0): number | undefined {
+  if (depth > 20) return undefined;
+  const u = unwrap(e);
+  if (ts.isNumericLiteral(u)) {
+    const v = Number(u.text);
+    return Number.isFinite(v) ? v : undefined;
+  }
+  if (ts.isBigIntLiteral(u)) {
+    const v = Number(u.text.replace(/n$/, ''));
+    return Number.isFinite(v) ? v : undefined;
+  }
+  if (ts.isPrefixUnaryExpression(u) && (u.operator === SK.MinusToken || u.operator === SK.PlusToken)) {
+    const v = constValue(u.operand, depth + 1);
+    return v === undefined ? undefined : u.operator === SK.MinusToken ? -v : v;
+  }
+  if (ts.isBinaryExpression(u)) {
+    const a = constValue(u.left, depth + 1);
+    if (a === undefined) return undefined;
+    const b = constValue(u.right, depth + 1);
+    if (b === undefined) return undefined;
+    switch (u.operatorToken.kind) {
+      case SK.PlusToken:
+        return a + b;
+      case SK.MinusToken:
+        return a - b;
+      case SK.AsteriskToken:
+        return a * b;
+      case SK.SlashToken:
+        return b ? a / b : undefined;
+      case SK.AsteriskAsteriskToken:
+        return a ** b;
+      case SK.LessThanLessThanToken:
+        return b < 53 ? a * 2 ** b : undefined;
+      default:
+        return undefined;
+    }
+  }
+  return undefined;
+}
+
+function magnitudeName(v: number): string {
+  const a = Math.abs(v);
+  const exp10 = Math.round(Math.log10(a));
+  return Math.abs(a - 10 ** exp10) / a < 0.2 ? `1e${exp10}` : a.toExponential(0).replace('+', '');
+}
+
+/** c / v when every term of c has v with power >= 1 (used for range/step loops), else undefined. */
+function divideBy(c: Cost, v: string): Cost | undefined {
+  if (isConstant(c)) return undefined;
+  const out: Cost[] = [];
+  for (const t of c.terms) {
+    const g = t.vars[v];
+    if (!g || g.p < 1 - 1e-9) return undefined;
+    const vars = { ...t.vars, [v]: { ...g, p: g.p - 1 } };
+    out.push(mul(...Object.entries(vars).map(([k, gg]) => mul(pow(variable(k), gg.p || 0), gg.l ? pow(log(variable(k)), gg.l) : O1, gg.e ? exp(variable(k), 2 ** gg.e) : O1, gg.f ? costFactorialOf(k, gg.f) : O1))));
+  }
+  return add(...out);
+}
+
+function costFactorialOf(k: string, f: number): Cost {
+  return pow(factorial(variable(k)), f);
+}
+
+/** The literal iteration count of a constant loop, when it is written down: k < 4, c of 'abc', d of dirs literal. */
+function constantCount(node: ts.Node): number | undefined {
+  if (ts.isForOfStatement(node)) {
+    const e = unwrap(node.expression);
+    if (ts.isStringLiteral(e) || ts.isNoSubstitutionTemplateLiteral(e)) return e.text.length;
+    if (ts.isArrayLiteralExpression(e)) return e.elements.length;
+    return undefined;
+  }
+  if (ts.isForStatement(node) && node.condition && ts.isBinaryExpression(node.condition)) {
+    const c = node.condition;
+    const init = node.initializer && ts.isVariableDeclarationList(node.initializer) ? node.initializer.declarations[0]?.initializer : undefined;
+    const start = init && isNumericLiteralLike(init) ? Number(nodeText(unwrap(init))) : 0;
+    if (isNumericLiteralLike(c.right)) {
+      const end = Number(nodeText(unwrap(c.right)));
+      const k = c.operatorToken.kind;
+      const n = k === SK.LessThanEqualsToken ? end - start + 1 : k === SK.LessThanToken ? end - start : undefined;
+      return n !== undefined && n > 0 && n < 1000 ? n : undefined;
+    }
+  }
+  return undefined;
+}
+
+export function evidenceAt(node: ts.Node, sf: ts.SourceFile, factor: Cost, reason: string): RawEvidence {
+  const start = startOf(node, sf);
+  return { start, end: Math.max(start, node.end), factor, reason };
+}
+
+function findLastIndex<T>(xs: T[], p: (x: T) => boolean): number {
+  for (let i = xs.length - 1; i >= 0; i--) if (p(xs[i])) return i;
+  return -1;
+}
+
+function isNullish(e: ts.Expression): boolean {
+  const u = unwrap(e);
+  return u.kind === SK.NullKeyword || (ts.isIdentifier(u) && u.text === 'undefined');
+}
+
+function isEmptyCollection(e: ts.Expression): boolean {
+  if (ts.isArrayLiteralExpression(e)) return e.elements.length === 0;
+  if (ts.isObjectLiteralExpression(e)) return e.properties.length === 0;
+  if (ts.isStringLiteral(e) || ts.isNoSubstitutionTemplateLiteral(e)) return e.text.length === 0;
+  if (ts.isNewExpression(e)) return (e.arguments?.length ?? 0) === 0;
+  return false;
+}
+
+function isKeyedInit(e: ts.Expression): boolean {
+  if (ts.isObjectLiteralExpression(e)) return true;
+  if (ts.isNewExpression(e)) return /^(Map|Set|Object)$/.test(identName(e.expression) ?? '');
+  if (ts.isCallExpression(e) && dottedName(e.expression) === 'Object.create') return true;
+  return false;
+}
+
+function containsExit(s: ts.Node): boolean {
+  if (ts.isBreakStatement(s) || ts.isReturnStatement(s) || ts.isThrowStatement(s)) return true;
+  let found = false;
+  forEachDescendant(s, (n) => {
+    if (ts.isIterationStatement(n, false)) return false;
+    if (ts.isBreakStatement(n) || ts.isReturnStatement(n) || ts.isThrowStatement(n)) found = true;
+    return undefined;
+  });
+  return found;
+}
+
+/** `while (q.length)`, `while (q.length > 0)`, `while (!q.isEmpty())`, `while (q.size)`: the worklist name. */
+function worklistName(cond: ts.Expression): string | undefined {
+  let name: string | undefined;
+  const stack: ts.Expression[] = [cond];
+  while (stack.length && !name) {
+    const e = unwrap(stack.pop()!);
+    if (ts.isBinaryExpression(e)) {
+      const k = e.operatorToken.kind;
+      if (k === SK.AmpersandAmpersandToken || k === SK.BarBarToken || COMPARISONS.has(k)) stack.push(e.left, e.right);
+      continue;
+    }
+    if (ts.isPrefixUnaryExpression(e) && e.operator === SK.ExclamationToken) {
+      stack.push(e.operand);
+      continue;
+    }
+    if (ts.isPropertyAccessExpression(e) && (e.name.text === 'length' || e.name.text === 'size')) name = identName(e.expression) ?? dottedName(e.expression);
+    if (ts.isCallExpression(e) && ts.isPropertyAccessExpression(e.expression) && /^(isEmpty|size|length|count)$/.test(e.expression.name.text)) name = identName(e.expression.expression) ?? dottedName(e.expression.expression);
+  }
+  return name;
+}
+
+function calleeIs(n: ts.Node, recv: string, methods: Set<string>): n is ts.CallExpression {
+  if (!ts.isCallExpression(n)) return false;
+  const c = unwrap(n.expression);
+  if (!ts.isPropertyAccessExpression(c) || !methods.has(c.name.text)) return false;
+  return (identName(c.expression) ?? dottedName(c.expression)) === recv;
+}
+
+function bodyTakes(body: ts.Node, name: string): boolean {
+  let found = false;
+  forEachDescendant(body, (n) => {
+    if (calleeIs(n, name, TAKE_METHODS)) found = true;
+    return found ? false : undefined;
+  });
+  if (!found && calleeIs(body, name, TAKE_METHODS)) found = true;
+  return found;
+}
+
+function bodyGrows(body: ts.Node, name: string): boolean {
+  let found = false;
+  forEachDescendant(body, (n) => {
+    if (calleeIs(n, name, GROW_METHODS)) found = true;
+    return found ? false : undefined;
+  });
+  return found;
+}
+
+/** q = next (level-by-level BFS swaps in the next level). */
+function bodyReassigns(body: ts.Node, name: string): boolean {
+  let found = false;
+  forEachDescendant(body, (n) => {
+    if (ts.isBinaryExpression(n) && n.operatorToken.kind === SK.EqualsToken && identName(n.left) === name) found = true;
+    return found ? false : undefined;
+  });
+  return found;
+}
+
+function findPushes(body: ts.Node, name: string): ts.CallExpression[] {
+  const out: ts.CallExpression[] = [];
+  // pushes to the queue, or to the next-level array swapped into it
+  const names = new Set([name]);
+  forEachDescendant(body, (n) => {
+    if (ts.isBinaryExpression(n) && n.operatorToken.kind === SK.EqualsToken && identName(n.left) === name) {
+      const r = identName(n.right);
+      if (r) names.add(r);
+    }
+  });
+  forEachDescendant(body, (n) => {
+    for (const nm of names) if (calleeIs(n, nm, GROW_METHODS)) out.push(n as ts.CallExpression);
+  });
+  return out;
+}
+
+function collectUpdates(roots: Array<ts.Node | undefined>): Map<string, Upd[]> {
+  const out = new Map<string, Upd[]>();
+  const midVars = new Set<string>();
+  const put = (v: string, u: Upd) => {
+    const l = out.get(v) ?? [];
+    l.push(u);
+    out.set(v, l);
+  };
+  // midpoints first: const mid = (l + r) >> 1
+  for (const r of roots) {
+    if (!r) continue;
+    forEachDescendant(r, (n) => {
+      if (ts.isVariableDeclaration(n) && ts.isIdentifier(n.name) && n.initializer && HALVING(n.initializer)) midVars.add(n.name.text);
+      if (ts.isBinaryExpression(n) && n.operatorToken.kind === SK.EqualsToken && ts.isIdentifier(n.left) && HALVING(n.right)) midVars.add(n.left.text);
+    });
+  }
+  const classify = (v: string, rhs: ts.Expression): UpdKind => {
+    const r = unwrap(rhs);
+    const mentionsMid = [...midVars].some((m) => m !== v && mentions(r, m));
+    if (mentionsMid) return 'mid';
+    if (HALVING(r) && mentions(r, v)) {
+      // v = (v + x) >> 1 with another variable: bisection; v = v >> 1: geometric
+      const others = ts.isBinaryExpression(r) && !isNumericLiteralLike(r.right) ? true : false;
+      return others ? 'mid' : 'div';
+    }
+    if (HALVING(r)) return 'mid';
+    if (ts.isBinaryExpression(r)) {
+      const k = r.operatorToken.kind;
+      const lv = identName(r.left) === v, rv = identName(r.right) === v;
+      if ((k === SK.PlusToken) && (lv || rv)) return 'inc';
+      if (k === SK.MinusToken && lv) return 'dec';
+      if ((k === SK.AsteriskToken || k === SK.LessThanLessThanToken) && (lv || rv)) return 'mul';
+      if ((k === SK.SlashToken || k === SK.GreaterThanGreaterThanToken || k === SK.GreaterThanGreaterThanGreaterThanToken) && lv) return 'div';
+      if (k === SK.AmpersandToken && mentions(r, v)) {
+        // v & (v - 1): clears a bit -> at most log v steps; (v - 1) & mask: subset walk
+        return lv || rv ? 'div' : 'other';
+      }
+      if (k === SK.PercentToken && (lv || rv)) return 'div';
+      if (k === SK.BarToken && mentions(r.left, v) && HALVING(r.left)) return 'div';
+    }
+    if (ts.isCallExpression(r)) {
+      const d = dottedName(r.expression) ?? '';
+      if (/^Math\.(floor|trunc|ceil|round)$/.test(d) && r.arguments[0]) return classify(v, r.arguments[0]);
+      if (d === 'Math.max' && r.arguments.some((a) => identName(a) === v)) return 'inc';
+      if (d === 'Math.min' && r.arguments.some((a) => identName(a) === v)) return 'dec';
+      if (d === 'parseInt' || d === 'Number') return r.arguments[0] ? classify(v, r.arguments[0]) : 'other';
+    }
+    if (ts.isPrefixUnaryExpression(r) && r.operator === SK.TildeToken && ts.isPrefixUnaryExpression(unwrap(r.operand))) return classify(v, (unwrap(r.operand) as ts.PrefixUnaryExpression).operand);
+    if (ts.isConditionalExpression(r)) {
+      const a = classify(v, r.whenTrue), b = classify(v, r.whenFalse);
+      return a === b ? a : a === 'chase' || b === 'chase' ? 'chase' : 'other';
+    }
+    if (ts.isPropertyAccessExpression(r) && identName(r.expression) === v) return 'chase';
+    if (ts.isElementAccessExpression(r) && identName(r.argumentExpression) === v) return 'chase';
+    if (ts.isPropertyAccessExpression(r) || ts.isElementAccessExpression(r)) {
+      if (mentions(r, v)) return 'chase';
+    }
+    if (mentions(r, v)) return 'other';
+    // v = u or v = u + 1 where u is another pointer: a forward jump if u only moves forward
+    const u = identName(r) ?? (ts.isBinaryExpression(r) && r.operatorToken.kind === SK.PlusToken ? identName(r.left) : undefined);
+    if (u) jumps.push({ v, u });
+    return 'reset';
+  };
+  const jumps: Array<{ v: string; u: string }> = [];
+  for (const r of roots) {
+    if (!r) continue;
+    const visit = (n: ts.Node) => {
+      if ((ts.isPostfixUnaryExpression(n) || ts.isPrefixUnaryExpression(n)) && (n.operator === SK.PlusPlusToken || n.operator === SK.MinusMinusToken)) {
+        const v = updKey(n.operand);
+        if (v) put(v, { kind: n.operator === SK.PlusPlusToken ? 'inc' : 'dec', node: n });
+      } else if (ts.isBinaryExpression(n) && isAssignmentOp(n.operatorToken.kind)) {
+        const v = updKey(n.left);
+        if (v) {
+          const k = n.operatorToken.kind;
+          const rightConst = isNumericLiteralLike(n.right);
+          const dataStep = !rightConst && !ts.isIdentifier(unwrap(n.right));
+          if (k === SK.PlusEqualsToken) put(v, { kind: rightConst ? 'inc' : dataStep ? 'data' : 'harmonic', node: n, rhs: n.right });
+          else if (k === SK.MinusEqualsToken) put(v, { kind: rightConst ? 'dec' : dataStep ? 'data' : 'series', node: n, rhs: n.right });
+          else if (k === SK.AsteriskEqualsToken || k === SK.LessThanLessThanEqualsToken) put(v, { kind: 'mul', node: n });
+          else if (k === SK.SlashEqualsToken || k === SK.GreaterThanGreaterThanEqualsToken || k === SK.GreaterThanGreaterThanGreaterThanEqualsToken || k === SK.PercentEqualsToken) put(v, { kind: 'div', node: n });
+          else if (k === SK.AmpersandEqualsToken) put(v, { kind: mentions(n.right, v) ? 'div' : 'other', node: n });
+          else if (k === SK.EqualsToken) put(v, { kind: classify(v, n.right), node: n, rhs: n.right });
+          else put(v, { kind: 'other', node: n });
+        } else if (ts.isArrayLiteralExpression(unwrap(n.left)) && n.operatorToken.kind === SK.EqualsToken) {
+          const l = unwrap(n.left) as ts.ArrayLiteralExpression;
+          const rr = unwrap(n.right);
+          l.elements.forEach((el, i) => {
+            const v2 = identName(el);
+            if (!v2) return;
+            const src = ts.isArrayLiteralExpression(rr) ? rr.elements[i] : undefined;
+            put(v2, { kind: src ? classify(v2, src) : 'other', node: n, rhs: src });
+          });
+        }
+      }
+    };
+    visit(r);
+    forEachDescendant(r, (n) => {
+      visit(n);
+    });
+  }
+  for (const { v, u } of jumps) {
+    const uu = out.get(u) ?? [];
+    if (uu.length && uu.every((x) => x.kind === 'inc')) {
+      const vv = out.get(v) ?? [];
+      const j = vv.find((x) => x.kind === 'reset');
+      if (j) j.kind = 'inc';
+    }
+  }
+  return out;
+}
+
+/** Identifier name, or `a[i]` text for element slots updated in place (c[j] -= i, nums[i] = nums[i] / 10). */
+function updKey(e: ts.Expression): string | undefined {
+  const u = unwrap(e);
+  const id = identName(u);
+  if (id) return id;
+  if (ts.isElementAccessExpression(u)) {
+    const b = identName(u.expression);
+    const ix = u.argumentExpression;
+    if (b && (identName(ix) || isNumericLiteralLike(ix))) return `${b}[${nodeText(unwrap(ix))}]`;
+  }
+  return undefined;
+}
+
+function boundIsStartPlus(bound: ts.Expression, start: ts.Expression): boolean {
+  return !!boundExtra(bound, start);
+}
+function boundExtra(bound: ts.Expression, start: ts.Expression): ts.Expression | undefined {
+  const b = unwrap(bound);
+  if (!ts.isBinaryExpression(b) || b.operatorToken.kind !== SK.PlusToken) return undefined;
+  const st = nodeText(unwrap(start)).replace(/\s+/g, '');
+  if (nodeText(unwrap(b.left)).replace(/\s+/g, '') === st) return b.right;
+  if (nodeText(unwrap(b.right)).replace(/\s+/g, '') === st) return b.left;
+  // start `i + 1`, bound `i + k`
+  const s = unwrap(start);
+  if (ts.isBinaryExpression(s) && s.operatorToken.kind === SK.PlusToken && nodeText(unwrap(s.left)) === nodeText(unwrap(b.left))) return b.right;
+  return undefined;
+}
+
+/** Does `host` assign `name[...] = ...`? */
+export function writesIndexed(host: ts.Node, name: string): boolean {
+  let found = false;
+  forEachDescendant(host, (n) => {
+    if (ts.isBinaryExpression(n) && isAssignmentOp(n.operatorToken.kind)) {
+      const l = unwrap(n.left);
+      if (ts.isElementAccessExpression(l) && identName(l.expression) === name) found = true;
+    }
+    return found ? false : undefined;
+  });
+  return found;
+}
+
+/** Is `v` reset (assigned something not derived from itself) inside `host`? */
+function resets(host: ts.Node, v: string): boolean {
+  let found = false;
+  forEachDescendant(host, (n) => {
+    if (ts.isBinaryExpression(n) && n.operatorToken.kind === SK.EqualsToken && identName(n.left) === v && !mentions(n.right, v)) {
+      // l = r + 1 style jumps forward keep amortisation only if the right side is another forward pointer
+      const r = unwrap(n.right);
+      const rn = identName(r) ?? (ts.isBinaryExpression(r) ? identName(r.left) : undefined);
+      if (!rn) found = true;
+      else if (/^\d/.test(rn)) found = true;
+      // assigning from the outer counter (l = i) is a forward jump: fine
+    }
+    if (ts.isVariableDeclaration(n) && ts.isIdentifier(n.name) && n.name.text === v) found = true;
+    return found ? false : undefined;
+  });
+  return found;
+}
+
+/** The loop at `host` assigns `from = to` (or to ± c): it resumes where the inner loop stopped. */
+function assignsFrom(host: ts.Node, from: string, to: string): boolean {
+  let found = false;
+  forEachDescendant(host, (n) => {
+    if (ts.isBinaryExpression(n) && n.operatorToken.kind === SK.EqualsToken && identName(n.left) === from && mentions(n.right, to)) found = true;
+    return found ? false : undefined;
+  });
+  return found;
+}
+
+function callsItself(body: ts.Node, name: string): boolean {
+  let found = false;
+  forEachDescendant(body, (n) => {
+    if (ts.isCallExpression(n)) {
+      const c = unwrap(n.expression);
+      if ((ts.isIdentifier(c) && c.text === name) || (ts.isPropertyAccessExpression(c) && c.expression.kind === SK.ThisKeyword && c.name.text === name)) found = true;
+    }
+    return found ? false : undefined;
+  });
+  return found;
+}
+
+function findMethod(file: FileAnalyzer, cls: ts.ClassLikeDeclaration, name: string): FnInfo | undefined {
+  for (const m of cls.members) {
+    // declarations without a body (declare class, overload signatures) say nothing about cost
+    if ((ts.isMethodDeclaration(m) || ts.isGetAccessorDeclaration(m)) && m.body && m.name && ts.isIdentifier(m.name) && m.name.text === name) return file.byNode.get(m);
+    if (ts.isPropertyDeclaration(m) && m.name && ts.isIdentifier(m.name) && m.name.text === name && m.initializer && isFunctionLike(unwrap(m.initializer))) return file.byNode.get(unwrap(m.initializer));
+  }
+  // inherited: extends a class in this file
+  const h = cls.heritageClauses?.find((c) => c.token === SK.ExtendsKeyword);
+  const base = h?.types[0] ? identName(h.types[0].expression) : undefined;
+  const bc = base ? file.classes.get(base) : undefined;
+  if (bc && bc !== cls) return findMethod(file, bc, name);
+  return undefined;
+}
+
+function isMethodScopeOf(_file: FileAnalyzer, _cls: ts.ClassLikeDeclaration, scope: string): boolean {
+  return scope.includes('class:');
+}
+
+/**
+ * Memo / visited detection: an early `return` guarded by a read of a structure indexed by the
+ * parameters (`if (memo[i][j] !== -1) return memo[i][j]`, `if (vis[i]) return`, `if (grid[i][j]
+ * === 0) return`, `if (memo.has(key)) return ...`) where the function also writes that structure.
+ */
+function detectMemo(w: Walker, fn: ts.FunctionLikeDeclaration): { name: string; node: ts.Node } | undefined {
+  const body = fn.body;
+  if (!body || !ts.isBlock(body)) return undefined;
+  const params = new Set(fn.parameters.map((p) => (ts.isIdentifier(p.name) ? p.name.text : '')).filter(Boolean));
+  const reads: Array<{ name: string; node: ts.Node }> = [];
+  const readBase = (e: ts.Node) => {
+    forEachSelfAndDescendant(e, (n) => {
+      if (ts.isElementAccessExpression(n)) {
+        let cur: ts.Expression = n;
+        while (ts.isElementAccessExpression(unwrap(cur))) cur = (unwrap(cur) as ts.ElementAccessExpression).expression;
+        const name = identName(cur) ?? dottedName(cur);
+        if (name && mentionsAny(n, params)) reads.push({ name, node: n });
+        return false;
+      }
+      if (ts.isCallExpression(n) && ts.isPropertyAccessExpression(n.expression) && /^(has|get)$/.test(n.expression.name.text)) {
+        const name = identName(n.expression.expression) ?? dottedName(n.expression.expression);
+        if (name) reads.push({ name, node: n });
+      }
+      if (ts.isBinaryExpression(n) && n.operatorToken.kind === SK.InKeyword) {
+        const name = identName(n.right) ?? dottedName(n.right);
+        if (name) reads.push({ name, node: n });
+      }
+      return undefined;
+    });
+  };
+  for (const st of body.statements) {
+    if (ts.isIfStatement(st) && containsExit(st.thenStatement)) readBase(st.expression);
+    if (ts.isIfStatement(st) && !containsExit(st.thenStatement)) continue;
+  }
+  // guards at the recursive call sites: if (!vis[j]) dfs(j)
+  forEachDescendant(body, (n) => {
+    if (ts.isIfStatement(n) && !n.elseStatement) {
+      let callsSelf = false;
+      forEachDescendant(n.thenStatement, (k) => {
+        if (ts.isCallExpression(k) && identName(k.expression) === w.fn?.name) callsSelf = true;
+      });
+      if (ts.isExpressionStatement(n.thenStatement) && ts.isCallExpression(n.thenStatement.expression) && identName(n.thenStatement.expression.expression) === w.fn?.name) callsSelf = true;
+      if (callsSelf) {
+        forEachSelfAndDescendant(n.expression, (k) => {
+          if (ts.isElementAccessExpression(k)) {
+            let cur: ts.Expression = k;
+            while (ts.isElementAccessExpression(unwrap(cur))) cur = (unwrap(cur) as ts.ElementAccessExpression).expression;
+            const name = identName(cur);
+            if (name) reads.push({ name, node: k });
+            return false;
+          }
+          if (ts.isCallExpression(k) && ts.isPropertyAccessExpression(k.expression) && k.expression.name.text === 'has') {
+            const name = identName(k.expression.expression);
+            if (name) reads.push({ name, node: k });
+          }
+          return undefined;
+        });
+      }
+    }
+  });
+  if (!reads.length) return treeWalk(w, fn, params);
+  // the structure must be written in the function, indexed by the parameters
+  for (const r of reads) {
+    let written = false;
+    forEachDescendant(body, (n) => {
+      if (ts.isBinaryExpression(n) && isAssignmentOp(n.operatorToken.kind)) {
+        let cur: ts.Expression = n.left;
+        let indexed = false;
+        while (ts.isElementAccessExpression(unwrap(cur))) {
+          indexed = true;
+          cur = (unwrap(cur) as ts.ElementAccessExpression).expression;
+        }
+        if (indexed && (identName(cur) ?? dottedName(cur)) === r.name) written = true;
+      }
+      if (ts.isCallExpression(n) && ts.isPropertyAccessExpression(n.expression) && /^(set|add)$/.test(n.expression.name.text) && (identName(n.expression.expression) ?? dottedName(n.expression.expression)) === r.name) written = true;
+      return written ? false : undefined;
+    });
+    if (written && !restoredAfterRecursion(body, r.name, w.fn?.name)) return r;
+  }
+  return undefined;
+}
+
+/**
+ * Tree walk over an adjacency structure: `for (const b of g[a]) if (b !== parent) dfs(b, a)`:
+ * the current node is passed down as the parent and excluded, so every node is visited once.
+ */
+function treeWalk(w: Walker, fn: ts.FunctionLikeDeclaration, params: Set<string>): { name: string; node: ts.Node } | undefined {
+  const self = w.fn?.name;
+  if (!self || !fn.body) return undefined;
+  let found: { name: string; node: ts.Node } | undefined;
+  forEachDescendant(fn.body, (n) => {
+    if (found || !ts.isForOfStatement(n)) return undefined;
+    const it = unwrap(n.expression);
+    if (!ts.isElementAccessExpression(it) || !params.has(identName(it.argumentExpression) ?? '')) return undefined;
+    const p = identName(it.argumentExpression)!;
+    const base = identName(it.expression) ?? dottedName(it.expression);
+    const d = n.initializer;
+    const lv = ts.isVariableDeclarationList(d) && d.declarations[0] && ts.isIdentifier(d.declarations[0].name) ? d.declarations[0].name.text : ts.isVariableDeclarationList(d) && d.declarations[0] && ts.isArrayBindingPattern(d.declarations[0].name) ? nodeText((d.declarations[0].name.elements[0] as ts.BindingElement)?.name) : undefined;
+    if (!base || !lv) return undefined;
+    forEachDescendant(n.statement, (k) => {
+      if (found || !ts.isCallExpression(k) || identName(k.expression) !== self) return undefined;
+      const args = k.arguments.map((a) => identName(a));
+      if (args.includes(lv) && args.includes(p)) found = { name: base, node: it };
+      return undefined;
+    });
+    return undefined;
+  });
+  return found;
+}
+
+/** Backtracking: the structure is written again after a recursive call (vis[j] = false, board[i][j] = c). */
+function restoredAfterRecursion(body: ts.Block, name: string, self: string | undefined): boolean {
+  if (!self) return false;
+  let firstCall = Infinity;
+  forEachDescendant(body, (n) => {
+    if (ts.isCallExpression(n) && identName(n.expression) === self) firstCall = Math.min(firstCall, n.pos);
+  });
+  if (firstCall === Infinity) return false;
+  let before = false, after = false;
+  forEachDescendant(body, (n) => {
+    let writes = false;
+    if (ts.isBinaryExpression(n) && n.operatorToken.kind === SK.EqualsToken) {
+      let cur: ts.Expression = n.left;
+      let indexed = false;
+      while (ts.isElementAccessExpression(unwrap(cur))) {
+        indexed = true;
+        cur = (unwrap(cur) as ts.ElementAccessExpression).expression;
+      }
+      if (indexed && identName(cur) === name) writes = true;
+    }
+    if (ts.isCallExpression(n) && ts.isPropertyAccessExpression(n.expression) && /^(delete|add|set)$/.test(n.expression.name.text) && identName(n.expression.expression) === name) writes = true;
+    if (writes) {
+      if (n.pos < firstCall) before = true;
+      else after = true;
+    }
+    return undefined;
+  });
+  // set before recursing and undone after: backtracking, not memoisation
+  return before && after;
+}
+
+
+function mentionsAny(n: ts.Node, names: Set<string>): boolean {
+  for (const x of names) if (mentions(n, x)) return true;
+  return false;
+}
+
+export { equals as costEquals, factorial as costFactorial, variable as costVariable };

@@ -1,0 +1,76 @@
+// Incremental summaries: one entry per function, keyed by the function's text (plus the text
+// it depends on lexically: enclosing function, module-level declarations) and by the summaries
+// of the functions it calls. An edit recomputes the changed function and, when its summary
+// changed, its callers; everything else is reused.
+import type { Cost } from '../cost';
+import type { Confidence } from '../types';
+import type { VarInfo } from './shape';
+
+export interface CachedEvidence {
+  /** Offsets relative to the function's start. */
+  relStart: number;
+  relEnd: number;
+  factor: Cost;
+  reason: string;
+}
+
+export interface CacheEntry {
+  /** Hash of the function's text and lexical context. */
+  textKey: string;
+  cost: Cost;
+  amortized?: { cost: Cost; stateName: string };
+  evidence: CachedEvidence[];
+  confidence: Confidence;
+  recursive: boolean;
+  returns?: { len?: Cost; val?: Cost };
+  /** Callee identity (file + key) -> fingerprint of the callee summary used. */
+  deps: Array<{ file: string; key: string; fingerprint: string }>;
+  /** Variables the cost/evidence mention (re-registered on reuse). */
+  vars: VarInfo[];
+  fingerprint: string;
+}
+
+export class SummaryCache {
+  private readonly entries = new Map<string, CacheEntry>();
+  /** Number of function summaries computed (not reused) since creation or the last reset. */
+  recomputations = 0;
+  /** Number of summaries reused from the cache. */
+  reuses = 0;
+  /** Keys of the functions recomputed, in order (for tests and diagnostics). */
+  recomputed: string[] = [];
+
+  get(file: string, key: string): CacheEntry | undefined {
+    return this.entries.get(`${file}\u0000${key}`);
+  }
+  set(file: string, key: string, e: CacheEntry): void {
+    this.entries.set(`${file}\u0000${key}`, e);
+  }
+  /** Drop every entry of a file (closed or deleted documents). */
+  forgetFile(file: string): void {
+    const prefix = `${file}\u0000`;
+    for (const k of [...this.entries.keys()]) if (k.startsWith(prefix)) this.entries.delete(k);
+  }
+  resetCounters(): void {
+    this.recomputations = 0;
+    this.reuses = 0;
+    this.recomputed = [];
+  }
+  get size(): number {
+    return this.entries.size;
+  }
+}
+
+/** 53-bit string hash (cyrb53). */
+export function hashText(str: string, seed = 0): string {
+  let h1 = 0xdeadbeef ^ seed, h2 = 0x41c6ce57 ^ seed;
+  for (let i = 0; i < str.length; i++) {
+    const ch = str.charCodeAt(i);
+    h1 = Math.imul(h1 ^ ch, 2654435761);
+    h2 = Math.imul(h2 ^ ch, 1597334677);
+  }
+  h1 = Math.imul(h1 ^ (h1 >>> 16), 2246822507);
+  h1 ^= Math.imul(h2 ^ (h2 >>> 13), 3266489909);
+  h2 = Math.imul(h2 ^ (h2 >>> 16), 2246822507);
+  h2 ^= Math.imul(h1 ^ (h1 >>> 13), 3266489909);
+  return (4294967296 * (2097151 & h2) + (h1 >>> 0)).toString(36) + ':' + str.length.toString(36);
+}

@@ -1,0 +1,517 @@
+// Recursion: from the recursive call sites of a function (how many per invocation, how each
+// argument shrinks) and the work done per call, derive the total cost:
+//   one call, n-1            -> depth n          (linear chain)
+//   one call, n/2 or lo..mid -> depth log n      (binary search)
+//   two calls, n/2 each      -> n, or n log n with linear work per call (merge sort)
+//   b calls, n-1 each        -> b^n              (naive fib, include/exclude subsets)
+//   calls in a loop from i   -> 2^n              (subsets / combinations)
+//   calls in a loop over all remaining items    -> n! (permutations)
+//   node.left / node.right   -> one call per node of the structure
+//   memo / visited consulted before recursing   -> distinct states x work per state
+import { ts } from 'ts-morph';
+
+/** Cached: `ts.SyntaxKind` is a getter on the bundled namespace, costly on hot paths. */
+const SK = ts.SyntaxKind;
+import { O1, add, exp, expOf, factorial, isConstant, log, mul, pow, substitute, variablesOf, type Cost } from '../cost';
+import type { Confidence } from '../types';
+import { evidenceAt, writesIndexed, type FnInfo, type RawEvidence, type Walker } from './analyzer';
+import { cellsOf, lenOf, valOf, type Shape } from './shape';
+import { COMPARISONS, forEachDescendant, forEachSelfAndDescendant, nodeText, identName, isNumericLiteralLike, mentions, unwrap, dottedName } from './syntax';
+
+export interface RecSite {
+  site: ts.CallExpression;
+  args: readonly ts.Expression[];
+  frames: Array<{ iter: Cost; node: ts.Node; kind: string; loopVars: string[]; count?: number }>;
+  mutual: boolean;
+  callee: FnInfo;
+}
+
+type ArgKind = 'same' | 'step' | 'up' | 'half' | 'struct' | 'choose' | 'perm' | 'shrink' | 'parent' | 'other' | 'const';
+
+export interface RecursionResult {
+  cost: Cost;
+  amortized?: { cost: Cost; stateName: string };
+  evidence: RawEvidence[];
+  confidence: Confidence;
+}
+
+const HALF_RE = />>>?\s*[1-9]|\/\s*(?:[2-9]|[1-9]\d+)\b/;
+
+export function solveRecursion(w: Walker, W0: Cost, fnAmort: Cost): RecursionResult {
+  const fn = w.fn!;
+  const node = fn.node;
+  const params = fn.params;
+  const ev: RawEvidence[] = [];
+  const sites = w.recSites;
+  const selfSites = sites.filter((s) => !s.mutual);
+  const used = selfSites.length ? selfSites : sites;
+  let confidence: Confidence = 'medium';
+  const depthKey = w.depthKey;
+  const withDepth = (c: Cost, depth: Cost): Cost => (depthKey ? substitute(c, (v) => (v === depthKey ? depth : undefined)) : c);
+
+  const kinds = used.map((s) => params.map((p, i) => classifyArg(w, s, p, s.args[i])));
+  const siteMult = used.map((s) => s.frames.reduce<Cost>((acc, f) => mul(acc, f.iter), O1));
+  const anyKind = (k: ArgKind) => kinds.some((row) => row.includes(k));
+  const rangeCache = new Map<string, Cost>();
+  const rangeOf = (i: number, kind: ArgKind): Cost => {
+    const key = `${i}:${kind}`;
+    if (!rangeCache.has(key)) rangeCache.set(key, paramRange(w, i, kind, used));
+    return rangeCache.get(key)!;
+  };
+
+  // ---- memo / visited: distinct states x work per state
+  if (w.memoState) {
+    const states = statesOf(w, used);
+    if (states && !isConstant(states)) {
+      // work per state may loop up to a parameter's value: use the largest value it takes
+      const perState = withDepth(maxOverParams(w, W0, used), states);
+      const total = add(mul(states, perState), fnAmort);
+      ev.push(evidenceAt(w.memoState.node, w.sf, states, `memoised/visited recursion: ${w.memoState.name} is consulted before recursing, so each of the distinct states is expanded once`));
+      const b = w.env.lookup(w.memoState.name);
+      const persistent = !b || b.owner !== fn;
+      return { cost: total, amortized: persistent ? { cost: total, stateName: w.memoState.name } : undefined, evidence: ev, confidence };
+    }
+  }
+
+  // ---- structural recursion over a tree/list: one call per node
+  if (anyKind('struct')) {
+    const idx = kinds.findIndex((row) => row.includes('struct'));
+    const pIndex = kinds[idx].indexOf('struct');
+    const pShape = w.env.lookup(params[pIndex])?.shape;
+    const kind = pShape?.root?.kind === 'list' ? 'list' : 'tree';
+    const size = lenOf(pShape?.root ? { ...pShape, root: { ...pShape.root, kind } } : pShape, w.reg) ?? O1;
+    // children loops are part of visiting every node once
+    const sizeVars = new Set(variablesOf(size));
+    const inChildLoop = used.some((s) => s.frames.some((f) => variablesOf(f.iter).some((v) => sizeVars.has(v))));
+    const W = withDepth(W0, size);
+    const per = inChildLoop ? substitute(W, (v) => (sizeVars.has(v) ? O1 : undefined)) : W;
+    ev.push(evidenceAt(node, w.sf, size, `recursion over ${kind === 'list' ? 'the list' : 'the tree'} ${params[pIndex]}: one call per node`));
+    return { cost: add(mul(size, per), fnAmort), evidence: ev, confidence: 'high' };
+  }
+
+  // ---- parent-pointer walks (union-find find)
+  if (used.length === 1 && kinds[0].includes('parent') && isConstant(siteMult[0])) {
+    const a = unwrap(used[0].args[kinds[0].indexOf('parent')]) as ts.ElementAccessExpression;
+    const base = identName(a.expression);
+    const len = lenOf(w.shapeOf(a.expression), w.reg) ?? O1;
+    const compresses = !!base && !!node.body && writesIndexed(node.body, base);
+    const depth = compresses ? log(len) : len;
+    ev.push(evidenceAt(node, w.sf, depth, compresses ? `follows ${base} links with path compression: amortised log n` : `follows ${base ?? 'parent'} links`));
+    return { cost: add(mul(depth, withDepth(W0, depth)), fnAmort), evidence: ev, confidence };
+  }
+
+  // ---- depth: how the arguments shrink
+  const linearIdx = new Set<number>();
+  const halfIdx: number[] = [];
+  for (let i = 0; i < params.length; i++) {
+    for (const row of kinds) {
+      const k = row[i];
+      if (k === 'step' || k === 'up' || k === 'choose' || k === 'perm' || k === 'shrink') linearIdx.add(i);
+      if (k === 'half' && !halfIdx.includes(i)) halfIdx.push(i);
+    }
+  }
+  let depth: Cost | undefined;
+  let halving = false;
+  if (linearIdx.size) {
+    for (const i of linearIdx) {
+      const k = kinds.map((r) => r[i]).find((x) => x === 'choose' || x === 'perm') ?? kinds.map((r) => r[i]).find((x) => x !== 'same' && x !== 'other' && x !== 'const' && x !== 'half') ?? 'step';
+      const r = rangeOf(i, k);
+      if (!isConstant(r)) depth = depth ? add(depth, r) : r;
+    }
+  }
+  if ((!depth || isConstant(depth)) && halfIdx.length) {
+    // lo..hi halves: the range is the span of the last halved bound (hi)
+    const r = rangeOf(halfIdx[halfIdx.length - 1], 'half');
+    if (!isConstant(r)) {
+      depth = r;
+      halving = true;
+    }
+  }
+  if ((!depth || isConstant(depth)) && node.body) {
+    // state kept outside: if (path.length === n) return; ... path.push(x); dfs(); path.pop()
+    const g = lengthGuard(w, node.body);
+    if (g) depth = g;
+  }
+  if (!depth || isConstant(depth)) {
+    // no visible progress: assume one level per element of the first sized parameter
+    depth = undefined;
+    for (let i = 0; i < params.length && !depth; i++) {
+      const s = w.env.lookup(params[i])?.shape;
+      const v = valOf(s, w.reg) ?? lenOf(s, w.reg);
+      if (v && !isConstant(v)) depth = v;
+    }
+    confidence = 'low';
+    if (!depth) {
+      ev.push(evidenceAt(node, w.sf, O1, 'recursion whose depth could not be bounded (counted once)'));
+      return { cost: add(withDepth(W0, O1), fnAmort), evidence: ev, confidence: 'low' };
+    }
+  }
+  const W = withDepth(W0, halving ? log(depth) : depth);
+
+  const loopSites = used.map((s, i) => ({ s, i })).filter(({ i }) => !isConstant(siteMult[i]));
+  // calls per invocation: exclusive branches (if/else, ?:) count once; constant loops multiply
+  const weights = new Map<ts.Node, number>();
+  used.forEach((s, i) => {
+    if (isConstant(siteMult[i])) weights.set(s.site, s.frames.reduce((a, f) => a * constIter(f), 1));
+  });
+  const branching = node.body ? callsPerInvocation(node.body, weights) : weights.size;
+
+  // ---- calls issued from loops
+  if (loopSites.length) {
+    const choose = loopSites.some(({ i }) => kinds[i].includes('choose'));
+    const perm = loopSites.some(({ i }) => kinds[i].includes('perm') || kinds[i].includes('shrink'));
+    const L = siteMult[loopSites[0].i];
+    let calls: Cost;
+    let why: string;
+    if (choose) {
+      calls = exp(depth, 2);
+      why = 'each call picks one of the later items (subsets/combinations)';
+    } else if (perm || sameVars(L, depth)) {
+      calls = factorial(depth);
+      why = 'each call tries every remaining item (permutations)';
+    } else if (halving) {
+      calls = L;
+      why = 'calls in a loop on halved ranges';
+    } else {
+      const lv = variablesOf(L);
+      calls = lv.length ? expOfCost(depth, lv[0]) : exp(depth, 2);
+      why = 'calls in a loop at every level';
+    }
+    ev.push(evidenceAt(node, w.sf, calls, `recursion: ${why}`));
+    return { cost: add(mul(calls, W), fnAmort), evidence: ev, confidence };
+  }
+
+  // ---- calls at constant multiplicity
+  const b = Math.max(1, branching);
+  if (halving) {
+    const range = depth;
+    if (b === 1) {
+      // binary search: log n levels; with linear work per call, a geometric sum = the first call
+      const total = dependsOn(W, range) ? W : mul(log(range), W);
+      ev.push(evidenceAt(node, w.sf, log(range), 'recursion on half of the range: depth log n'));
+      return { cost: add(total, fnAmort), evidence: ev, confidence };
+    }
+    // divide and conquer: T(n) = b T(n/2) + W(n)
+    const critical = Math.log2(b);
+    const wDeg = degreeIn(W, range);
+    let total: Cost;
+    if (wDeg < critical - 1e-9) total = pow(range, critical);
+    else if (Math.abs(wDeg - critical) < 1e-9) total = mul(W, log(range));
+    else total = W;
+    ev.push(evidenceAt(node, w.sf, total, `divide and conquer: ${b} calls on halves${Math.abs(wDeg - critical) < 1e-9 ? ', linear work per level over log n levels' : ''}`));
+    return { cost: add(total, fnAmort), evidence: ev, confidence };
+  }
+  if (b === 1) {
+    ev.push(evidenceAt(node, w.sf, depth, 'recursion: one call per level'));
+    return { cost: add(mul(depth, W), fnAmort), evidence: ev, confidence };
+  }
+  const calls = exp(depth, b);
+  ev.push(evidenceAt(node, w.sf, calls, `recursion: ${b} calls per invocation`));
+  return { cost: add(mul(calls, W), fnAmort), evidence: ev, confidence };
+}
+
+/** Worst-case recursive calls per invocation: sums along a path, max over exclusive branches. */
+function callsPerInvocation(body: ts.Node, weights: Map<ts.Node, number>): number {
+  const visit = (n: ts.Node, depth: number): number => {
+    if (depth > 200) return 0;
+    const own = weights.get(n) ?? 0;
+    if (n !== body && isFunctionLikeNode(n)) return own;
+    if (ts.isIfStatement(n)) return own + visit(n.expression, depth + 1) + Math.max(visit(n.thenStatement, depth + 1), n.elseStatement ? visit(n.elseStatement, depth + 1) : 0);
+    if (ts.isConditionalExpression(n)) return own + visit(n.condition, depth + 1) + Math.max(visit(n.whenTrue, depth + 1), visit(n.whenFalse, depth + 1));
+    if (ts.isSwitchStatement(n)) {
+      let best = 0;
+      for (const c of n.caseBlock.clauses) best = Math.max(best, c.statements.reduce((a, st) => a + visit(st, depth + 1), 0));
+      return own + visit(n.expression, depth + 1) + best;
+    }
+    let sum = own;
+    ts.forEachChild(n, (c) => {
+      sum += visit(c, depth + 1);
+    });
+    return sum;
+  };
+  const total = visit(body, 0);
+  return total || weights.size;
+}
+
+function isFunctionLikeNode(n: ts.Node): boolean {
+  return ts.isFunctionDeclaration(n) || ts.isFunctionExpression(n) || ts.isArrowFunction(n) || ts.isMethodDeclaration(n);
+}
+
+/** Replace the function's own value parameters in W by the largest value they take in the recursion. */
+function maxOverParams(w: Walker, W: Cost, sites: RecSite[]): Cost {
+  const fn = w.fn!;
+  if (isConstant(W)) return W;
+  return substitute(W, (key) => {
+    const info = w.reg.info(key);
+    if (!info || info.scope !== fn.scope || info.depth !== 0 || info.measure !== 'val') return undefined;
+    const i = fn.params.indexOf(info.root);
+    if (i < 0) return undefined;
+    const changes = sites.some((s) => s.args[i] && identName(s.args[i]) !== info.root);
+    if (!changes) return undefined;
+    const r = paramRange(w, i, 'up', sites);
+    return isConstant(r) || variablesOf(r).includes(key) ? undefined : r;
+  });
+}
+
+/** `if (t.length === n) return` where t is pushed to before recursing: depth n. */
+function lengthGuard(w: Walker, body: ts.Node): Cost | undefined {
+  let out: Cost | undefined;
+  forEachDescendant(body, (n) => {
+    if (out) return false;
+    if (!ts.isIfStatement(n)) return undefined;
+    forEachSelfAndDescendant(n.expression, (c) => {
+      if (out || !ts.isBinaryExpression(c) || !COMPARISONS.has(c.operatorToken.kind)) return undefined;
+      for (const [x, y] of [
+        [c.left, c.right],
+        [c.right, c.left],
+      ] as const) {
+        const ux = unwrap(x);
+        if (ts.isPropertyAccessExpression(ux) && ux.name.text === 'length') {
+          const coll = identName(ux.expression);
+          if (!coll) continue;
+          let pushed = false;
+          forEachDescendant(body, (k) => {
+            if (ts.isCallExpression(k) && ts.isPropertyAccessExpression(k.expression) && /^(push|add)$/.test(k.expression.name.text) && identName(k.expression.expression) === coll) pushed = true;
+          });
+          if (!pushed && !/\+/.test(nodeText(body))) continue;
+          const v = valOf(w.shapeOf(y), w.reg);
+          if (v && !isConstant(v) && pushed) out = v;
+        }
+      }
+      return undefined;
+    });
+    return undefined;
+  });
+  return out;
+}
+
+function fmt(c: Cost): string {
+  const vs = variablesOf(c);
+  return vs.length ? `linear in ${vs.length} size(s)` : 'constant';
+}
+
+function constIter(f: { iter: Cost; count?: number }): number {
+  return isConstant(f.iter) ? f.count ?? 1 : 1;
+}
+
+function sameVars(a: Cost, b: Cost): boolean {
+  const x = variablesOf(a), y = variablesOf(b);
+  return x.length > 0 && x.every((v) => y.includes(v));
+}
+
+function expOfCost(depth: Cost, baseVar: string): Cost {
+  let acc: Cost = O1;
+  for (const v of variablesOf(depth)) acc = mul(acc, expOf(v, baseVar));
+  return acc;
+}
+
+function dependsOn(W: Cost, range: Cost): boolean {
+  const rv = new Set(variablesOf(range));
+  return variablesOf(W).some((v) => rv.has(v));
+}
+
+function degreeIn(W: Cost, range: Cost): number {
+  const rv = new Set(variablesOf(range));
+  let best = 0;
+  for (const t of W.terms) {
+    let d = 0;
+    for (const v of Object.keys(t.vars)) if (rv.has(v)) d += t.vars[v].p + (t.vars[v].e > 0 ? 100 : 0);
+    best = Math.max(best, d);
+  }
+  return best;
+}
+
+/** How the i-th argument of a recursive call relates to the parameter. */
+function classifyArg(w: Walker, site: RecSite, param: string, arg: ts.Expression | undefined): ArgKind {
+  if (!arg || !param) return 'other';
+  const a = unwrap(arg);
+  if (identName(a) === param) return 'same';
+  if (isNumericLiteralLike(a)) return 'const';
+  // node.left / node.right / head.next
+  if (ts.isPropertyAccessExpression(a) && identName(a.expression) === param && /^(left|right|next|prev|child|children)$/.test(a.name.text)) return 'struct';
+  if (ts.isElementAccessExpression(a) && ts.isPropertyAccessExpression(unwrap(a.expression)) && /^children$/.test((unwrap(a.expression) as ts.PropertyAccessExpression).name.text)) return 'struct';
+  // a loop variable over param.children
+  const an = identName(a);
+  if (an) {
+    for (const f of site.frames) {
+      if (f.loopVars.includes(an) && ts.isForOfStatement(f.node)) {
+        const it = unwrap(f.node.expression);
+        if (/\.(children|neighbors|neighbours)$/.test(nodeText(it))) return 'struct';
+        // for (const nxt of [node.left, node.right, parent.get(node)])
+        if (ts.isArrayLiteralExpression(it) && it.elements.some((el) => ts.isPropertyAccessExpression(unwrap(el as ts.Expression)) && identName((unwrap(el as ts.Expression) as ts.PropertyAccessExpression).expression) === param && /^(left|right|next|prev|child)$/.test((unwrap(el as ts.Expression) as ts.PropertyAccessExpression).name.text))) return 'struct';
+      }
+    }
+  }
+  // parent[x]: walking parent pointers (union-find)
+  if (ts.isElementAccessExpression(a) && mentions(a.argumentExpression, param) && !mentions(a.expression, param)) return 'parent';
+  // halving: p / 2, p >> 1, mid, mid + 1 where mid = (lo + hi) >> 1
+  const text = nodeText(a);
+  if (HALF_RE.test(text) && mentions(a, param)) return 'half';
+  if (an || ts.isBinaryExpression(a)) {
+    const base = an ?? identName((a as ts.BinaryExpression).left) ?? identName((a as ts.BinaryExpression).right);
+    if (base && isMidVar(w, base)) return 'half';
+  }
+  // slices of a collection
+  if (ts.isCallExpression(a) && ts.isPropertyAccessExpression(a.expression)) {
+    const m = a.expression.name.text;
+    if (/^(slice|substring|substr|subarray)$/.test(m)) {
+      const argsText = a.arguments.map((x) => nodeText(x)).join(',');
+      if (HALF_RE.test(argsText) || a.arguments.some((x) => identName(x) && isMidVar(w, identName(x)!))) return 'half';
+      return 'shrink';
+    }
+    if (/^(filter|concat)$/.test(m)) return 'shrink';
+  }
+  if (ts.isArrayLiteralExpression(a) && a.elements.some((e) => ts.isSpreadElement(e) && ts.isCallExpression(unwrap(e.expression)))) return 'shrink';
+  // loop variable + c: subsets (loop from i) or permutations (loop over everything)
+  const loopVarOf = (e: ts.Expression): string | undefined => {
+    const x = unwrap(e);
+    if (identName(x)) return identName(x);
+    if (ts.isBinaryExpression(x) && (x.operatorToken.kind === SK.PlusToken || x.operatorToken.kind === SK.MinusToken)) return identName(x.left);
+    return undefined;
+  };
+  const lv = loopVarOf(a);
+  if (lv && lv !== param) {
+    for (const f of site.frames) {
+      if (!f.loopVars.includes(lv) || !ts.isForStatement(f.node)) continue;
+      const init = f.node.initializer;
+      const start = init && ts.isVariableDeclarationList(init) ? init.declarations[0]?.initializer : undefined;
+      if (start && mentions(start, param)) return 'choose';
+      return 'perm';
+    }
+  }
+  if (ts.isBinaryExpression(a)) {
+    const k = a.operatorToken.kind;
+    const l = identName(a.left) === param;
+    if (l && k === SK.MinusToken) return 'step';
+    if (l && k === SK.PlusToken) return isNumericLiteralLike(a.right) ? 'up' : 'up';
+    if (identName(a.right) === param && k === SK.PlusToken) return 'up';
+    if (mentions(a, param) && (k === SK.MinusToken || k === SK.PlusToken)) return k === SK.MinusToken ? 'step' : 'up';
+    if (mentions(a, param) && (k === SK.SlashToken || k === SK.GreaterThanGreaterThanToken)) return 'half';
+    // Euclid: gcd(b, a % b)
+    if (k === SK.PercentToken && (identName(a.right) === param || identName(a.left) === param)) return 'half';
+    if (mentions(a, param) && (k === SK.BarToken || k === SK.AmpersandToken || k === SK.CaretToken)) return 'up';
+  }
+  // a value derived from the parameter somewhere else (e.g. s - coins[j]): treat as a step
+  if (mentions(a, param)) return 'step';
+  return 'other';
+}
+
+function isMidVar(w: Walker, name: string): boolean {
+  const body = w.fn?.node.body;
+  if (!body) return false;
+  let found = false;
+  forEachDescendant(body, (n) => {
+    if (ts.isVariableDeclaration(n) && ts.isIdentifier(n.name) && n.name.text === name && n.initializer && HALF_RE.test(nodeText(n.initializer))) found = true;
+    return found ? false : undefined;
+  });
+  return found;
+}
+
+/** How far parameter i can travel: a base-case bound, or its own value/size. */
+function paramRange(w: Walker, i: number, kind: ArgKind, sites: RecSite[]): Cost {
+  const fn = w.fn!;
+  const p = fn.params[i];
+  const shape: Shape | undefined = w.env.lookup(p)?.shape;
+  const isSlice = (a: ts.Expression | undefined) => {
+    const u = a && unwrap(a);
+    return !!u && ts.isCallExpression(u) && ts.isPropertyAccessExpression(u.expression) && /^(slice|substring|substr|subarray|filter|concat)$/.test(u.expression.name.text);
+  };
+  const collection = kind === 'shrink' || shape?.kind === 'array' || shape?.kind === 'string' || sites.some((s) => isSlice(s.args[i]));
+  const own = (): Cost => (collection ? lenOf(shape, w.reg) : valOf(shape, w.reg)) ?? O1;
+  const body = fn.node.body;
+  let bound: Cost | undefined;
+  if (body) {
+    forEachDescendant(body, (n) => {
+      if (ts.isIfStatement(n)) {
+        forEachSelfAndDescendant(n.expression, (c) => {
+          if (ts.isBinaryExpression(c) && COMPARISONS.has(c.operatorToken.kind)) {
+            for (const [x, y] of [
+              [c.left, c.right],
+              [c.right, c.left],
+            ] as const) {
+              const ux = unwrap(x);
+              const matches = identName(ux) === p || (ts.isPropertyAccessExpression(ux) && ux.name.text === 'length' && identName(ux.expression) === p) || (ts.isBinaryExpression(ux) && mentions(ux, p));
+              // bounds are other sizes, not the other parameters (lo > hi)
+              const other = identName(unwrap(y));
+              if (matches && !isNumericLiteralLike(y) && !mentions(y, p) && !(other && fn.params.includes(other))) {
+                const v = valOf(w.shapeOf(y), w.reg);
+                if (v && !isConstant(v)) bound = bound ? add(bound, v) : v;
+              }
+            }
+          }
+        });
+      }
+      return undefined;
+    });
+  }
+  if (kind === 'up' || kind === 'choose' || kind === 'perm') {
+    if (bound) return bound;
+    // no base case: the loop that issues the call bounds the argument
+    for (const s of sites) {
+      const lv = loopVarOfArg(s.args[i]);
+      const f = lv ? s.frames.find((fr) => fr.loopVars.includes(lv)) : undefined;
+      if (f && !isConstant(f.iter)) return f.iter;
+    }
+    return own();
+  }
+  const o = own();
+  if (!isConstant(o)) return o;
+  return bound ?? O1;
+}
+
+function loopVarOfArg(e: ts.Expression | undefined): string | undefined {
+  if (!e) return undefined;
+  const x = unwrap(e);
+  if (identName(x)) return identName(x);
+  if (ts.isBinaryExpression(x) && (x.operatorToken.kind === SK.PlusToken || x.operatorToken.kind === SK.MinusToken)) return identName(x.left);
+  return undefined;
+}
+
+/** Distinct states of a memoised recursion: the cells of the memo, or the product of the varying parameters' ranges. */
+function statesOf(w: Walker, sites: RecSite[]): Cost | undefined {
+  const fn = w.fn!;
+  const memo = w.memoState!;
+  let depth = 0;
+  let cur: ts.Node = memo.node;
+  if (ts.isElementAccessExpression(cur)) {
+    while (ts.isElementAccessExpression(cur)) {
+      depth++;
+      cur = unwrap((cur as ts.ElementAccessExpression).expression);
+    }
+  }
+  const b = w.env.lookup(memo.name);
+  if (depth > 0 && b && !b.keyed && (b.owner !== fn || b.param !== undefined)) {
+    const cells = cellsOf(b.shape, depth, w.reg);
+    if (cells && !isConstant(cells)) return cells;
+  }
+  // product of the ranges of parameters that change between calls
+  let states: Cost = O1;
+  for (let i = 0; i < fn.params.length; i++) {
+    const changes = sites.some((s) => {
+      const a = s.args[i];
+      return a && identName(a) !== fn.params[i] && !isNumericLiteralLike(a);
+    });
+    if (!changes) continue;
+    const kinds = sites.map((s) => classifyArg(w, s, fn.params[i], s.args[i]));
+    const k = kinds.find((x) => x !== 'same' && x !== 'other' && x !== 'const') ?? 'step';
+    let r = paramRange(w, i, k === 'half' ? 'step' : k, sites);
+    const moving = kinds.filter((x) => x !== 'same' && x !== 'const');
+    if (moving.length && moving.every((x) => x === 'half')) {
+      // only divided (n / 2, n / 3): the reachable values are n / (2^a 3^b): log^d n of them
+      const divisors = new Set<string>();
+      for (const st of sites) {
+        const t = nodeText(st.args[i]) ?? '';
+        for (const m of t.matchAll(/\/\s*(\d+)|>>>?\s*(\d+)/g)) divisors.add(m[1] ?? `2^${m[2]}`);
+      }
+      r = pow(log(r), Math.max(1, divisors.size));
+    }
+    if (!isConstant(r)) states = mul(states, r);
+  }
+  if (isConstant(states) && depth > 0 && b) {
+    const cells = cellsOf(b.shape, depth, w.reg);
+    if (cells) return cells;
+  }
+  return states;
+}
+
+export { dottedName as _dotted };

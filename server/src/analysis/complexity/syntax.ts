@@ -1,0 +1,198 @@
+// Syntactic helpers for the complexity engine (raw ts.Node, no wrappers).
+import { ts } from 'ts-morph';
+
+/** Cached: `ts.SyntaxKind` is a getter on the bundled namespace, costly on hot paths. */
+const SK = ts.SyntaxKind;
+
+export function isFunctionLike(node: ts.Node): node is ts.FunctionLikeDeclaration {
+  switch (node.kind) {
+    case SK.FunctionDeclaration:
+    case SK.MethodDeclaration:
+    case SK.ArrowFunction:
+    case SK.FunctionExpression:
+    case SK.Constructor:
+    case SK.GetAccessor:
+    case SK.SetAccessor:
+      return true;
+    default:
+      return false;
+  }
+}
+
+function propName(name: ts.PropertyName | ts.BindingName | undefined): string | undefined {
+  if (!name) return undefined;
+  if (ts.isIdentifier(name) || ts.isPrivateIdentifier(name) || ts.isStringLiteral(name) || ts.isNumericLiteral(name)) return name.text;
+  if (ts.isComputedPropertyName(name) && ts.isStringLiteralLike(name.expression)) return name.expression.text;
+  return undefined;
+}
+
+export function functionName(node: ts.FunctionLikeDeclaration): string {
+  const own = propName(node.name as ts.PropertyName | undefined);
+  if (own) return own;
+  if (ts.isConstructorDeclaration(node)) return 'constructor';
+  let p: ts.Node | undefined = node.parent;
+  while (p && (ts.isParenthesizedExpression(p) || ts.isAsExpression(p) || ts.isSatisfiesExpression?.(p) || ts.isTypeAssertionExpression(p))) p = p.parent;
+  if (p) {
+    if (ts.isVariableDeclaration(p) && ts.isIdentifier(p.name)) return p.name.text;
+    if (ts.isPropertyAssignment(p) || ts.isPropertyDeclaration(p)) {
+      const n = propName(p.name);
+      if (n) return n;
+    }
+    if (ts.isBinaryExpression(p) && p.operatorToken.kind === SK.EqualsToken && p.right === unwrapNode(node, p.right)) {
+      const l = p.left;
+      if (ts.isIdentifier(l)) return l.text;
+      if (ts.isPropertyAccessExpression(l)) return l.name.text;
+    }
+  }
+  return ts.isArrowFunction(node) ? '<arrow>' : '<anonymous>';
+}
+
+function unwrapNode(target: ts.Node, e: ts.Expression): ts.Node {
+  let cur: ts.Node = e;
+  while (ts.isParenthesizedExpression(cur) || ts.isAsExpression(cur)) cur = cur.expression;
+  return cur === target ? e : target;
+}
+
+/** Strip parentheses, `!`, `as`, `satisfies`, `<T>x`. */
+export function unwrap(e: ts.Expression): ts.Expression {
+  let cur = e;
+  for (let i = 0; i < 64; i++) {
+    if (ts.isParenthesizedExpression(cur) || ts.isNonNullExpression(cur) || ts.isAsExpression(cur) || ts.isTypeAssertionExpression(cur)) cur = cur.expression;
+    else if (ts.isSatisfiesExpression && ts.isSatisfiesExpression(cur)) cur = cur.expression;
+    else break;
+  }
+  return cur;
+}
+
+export function identName(e: ts.Node | undefined): string | undefined {
+  if (!e) return undefined;
+  const u = ts.isExpression(e as ts.Expression) ? unwrap(e as ts.Expression) : e;
+  return ts.isIdentifier(u) ? u.text : undefined;
+}
+
+/** `a.b.c` as text for property chains of identifiers (this included); undefined otherwise. */
+export function dottedName(e: ts.Expression): string | undefined {
+  const u = unwrap(e);
+  if (ts.isIdentifier(u)) return u.text;
+  if (u.kind === SK.ThisKeyword) return 'this';
+  if (ts.isPropertyAccessExpression(u)) {
+    const l = dottedName(u.expression);
+    return l === undefined ? undefined : `${l}.${u.name.text}`;
+  }
+  return undefined;
+}
+
+export function isNumericLiteralLike(e: ts.Expression): boolean {
+  const u = unwrap(e);
+  if (ts.isNumericLiteral(u) || ts.isBigIntLiteral(u)) return true;
+  if (ts.isPrefixUnaryExpression(u) && (u.operator === SK.MinusToken || u.operator === SK.PlusToken)) return isNumericLiteralLike(u.operand);
+  return false;
+}
+
+export const COMPARISONS = new Set([
+  SK.LessThanToken,
+  SK.LessThanEqualsToken,
+  SK.GreaterThanToken,
+  SK.GreaterThanEqualsToken,
+  SK.ExclamationEqualsEqualsToken,
+  SK.ExclamationEqualsToken,
+  SK.EqualsEqualsEqualsToken,
+  SK.EqualsEqualsToken,
+]);
+
+export function isAssignmentOp(k: ts.SyntaxKind): boolean {
+  return k >= SK.FirstAssignment && k <= SK.LastAssignment;
+}
+
+/** Does `e` mention identifier `name` (not looking into nested functions)? */
+export function mentions(e: ts.Node, name: string): boolean {
+  let found = false;
+  const stack: ts.Node[] = [e];
+  let guard = 0;
+  while (stack.length && !found && guard++ < 20000) {
+    const n = stack.pop()!;
+    if (ts.isIdentifier(n)) {
+      if (n.text === name) {
+        const p = n.parent;
+        // property names (a.name) are not references
+        if (!(p && ts.isPropertyAccessExpression(p) && p.name === n)) found = true;
+      }
+      continue;
+    }
+    if (n !== e && isFunctionLike(n)) continue;
+    ts.forEachChild(n, (c) => {
+      stack.push(c);
+    });
+  }
+  return found;
+}
+
+/** All descendants (pre-order), not entering nested functions. */
+export function forEachDescendant(root: ts.Node, fn: (n: ts.Node) => boolean | void, limit = 50000): void {
+  const stack: ts.Node[] = [];
+  const kids: ts.Node[] = [];
+  const collect = (c: ts.Node) => {
+    kids.push(c);
+  };
+  ts.forEachChild(root, collect);
+  for (let i = kids.length - 1; i >= 0; i--) stack.push(kids[i]);
+  let count = 0;
+  while (stack.length && count++ < limit) {
+    const n = stack.pop()!;
+    if (fn(n) === false) continue;
+    if (isFunctionLike(n)) continue;
+    kids.length = 0;
+    ts.forEachChild(n, collect);
+    for (let i = kids.length - 1; i >= 0; i--) stack.push(kids[i]);
+  }
+}
+
+/** Same, but also entering nested functions. */
+export function forEachDescendantDeep(root: ts.Node, fn: (n: ts.Node) => boolean | void, limit = 50000): void {
+  const stack: ts.Node[] = [];
+  ts.forEachChild(root, (c) => {
+    stack.push(c);
+  });
+  let count = 0;
+  while (stack.length && count++ < limit) {
+    const n = stack.pop()!;
+    if (fn(n) === false) continue;
+    ts.forEachChild(n, (c) => {
+      stack.push(c);
+    });
+  }
+}
+
+export function forEachSelfAndDescendant(root: ts.Node, fn: (n: ts.Node) => boolean | void, limit = 50000): void {
+  if (fn(root) === false) return;
+  if (isFunctionLike(root)) return;
+  forEachDescendant(root, fn, limit);
+}
+
+/** Source text of a node, or '' for synthesized nodes (no position or no parent chain). */
+export function nodeText(n: ts.Node | undefined): string {
+  if (!n) return '';
+  try {
+    return n.pos >= 0 ? n.getText() : '';
+  } catch {
+    return '';
+  }
+}
+
+/** Start of a node without trivia; falls back to its full start for synthesized nodes. */
+export function startOf(n: ts.Node, sf: ts.SourceFile): number {
+  try {
+    return n.pos >= 0 ? n.getStart(sf) : 0;
+  } catch {
+    return Math.max(0, n.pos);
+  }
+}
+
+/** Text of a node in a file, '' when it has no real position. */
+export function textIn(n: ts.Node, sf: ts.SourceFile): string {
+  try {
+    return n.pos >= 0 ? n.getText(sf) : '';
+  } catch {
+    return '';
+  }
+}

@@ -31,7 +31,12 @@ export function isLoop(node: ts.Node): node is LoopStatement {
 /** Array methods that call their callback once per element. */
 export const PER_ITEM_METHODS = new Set(['forEach', 'map', 'flatMap', 'filter', 'reduce', 'reduceRight', 'some', 'every', 'find', 'findIndex', 'findLast', 'findLastIndex']);
 
-/** The text of a call's callee, e.g. `db.user.findUnique`, or undefined for computed shapes. */
+/** Functions that take a collection first and a per-item callback after it: `_.map(xs, fn)`, `pMap(xs, fn)`, `Array.from(xs, fn)`. */
+const COLLECTION_FIRST_FUNCTIONS = new Set(['pMap', 'pMapSeries', 'pEachSeries', 'pFilter', 'mapSeries', 'eachSeries', 'mapLimit', 'eachLimit', 'forEachOf', 'mapValues']);
+const COLLECTION_FIRST_NAMESPACES = new Set(['_', 'lodash', 'underscore', 'Bluebird', 'bluebird', 'BPromise', 'async', 'R']);
+const COLLECTION_FIRST_METHODS = new Set(['map', 'forEach', 'each', 'flatMap', 'filter', 'reduce', 'mapSeries', 'each', 'eachSeries', 'mapLimit', 'eachLimit', 'forEachOf', 'mapValues', 'some', 'every', 'find', 'concatSeries', 'times']);
+
+/** The text of a call's callee, e.g. `db.user.findUnique`, with whitespace removed. */
 export function calleeText(call: ts.CallExpression, sf: ts.SourceFile): string {
   return call.expression.getText(sf).replace(/\s+/g, '');
 }
@@ -49,7 +54,9 @@ export function chainNames(expr: ts.Expression): string[] {
       cur = cur.expression;
     } else if (ts.isCallExpression(cur)) {
       cur = cur.expression;
-    } else if (ts.isNonNullExpression(cur) || ts.isParenthesizedExpression(cur) || ts.isAsExpression(cur)) {
+    } else if (ts.isNonNullExpression(cur) || ts.isParenthesizedExpression(cur) || ts.isAsExpression(cur) || ts.isTypeAssertionExpression(cur) || ts.isSatisfiesExpression(cur)) {
+      cur = cur.expression;
+    } else if (ts.isAwaitExpression(cur)) {
       cur = cur.expression;
     } else break;
   }
@@ -58,8 +65,91 @@ export function chainNames(expr: ts.Expression): string[] {
   return names;
 }
 
+/** Strips parentheses, `!`, `as`, `satisfies` and type assertions. */
+export function unwrap(expr: ts.Expression): ts.Expression {
+  let cur = expr;
+  for (let guard = 0; guard < 32; guard++) {
+    if (ts.isParenthesizedExpression(cur) || ts.isNonNullExpression(cur) || ts.isAsExpression(cur) || ts.isTypeAssertionExpression(cur) || ts.isSatisfiesExpression(cur)) cur = cur.expression;
+    else break;
+  }
+  return cur;
+}
+
+/** The node an expression's value flows to, skipping parentheses and type-only wrappers. */
+export function valueParent(node: ts.Node): { parent: ts.Node | undefined; child: ts.Node } {
+  let child = node;
+  let p = node.parent;
+  for (let guard = 0; guard < 32 && p; guard++) {
+    if (ts.isParenthesizedExpression(p) || ts.isNonNullExpression(p) || ts.isAsExpression(p) || ts.isTypeAssertionExpression(p) || ts.isSatisfiesExpression(p)) {
+      child = p;
+      p = p.parent;
+    } else break;
+  }
+  return { parent: p, child };
+}
+
+/**
+ * A call that continues into `.method(...)` is an inner link of a chain (`knex('t').where(...)`
+ * inside `knex('t').where(...).first()`); only the outermost call of a chain is a unit of work.
+ */
+export function isInnerChainLink(call: ts.CallExpression | ts.TaggedTemplateExpression): boolean {
+  const { parent, child } = valueParent(call);
+  if (!parent) return false;
+  if ((ts.isPropertyAccessExpression(parent) || ts.isElementAccessExpression(parent)) && parent.expression === child) {
+    const pp = parent.parent;
+    return !!pp && ts.isCallExpression(pp) && pp.expression === parent;
+  }
+  return false;
+}
+
+/** The calls of a chain, outermost first: `a.b(x).c(y)` -> [`a.b(x).c(y)`, `a.b(x)`]. */
+export function chainLinks(outer: ts.CallExpression): ts.CallExpression[] {
+  const links: ts.CallExpression[] = [];
+  let cur: ts.Expression = outer;
+  for (let guard = 0; guard < 64; guard++) {
+    cur = unwrap(cur);
+    if (ts.isCallExpression(cur)) {
+      links.push(cur);
+      cur = cur.expression;
+    } else if (ts.isPropertyAccessExpression(cur) || ts.isElementAccessExpression(cur)) {
+      cur = cur.expression;
+    } else if (ts.isAwaitExpression(cur)) {
+      cur = cur.expression;
+    } else break;
+  }
+  return links;
+}
+
+/** The method name of a call (`x.y.find(...)` -> `find`), or the function name for `f(...)`. */
+export function methodName(call: ts.CallExpression): string | undefined {
+  const e = unwrap(call.expression);
+  if (ts.isPropertyAccessExpression(e)) return e.name.text;
+  if (ts.isElementAccessExpression(e) && ts.isStringLiteralLike(e.argumentExpression)) return e.argumentExpression.text;
+  if (ts.isIdentifier(e)) return e.text;
+  return undefined;
+}
+
+/** A compact, readable name for a call: arguments elided except short literals. `knex('users').where(…).first`. */
+export function describeCallee(call: ts.CallExpression, sf: ts.SourceFile): string {
+  const render = (e: ts.Expression): string => {
+    e = unwrap(e);
+    if (ts.isIdentifier(e)) return e.text;
+    if (e.kind === ts.SyntaxKind.ThisKeyword) return 'this';
+    if (ts.isPropertyAccessExpression(e)) return `${render(e.expression)}${e.questionDotToken ? '?.' : '.'}${e.name.text}`;
+    if (ts.isElementAccessExpression(e)) return `${render(e.expression)}[${ts.isStringLiteralLike(e.argumentExpression) ? JSON.stringify(e.argumentExpression.text) : '…'}]`;
+    if (ts.isCallExpression(e)) {
+      const args = e.arguments.length === 0 ? '' : e.arguments.length === 1 && ts.isStringLiteralLike(e.arguments[0]) && e.arguments[0].text.length <= 24 ? `'${e.arguments[0].text}'` : '…';
+      return `${render(e.expression)}(${args})`;
+    }
+    if (ts.isAwaitExpression(e)) return render(e.expression);
+    const t = e.getText(sf).replace(/\s+/g, ' ');
+    return t.length > 40 ? t.slice(0, 39) + '…' : t;
+  };
+  return render(call.expression);
+}
+
 export interface PerItemContext {
-  kind: 'loop' | 'callback' | 'fan-out';
+  kind: 'loop' | 'callback' | 'fan-out' | 'resolver';
   /** The loop statement, or the iterating call (`items.map(...)`). */
   node: ts.Node;
   /** What is iterated, as written (`posts`), when known. */
@@ -70,43 +160,95 @@ export interface PerItemContext {
   body: ts.Node;
 }
 
-function isInLoopRepeatedPart(loop: LoopStatement, child: ts.Node): boolean {
+/** Is `child` (a direct child of `loop`) evaluated once per iteration? */
+export function isInLoopRepeatedPart(loop: LoopStatement, child: ts.Node): boolean {
   if (ts.isForStatement(loop)) return child === loop.statement || child === loop.condition || child === loop.incrementor;
   if (ts.isForOfStatement(loop) || ts.isForInStatement(loop)) return child === loop.statement;
   if (ts.isWhileStatement(loop) || ts.isDoStatement(loop)) return child === loop.statement || child === loop.expression;
   return false;
 }
 
-function loopCollection(loop: LoopStatement, sf: ts.SourceFile): string | undefined {
-  if (ts.isForOfStatement(loop) || ts.isForInStatement(loop)) return loop.expression.getText(sf);
+/** The expression a loop iterates over, when it has one (`for (const x of xs)`, `for (i = 0; i < xs.length; i++)`). */
+export function loopCollectionExpr(loop: LoopStatement): ts.Expression | undefined {
+  if (ts.isForOfStatement(loop) || ts.isForInStatement(loop)) return loop.expression;
   if (ts.isForStatement(loop) && loop.condition && ts.isBinaryExpression(loop.condition)) {
-    const right = loop.condition.right;
-    if (ts.isPropertyAccessExpression(right) && (right.name.text === 'length' || right.name.text === 'size')) return right.expression.getText(sf);
+    const right = unwrap(loop.condition.right);
+    if (ts.isPropertyAccessExpression(right) && (right.name.text === 'length' || right.name.text === 'size')) return right.expression;
   }
   return undefined;
 }
 
-function loopHeaderSpan(loop: LoopStatement, sf: ts.SourceFile): Span {
+function loopCollection(loop: LoopStatement, sf: ts.SourceFile): string | undefined {
+  return loopCollectionExpr(loop)?.getText(sf);
+}
+
+export function loopHeaderSpan(loop: LoopStatement, sf: ts.SourceFile): Span {
   const start = loop.getStart(sf);
   if (ts.isDoStatement(loop)) return { start, end: start + 2 };
-  const closeParen = ts.isWhileStatement(loop) ? loop.expression.getEnd() + 1 : (loop.statement.getFullStart());
+  const closeParen = ts.isWhileStatement(loop) ? loop.expression.getEnd() + 1 : loop.statement.getFullStart();
   return { start, end: Math.max(start + 1, Math.min(closeParen, loop.statement.getStart(sf))) };
 }
 
 /** If `fn` is the callback of a per-item array method (`xs.map(fn)`), that call. */
 export function iteratingCallOf(fn: ts.Node): ts.CallExpression | undefined {
-  const call = fn.parent;
-  if (!call || !ts.isCallExpression(call) || !call.arguments.includes(fn as ts.Expression)) return undefined;
-  if (!ts.isPropertyAccessExpression(call.expression)) return undefined;
-  return PER_ITEM_METHODS.has(call.expression.name.text) ? call : undefined;
+  const { parent: call, child } = valueParent(fn);
+  if (!call || !ts.isCallExpression(call) || !call.arguments.includes(child as ts.Expression)) return undefined;
+  const callee = unwrap(call.expression);
+  if (ts.isPropertyAccessExpression(callee)) {
+    const name = callee.name.text;
+    const recv = unwrap(callee.expression);
+    // `_.map(xs, fn)`, `Bluebird.map(xs, fn)`, `Array.from(xs, fn)`: the callback comes after the collection.
+    if (ts.isIdentifier(recv) && (COLLECTION_FIRST_NAMESPACES.has(recv.text) || (recv.text === 'Promise' && ['map', 'mapSeries', 'each'].includes(name)))) {
+      return COLLECTION_FIRST_METHODS.has(name) && call.arguments.indexOf(child as ts.Expression) >= 1 ? call : undefined;
+    }
+    if (ts.isIdentifier(recv) && recv.text === 'Array' && name === 'from') return call.arguments.indexOf(child as ts.Expression) === 1 ? call : undefined;
+    if (ts.isIdentifier(recv) && (recv.text === 'Promise' || recv.text === 'Object' || recv.text === 'JSON' || recv.text === 'Math')) return undefined;
+    return PER_ITEM_METHODS.has(name) && call.arguments[0] === child ? call : undefined;
+  }
+  if (ts.isIdentifier(callee) && COLLECTION_FIRST_FUNCTIONS.has(callee.text) && call.arguments.indexOf(child as ts.Expression) >= 1) return call;
+  return undefined;
 }
 
-/** `Promise.all(xs.map(...))` and friends. */
-function isFanOut(call: ts.CallExpression): boolean {
-  const p = call.parent;
-  if (!p || !ts.isCallExpression(p) || !p.arguments.includes(call)) return false;
-  const callee = p.expression;
-  return ts.isPropertyAccessExpression(callee) && ts.isIdentifier(callee.expression) && callee.expression.text === 'Promise' && ['all', 'allSettled', 'any', 'race'].includes(callee.name.text);
+/** The collection an iterating call walks: `xs` in `xs.map(f)`, `_.map(xs, f)`, `Array.from(xs, f)`. */
+export function iteratedCollection(call: ts.CallExpression): ts.Expression | undefined {
+  const callee = unwrap(call.expression);
+  if (ts.isPropertyAccessExpression(callee)) {
+    const recv = unwrap(callee.expression);
+    if (ts.isIdentifier(recv) && (COLLECTION_FIRST_NAMESPACES.has(recv.text) || recv.text === 'Array' || recv.text === 'Promise')) return call.arguments[0];
+    return callee.expression;
+  }
+  return call.arguments[0];
+}
+
+const FAN_OUT = new Set(['all', 'allSettled', 'any', 'race']);
+
+/** `Promise.all(...)` and friends. */
+export function isPromiseCombinator(call: ts.Node): boolean {
+  if (!ts.isCallExpression(call)) return false;
+  const callee = unwrap(call.expression);
+  return ts.isPropertyAccessExpression(callee) && ts.isIdentifier(callee.expression) && callee.expression.text === 'Promise' && FAN_OUT.has(callee.name.text);
+}
+
+/** `Promise.all(xs.map(...))`, `Promise.all(Array.from(xs, ...))`, and `const ps = xs.map(...); await Promise.all(ps)`. */
+export function isFanOut(call: ts.CallExpression): boolean {
+  const { parent: p, child } = valueParent(call);
+  if (!p) return false;
+  if (isPromiseCombinator(p) && (p as ts.CallExpression).arguments.includes(child as ts.Expression)) return true;
+  // `const ps = xs.map(async ...)` then `Promise.all(ps)` in the same function.
+  if (ts.isVariableDeclaration(p) && p.initializer === child && ts.isIdentifier(p.name)) {
+    const name = p.name.text;
+    let scope: ts.Node | undefined = p.parent;
+    while (scope && !isFunctionBoundary(scope) && !ts.isSourceFile(scope)) scope = scope.parent;
+    let found = false;
+    const visit = (n: ts.Node): void => {
+      if (found) return;
+      if (isPromiseCombinator(n) && (n as ts.CallExpression).arguments.some((a) => ts.isIdentifier(unwrap(a)) && (unwrap(a) as ts.Identifier).text === name)) found = true;
+      else n.forEachChild(visit);
+    };
+    if (scope) scope.forEachChild(visit);
+    return found;
+  }
+  return false;
 }
 
 /** The innermost per-item context enclosing `node` within its function, if any. */
@@ -120,17 +262,161 @@ export function perItemContext(node: ts.Node, sf: ts.SourceFile): PerItemContext
     if (isFunctionBoundary(cur)) {
       const call = iteratingCallOf(cur);
       if (!call) return undefined;
-      const method = (call.expression as ts.PropertyAccessExpression).name;
-      return {
-        kind: isFanOut(call) ? 'fan-out' : 'callback',
-        node: call,
-        collection: (call.expression as ts.PropertyAccessExpression).expression.getText(sf),
-        headerSpan: { start: method.getStart(sf), end: method.getEnd() },
-        body: cur,
-      };
+      return callbackContext(call, cur, sf);
     }
     child = cur;
     cur = cur.parent;
   }
   return undefined;
+}
+
+/** The per-item context for a callback `fn` of the iterating call `call`. */
+export function callbackContext(call: ts.CallExpression, fn: ts.Node, sf: ts.SourceFile): PerItemContext {
+  const callee = unwrap(call.expression);
+  const nameNode = ts.isPropertyAccessExpression(callee) ? callee.name : callee;
+  const coll = iteratedCollection(call);
+  return {
+    kind: isFanOut(call) ? 'fan-out' : 'callback',
+    node: call,
+    collection: coll?.getText(sf),
+    headerSpan: { start: nameNode.getStart(sf), end: nameNode.getEnd() },
+    body: fn,
+  };
+}
+
+/** Names bound by a binding pattern or identifier. */
+export function bindingNames(name: ts.BindingName, into: Set<string> = new Set()): Set<string> {
+  if (ts.isIdentifier(name)) into.add(name.text);
+  else for (const el of name.elements) if (!ts.isOmittedExpression(el)) bindingNames(el.name, into);
+  return into;
+}
+
+/** Every name declared anywhere inside `node` (variables, parameters, functions, classes, catch clauses). */
+export function declaredNames(node: ts.Node, into: Set<string> = new Set()): Set<string> {
+  const stack: ts.Node[] = [node];
+  while (stack.length) {
+    const n = stack.pop()!;
+    if (ts.isVariableDeclaration(n) || ts.isParameter(n) || ts.isBindingElement(n)) bindingNames(n.name, into);
+    else if ((ts.isFunctionDeclaration(n) || ts.isClassDeclaration(n)) && n.name) into.add(n.name.text);
+    else if (ts.isCatchClause(n) && n.variableDeclaration) bindingNames(n.variableDeclaration.name, into);
+    n.forEachChild((c) => {
+      stack.push(c);
+    });
+  }
+  return into;
+}
+
+/** Identifiers read in `node` (as values: not property names, not declarations). */
+export function referencedNames(node: ts.Node, into: Set<string> = new Set()): Set<string> {
+  const visit = (n: ts.Node): void => {
+    if (ts.isIdentifier(n)) {
+      const p = n.parent;
+      if (p && ts.isPropertyAccessExpression(p) && p.name === n) return;
+      if (p && (ts.isPropertyAssignment(p) || ts.isPropertyDeclaration(p) || ts.isMethodDeclaration(p)) && p.name === n) return;
+      if (p && ts.isShorthandPropertyAssignment(p)) {
+        into.add(n.text);
+        return;
+      }
+      into.add(n.text);
+      return;
+    }
+    if (n.kind === ts.SyntaxKind.ThisKeyword) into.add('this');
+    n.forEachChild(visit);
+  };
+  visit(node);
+  return into;
+}
+
+/** The root identifier of `a.b[c].d`, if any. */
+export function rootIdentifier(expr: ts.Expression): ts.Identifier | undefined {
+  let cur = expr;
+  for (let guard = 0; guard < 64; guard++) {
+    if (ts.isPropertyAccessExpression(cur) || ts.isElementAccessExpression(cur) || ts.isNonNullExpression(cur) || ts.isParenthesizedExpression(cur) || ts.isAsExpression(cur)) cur = cur.expression;
+    else break;
+  }
+  return ts.isIdentifier(cur) ? cur : undefined;
+}
+
+export function isAssignmentOperator(kind: ts.SyntaxKind): boolean {
+  return kind >= ts.SyntaxKind.FirstAssignment && kind <= ts.SyntaxKind.LastAssignment;
+}
+
+/** The function (or source file) that contains `node`. */
+export function enclosingFunction(node: ts.Node): ts.FunctionLikeDeclaration | ts.SourceFile {
+  let cur: ts.Node | undefined = node.parent;
+  while (cur && !isFunctionBoundary(cur) && !ts.isSourceFile(cur)) cur = cur.parent;
+  return (cur ?? node.getSourceFile()) as ts.FunctionLikeDeclaration | ts.SourceFile;
+}
+
+/** The statement that contains `node` directly in a block (or the source file). */
+export function enclosingStatement(node: ts.Node): ts.Statement | undefined {
+  let cur: ts.Node | undefined = node;
+  while (cur && cur.parent && !ts.isBlock(cur.parent) && !ts.isSourceFile(cur.parent) && !ts.isCaseClause(cur.parent) && !ts.isDefaultClause(cur.parent)) cur = cur.parent;
+  return cur && ts.isStatement(cur as ts.Node) ? (cur as ts.Statement) : undefined;
+}
+
+/** The whitespace that starts the line of `pos`. */
+export function indentAt(text: string, pos: number): string {
+  const lineStart = text.lastIndexOf('\n', pos - 1) + 1;
+  return /^[ \t]*/.exec(text.slice(lineStart))![0];
+}
+
+/** Is `name` free in the scope of `at` (not declared in any enclosing scope, nor used anywhere in the file)? */
+export function freshName(base: string | string[], sf: ts.SourceFile, taken: Set<string> = new Set()): string {
+  const used = collectIdentifiers(sf);
+  const bases = Array.isArray(base) ? base : [base];
+  for (const b of bases) {
+    if (!used.has(b) && !taken.has(b)) {
+      taken.add(b);
+      return b;
+    }
+  }
+  let name = bases[0];
+  for (let i = 2; used.has(name) || taken.has(name); i++) name = `${bases[0]}${i}`;
+  taken.add(name);
+  return name;
+}
+
+const identifierCache = new WeakMap<ts.SourceFile, Set<string>>();
+function collectIdentifiers(sf: ts.SourceFile): Set<string> {
+  let set = identifierCache.get(sf);
+  if (set) return set;
+  set = new Set();
+  const out = set;
+  const visit = (n: ts.Node): void => {
+    if (ts.isIdentifier(n)) out.add(n.text);
+    n.forEachChild(visit);
+  };
+  visit(sf);
+  identifierCache.set(sf, set);
+  return set;
+}
+
+/** Does the subtree contain a node satisfying `pred` (not descending into nested functions unless `intoFunctions`)? */
+export function containsNode(root: ts.Node, pred: (n: ts.Node) => boolean, intoFunctions = false): boolean {
+  let found = false;
+  const visit = (n: ts.Node): void => {
+    if (found) return;
+    if (pred(n)) {
+      found = true;
+      return;
+    }
+    if (!intoFunctions && n !== root && isFunctionBoundary(n)) return;
+    n.forEachChild(visit);
+  };
+  visit(root);
+  return found;
+}
+
+/** Would an expression of low precedence (`a ?? b`, `c ? d : e`, `!x`) need parentheses where `node` stands? */
+export function needsParens(node: ts.Node): boolean {
+  const { parent: p, child } = valueParent(node);
+  if (!p) return false;
+  if (ts.isVariableDeclaration(p) || ts.isReturnStatement(p) || ts.isExpressionStatement(p) || ts.isArrayLiteralExpression(p) || ts.isPropertyAssignment(p) || ts.isSpreadElement(p) || ts.isTemplateSpan(p)) return false;
+  if (ts.isCallExpression(p) && p.arguments.includes(child as ts.Expression)) return false;
+  if (ts.isNewExpression(p) && p.arguments?.includes(child as ts.Expression)) return false;
+  if (ts.isArrowFunction(p) && p.body === child) return false;
+  if (ts.isIfStatement(p) || ts.isWhileStatement(p) || ts.isDoStatement(p)) return false;
+  if (ts.isBinaryExpression(p) && p.operatorToken.kind === ts.SyntaxKind.EqualsToken && p.right === child) return false;
+  return true;
 }

@@ -25,6 +25,16 @@ function declaredNames(node: ts.Node, into: Set<string>): void {
   }
 }
 
+/** `res.json()` on a response fetched in this iteration: per-iteration data, not shared state. */
+function isInnerValue(expr: ts.Expression, inner: Set<string>): boolean {
+  let cur: ts.Expression = expr;
+  for (let guard = 0; guard < 32; guard++) {
+    if (ts.isCallExpression(cur) || ts.isPropertyAccessExpression(cur) || ts.isElementAccessExpression(cur) || ts.isParenthesizedExpression(cur) || ts.isNonNullExpression(cur)) cur = cur.expression;
+    else break;
+  }
+  return ts.isIdentifier(cur) && inner.has(cur.text) && cur !== expr;
+}
+
 function rootIdentifier(expr: ts.Expression): ts.Identifier | undefined {
   let cur = expr;
   while (ts.isPropertyAccessExpression(cur) || ts.isElementAccessExpression(cur) || ts.isNonNullExpression(cur) || ts.isParenthesizedExpression(cur)) cur = cur.expression;
@@ -58,6 +68,23 @@ export interface PromiseAllOptions {
   /** Whether every query awaited in the loop only reads (concurrent reads keep behaviour). */
   queriesReadOnly: boolean;
   checker?: ts.TypeChecker;
+  /**
+   * Checks one awaited expression of the loop body: undefined when it is a read that may run
+   * concurrently with the others, else why not (a write, a sleep, an unknown side effect).
+   */
+  checkAwaited?: (awaited: ts.Expression) => string | undefined;
+}
+
+/** `await sleep(100)`, `await new Promise((r) => setTimeout(r, 50))`: the loop paces itself on purpose. */
+function isPacing(expr: ts.Expression): boolean {
+  const e = expr;
+  if (ts.isCallExpression(e)) {
+    const callee = e.expression;
+    const name = ts.isIdentifier(callee) ? callee.text : ts.isPropertyAccessExpression(callee) ? callee.name.text : '';
+    if (/^(sleep|delay|wait|pause|throttle|rateLimit|setTimeout|timeout)$/i.test(name)) return true;
+  }
+  if (ts.isNewExpression(e) && ts.isIdentifier(e.expression) && e.expression.text === 'Promise') return /setTimeout|setImmediate/.test(e.getText());
+  return false;
 }
 
 export function promiseAllFix(loop: ts.Node, sf: ts.SourceFile, options: PromiseAllOptions): PromiseAllResult {
@@ -102,6 +129,7 @@ export function promiseAllFix(loop: ts.Node, sf: ts.SourceFile, options: Promise
 
   let reason: string | undefined;
   let awaits = 0;
+  const continues: ts.ContinueStatement[] = [];
   const visit = (n: ts.Node, depthInLoops: number, inFunction: boolean): void => {
     if (reason) return;
     if (pushTarget && n === pushTarget.stmt) {
@@ -111,9 +139,20 @@ export function promiseAllFix(loop: ts.Node, sf: ts.SourceFile, options: Promise
     }
     if (!inFunction) {
       if (ts.isReturnStatement(n)) reason = 'a `return` inside the loop stops it early';
-      else if ((ts.isBreakStatement(n) || ts.isContinueStatement(n)) && (n.label || depthInLoops === 0)) reason = '`break`/`continue` decide which iterations run';
+      else if (ts.isContinueStatement(n) && !n.label && depthInLoops === 0 && !pushTarget) continues.push(n);
+      else if (ts.isContinueStatement(n) && !n.label && depthInLoops === 0) reason = '`continue` skips collecting a result';
+      else if ((ts.isBreakStatement(n) || ts.isContinueStatement(n)) && (n.label || depthInLoops === 0)) reason = '`break` stops the loop early';
       else if (ts.isYieldExpression(n)) reason = 'the loop yields';
-      else if (ts.isAwaitExpression(n)) awaits++;
+      else if (ts.isAwaitExpression(n)) {
+        awaits++;
+        let e: ts.Expression = n.expression;
+        while (ts.isParenthesizedExpression(e) || ts.isAsExpression(e) || ts.isNonNullExpression(e)) e = e.expression;
+        if (isPacing(e)) reason = `it waits between iterations (\`${e.getText(sf).slice(0, 40)}\`), which looks deliberate`;
+        else if (options.checkAwaited && !isInnerValue(e, inner)) {
+          const why = options.checkAwaited(e);
+          if (why) reason = why;
+        }
+      }
       else if (ts.isVariableDeclarationList(n) && !(n.flags & (ts.NodeFlags.Const | ts.NodeFlags.Let))) reason = 'a `var` declaration leaks out of the iteration';
     }
     if ((ts.isBinaryExpression(n) && isAssignmentOperator(n.operatorToken.kind)) || ((ts.isPrefixUnaryExpression(n) || ts.isPostfixUnaryExpression(n)) && (n.operator === ts.SyntaxKind.PlusPlusToken || n.operator === ts.SyntaxKind.MinusMinusToken))) {
@@ -145,13 +184,23 @@ export function promiseAllFix(loop: ts.Node, sf: ts.SourceFile, options: Promise
   const indent = /^[ \t]*/.exec(text.slice(lineStart))![0];
   const unit = indent.includes('\t') ? '\t' : '  ';
   let bodyText: string;
+  /** Loop-body text with `continue;` turned into `return;` (the callback's way to skip the rest). */
+  const sliceWithContinues = (from: number, to: number): string => {
+    let out = '';
+    let at = from;
+    for (const c of continues.filter((c) => c.getStart(sf) >= from && c.getEnd() <= to).sort((a, b) => a.pos - b.pos)) {
+      out += text.slice(at, c.getStart(sf)) + 'return;';
+      at = c.getEnd();
+    }
+    return out + text.slice(at, to);
+  };
   if (ts.isBlock(loop.statement)) {
     const open = loop.statement.getStart(sf) + 1;
     const close = loop.statement.getEnd() - 1;
     if (pushTarget) {
       const s = pushTarget.stmt;
-      bodyText = text.slice(open, s.getStart(sf)) + `return ${pushTarget.arg.getText(sf)};` + text.slice(s.getEnd(), close);
-    } else bodyText = text.slice(open, close);
+      bodyText = sliceWithContinues(open, s.getStart(sf)) + `return ${pushTarget.arg.getText(sf)};` + sliceWithContinues(s.getEnd(), close);
+    } else bodyText = sliceWithContinues(open, close);
   } else {
     const stmtText = pushTarget ? `return ${pushTarget.arg.getText(sf)};` : loop.statement.getText(sf);
     bodyText = `\n${indent}${unit}${stmtText}\n${indent}`;

@@ -1,128 +1,367 @@
-// n-plus-one: a database, ORM, cache or HTTP call made once per item of a loop or array callback.
+// n-plus-one: a database, ORM, cache or HTTP call made once per item of a loop, an array callback,
+// a fan-out (`Promise.all(items.map(...))`), a recursion over a tree, or a GraphQL field resolver
+// on a list parent. One pass over the file with a stack of per-item contexts; the type checker is
+// asked only about calls inside those contexts (and the helpers they call).
 import { ts } from 'ts-morph';
-import type { Finding, Rule, RuleContext } from '../analysis/types';
-import { createQueryRecogniser, type QueryMatch } from '../analysis/queries';
-import { lineOf, perItemContext, spanOf } from '../analysis/syntax';
+import type { Finding, RelatedInfo, Rule, RuleContext } from '../analysis/types';
+import { consumptionOf, createQueryRecogniser, isDeferredCallback, isExecuted, type QueryMatch, type QueryRecogniser } from '../analysis/queries';
+import { isFanOut, isFunctionBoundary, isInLoopRepeatedPart, isInnerChainLink, isLoop, iteratingCallOf, lineOf, spanOf, unwrap } from '../analysis/syntax';
 import { promiseAllFix } from '../fixes/promiseAll';
+import { batchQueryFix } from '../fixes/batchQuery';
+import { callbackItemContext, dependsOnIteration, initializerOf, isPaginationOrPolling, loopContext, resolverContext, type ItemContext } from './nplus1/contexts';
+import { findFieldResolvers } from './nplus1/graphql';
 
-/** Names of local functions and methods that perform a query themselves (to a fixpoint). */
-function findQueryHelpers(ctx: RuleContext): Map<string, QueryMatch> {
-  const sf = ctx.sourceFile;
-  const fns: Array<{ key: string; node: ts.FunctionLikeDeclaration }> = [];
-  const collect = (n: ts.Node): void => {
-    if (ts.isFunctionDeclaration(n) && n.name) fns.push({ key: n.name.text, node: n });
-    else if (ts.isVariableDeclaration(n) && ts.isIdentifier(n.name) && n.initializer && (ts.isArrowFunction(n.initializer) || ts.isFunctionExpression(n.initializer))) fns.push({ key: n.name.text, node: n.initializer });
-    else if (ts.isMethodDeclaration(n) && (ts.isIdentifier(n.name) || ts.isPrivateIdentifier(n.name))) fns.push({ key: `this.${n.name.text}`, node: n });
-    n.forEachChild(collect);
-  };
-  collect(sf);
-  const helpers = new Map<string, QueryMatch>();
-  const recogniser = createQueryRecogniser(sf, { userPatterns: ctx.settings.queryFunctions, getChecker: ctx.getChecker, helpers });
-  for (let round = 0; round < 8; round++) {
-    let changed = false;
-    for (const { key, node } of fns) {
-      if (helpers.has(key) || !node.body) continue;
-      let found: QueryMatch | undefined;
-      const visit = (n: ts.Node): void => {
-        if (found) return;
-        if (ts.isCallExpression(n)) {
-          const m = recogniser.match(n);
-          // A helper that itself loops over queries is reported inside the helper, not again here.
-          if (m && !perItemContext(n, sf)) found = m;
-        }
-        n.forEachChild(visit);
-      };
-      visit(node.body);
-      if (found) {
-        helpers.set(key, { ...found, chain: found.chain ?? [found.callee] });
-        changed = true;
-      }
-    }
-    if (!changed) break;
+interface FnFrame {
+  node: ts.Node;
+  /** `walk` for `function walk()`/`const walk = () =>`, `this.walk` for methods. */
+  key?: string;
+}
+
+interface Reported {
+  finding: Finding;
+  match: QueryMatch;
+  call: ts.CallExpression | ts.TaggedTemplateExpression;
+  item: ItemContext;
+}
+
+function frameKey(fn: ts.Node): string | undefined {
+  if (ts.isFunctionDeclaration(fn) && fn.name) return fn.name.text;
+  if (ts.isMethodDeclaration(fn) && (ts.isIdentifier(fn.name) || ts.isPrivateIdentifier(fn.name))) return `this.${fn.name.text}`;
+  const p = fn.parent;
+  if ((ts.isArrowFunction(fn) || ts.isFunctionExpression(fn)) && p) {
+    if (ts.isVariableDeclaration(p) && ts.isIdentifier(p.name)) return p.name.text;
+    if (ts.isPropertyDeclaration(p) && ts.isIdentifier(p.name)) return `this.${p.name.text}`;
+    if (ts.isFunctionExpression(fn) && fn.name) return fn.name.text;
   }
-  return helpers;
+  return undefined;
 }
 
-/** Does the per-item work wait for the call (awaited, or returned from an async callback)? */
-function isConsumedPerItem(call: ts.CallExpression): boolean {
-  let cur: ts.Node = call;
-  for (let guard = 0; guard < 32; guard++) {
-    const p = cur.parent;
-    if (!p) return false;
-    if (ts.isAwaitExpression(p)) return true;
-    if (ts.isReturnStatement(p)) return true;
-    if (ts.isArrowFunction(p) && p.body === cur) return true;
-    if ((ts.isPropertyAccessExpression(p) && p.expression === cur) || (ts.isCallExpression(p) && p.expression === cur) || ts.isParenthesizedExpression(p) || ts.isAsExpression(p) || ts.isNonNullExpression(p)) {
-      cur = p;
-      continue;
-    }
-    return false;
-  }
-  return false;
+function callKey(call: ts.CallExpression): string | undefined {
+  const e = unwrap(call.expression);
+  if (ts.isIdentifier(e)) return e.text;
+  if (ts.isPropertyAccessExpression(e) && e.expression.kind === ts.SyntaxKind.ThisKeyword) return `this.${e.name.text}`;
+  return undefined;
 }
 
-function isSmallLiteralLoop(loopOrCall: ts.Node): boolean {
-  const expr = ts.isForOfStatement(loopOrCall) || ts.isForInStatement(loopOrCall)
-    ? loopOrCall.expression
-    : ts.isCallExpression(loopOrCall) && ts.isPropertyAccessExpression(loopOrCall.expression) ? loopOrCall.expression.expression : undefined;
-  return !!expr && ts.isArrayLiteralExpression(expr) && expr.elements.length <= 5 && !expr.elements.some(ts.isSpreadElement);
+function isSmallLiteralList(e: ts.Expression): boolean {
+  const u = unwrap(e);
+  return ts.isArrayLiteralExpression(u) && u.elements.length <= 5 && !u.elements.some(ts.isSpreadElement);
 }
 
-/** `for (let i = 0; i < ids.length; i += 100)`: one bulk call per chunk, not per item. */
-function isChunkLoop(loop: ts.Node): boolean {
-  if (!ts.isForStatement(loop) || !loop.incrementor || !ts.isBinaryExpression(loop.incrementor)) return false;
-  const { operatorToken, right } = loop.incrementor;
-  if (operatorToken.kind !== ts.SyntaxKind.PlusEqualsToken) return false;
-  return !(ts.isNumericLiteral(right) && right.text === '1');
+function contains(outer: ts.Node, inner: ts.Node): boolean {
+  return inner.pos >= outer.pos && inner.end <= outer.end;
+}
+
+function queryName(match: QueryMatch): string {
+  return match.chain && match.chain.length > 1 ? match.chain.map((c) => `\`${c}\``).join(' → ') : `\`${match.callee}\``;
+}
+
+function whereText(item: ItemContext, sf: ts.SourceFile): string {
+  const line = lineOf(sf, item.headerSpan.start);
+  if (item.kind === 'loop') return `loop at line ${line}`;
+  if (item.kind === 'resolver') return `field resolver \`${item.resolver!.typeName}.${item.resolver!.field}\` at line ${line}`;
+  return `\`${sf.text.slice(item.headerSpan.start, item.headerSpan.end)}\` callback at line ${line}`;
 }
 
 export const nPlusOne: Rule = {
   id: 'n-plus-one',
   meta: {
-    description: 'A database, ORM, cache or HTTP call runs once per item of a loop (N+1 round trips).',
+    description: 'A database, ORM, cache or HTTP call runs once per item of a loop, callback, recursion or field resolver (N+1 round trips).',
     docs: 'docs/rules/n-plus-one.md',
     defaultSeverity: 'warning',
     fixable: true,
   },
   check(ctx) {
     if (!ctx.settings.nPlusOneEnabled) return [];
-    const sf = ctx.sourceFile;
-    const helpers = findQueryHelpers(ctx);
-    const recogniser = createQueryRecogniser(sf, { userPatterns: ctx.settings.queryFunctions, getChecker: ctx.getChecker, helpers });
-    const findings: Finding[] = [];
-    const loopReadOnly = new Map<ts.Node, boolean>();
-    const pending: Array<{ finding: Finding; loop: ts.Node }> = [];
-    const visit = (n: ts.Node): void => {
-      if (ts.isCallExpression(n)) {
-        const match = recogniser.match(n);
-        if (match && (match.via !== 'name' || isConsumedPerItem(n))) {
-          const item = perItemContext(n, sf);
-          if (item && !isSmallLiteralLoop(item.node) && !isChunkLoop(item.node)) {
-            const loopLine = lineOf(sf, item.headerSpan.start);
-            const what = item.collection ? `item of \`${item.collection}\`` : 'iteration';
-            const where = item.kind === 'loop' ? `loop at line ${loopLine}` : `\`${(item.node as ts.CallExpression).expression.getText(sf).split('.').pop()}\` callback at line ${loopLine}`;
-            const message = item.kind === 'fan-out'
-              ? `\`${match.callee}\` runs once per ${what} (${where}): N concurrent round trips, not one`
-              : `\`${match.callee}\` runs once per ${what} (${where}): N+1 round trips`;
-            const related = [{ span: item.headerSpan, message: item.kind === 'loop' ? 'the loop' : 'the per-item callback' }];
-            if (match.chain && match.chain.length > 1) related.push({ span: spanOf(n, sf), message: `call chain: ${match.chain.join(' → ')}` });
-            const finding: Finding = { rule: 'n-plus-one', severity: 'warning', span: spanOf(n, sf), message, related };
-            findings.push(finding);
-            if (item.kind === 'loop') {
-              pending.push({ finding, loop: item.node });
-              loopReadOnly.set(item.node, (loopReadOnly.get(item.node) ?? true) && match.readOnly);
-            }
-          }
-        }
-      }
-      n.forEachChild(visit);
-    };
-    visit(sf);
-    for (const { finding, loop } of pending) {
-      const result = promiseAllFix(loop, sf, { queriesReadOnly: loopReadOnly.get(loop) ?? false, checker: ctx.getChecker() });
-      if ('fix' in result) finding.fixes = [result.fix];
-      else finding.noFixReason = `No Promise.all fix: ${result.reason}.`;
-    }
+    const walker = new NPlusOneWalker(ctx);
+    const findings = walker.run();
+    const errors = walker.takeErrors();
+    // The engine reports a thrown error for this rule; keep the findings and log the first error.
+    if (errors.length) console.error(`perflens n-plus-one: ${errors.length} call site(s) skipped after an internal error:`, errors[0]);
     return findings;
   },
 };
+
+class NPlusOneWalker {
+  private readonly sf: ts.SourceFile;
+  private readonly recogniser: QueryRecogniser;
+  private readonly resolvers;
+  private readonly reported: Reported[] = [];
+  private readonly recursions: Array<{ fn: ts.Node; call: ts.CallExpression; item: ItemContext; key: string }> = [];
+  private readonly entityCache = new Map<ItemContext, Set<string>>();
+  private current: ItemContext | undefined;
+  /** Internal errors on single call sites, rethrown once the rest of the file is done. */
+  readonly errors: unknown[] = [];
+
+  constructor(private readonly ctx: RuleContext) {
+    this.sf = ctx.sourceFile;
+    this.resolvers = findFieldResolvers(this.sf);
+    this.recogniser = createQueryRecogniser(this.sf, {
+      userPatterns: ctx.settings.queryFunctions,
+      getChecker: ctx.getChecker,
+      isEntity: (name) => !!this.current && this.entities(this.current).has(name),
+      isItem: (name) => !!this.current && this.current.itemNames.has(name),
+    });
+  }
+
+  run(): Finding[] {
+    this.walk(this.sf, undefined, []);
+    this.reportRecursions();
+    this.attachFixes();
+    return this.reported.map((r) => r.finding);
+  }
+
+  /** Errors from single call sites, to report without losing the other findings. */
+  takeErrors(): unknown[] {
+    return this.errors.splice(0);
+  }
+
+  /** Item names of a context whose collection was loaded by a query: they are ORM rows. */
+  private entities(item: ItemContext): Set<string> {
+    let s = this.entityCache.get(item);
+    if (s) return s;
+    s = new Set();
+    this.entityCache.set(item, s);
+    if (item.collectionExpr && this.isLoadedRows(item.collectionExpr, item.node, 0)) for (const n of item.itemNames) s.add(n);
+    return s;
+  }
+
+  /** Was this value loaded by an ORM query (`await User.findAll()`, `await user.getFriends()` on such a row)? */
+  private isLoadedRows(expr: ts.Expression, at: ts.Node, depth: number): boolean {
+    if (depth > 3) return false;
+    let e: ts.Expression | undefined = unwrap(expr);
+    if (ts.isIdentifier(e)) e = initializerOf(e.text, at);
+    if (!e) return false;
+    e = unwrap(e);
+    if (ts.isAwaitExpression(e)) e = unwrap(e.expression);
+    if (!ts.isCallExpression(e)) return false;
+    const saved = this.current;
+    this.current = undefined;
+    try {
+      const m = this.recogniser.match(e);
+      if (m && m.via !== 'helper') return true;
+    } finally {
+      this.current = saved;
+    }
+    // An association getter on a loaded row: `await user.getFriends()`.
+    const callee = unwrap(e.expression);
+    if (ts.isPropertyAccessExpression(callee) && /^get[A-Z]\w*$/.test(callee.name.text) && ts.isIdentifier(unwrap(callee.expression))) {
+      return this.isLoadedRows(unwrap(callee.expression), e, depth + 1);
+    }
+    return false;
+  }
+
+  private walk(n: ts.Node, item: ItemContext | undefined, fns: FnFrame[]): void {
+    if (isFunctionBoundary(n)) {
+      const iter = iteratingCallOf(n);
+      let next: ItemContext | undefined;
+      const resolver = this.resolvers.get(n);
+      if (iter) next = callbackItemContext(iter, n, n, this.sf);
+      else if (resolver) next = resolverContext(n, resolver, this.sf);
+      else if (isDeferredCallback(n)) next = undefined;
+      else next = item; // callbacks that run now: then, transactions, retry wrappers, IIFEs
+      const frames = [...fns, { node: n, key: frameKey(n) }];
+      n.forEachChild((c) => this.walk(c, next, frames));
+      return;
+    }
+    if (isLoop(n)) {
+      const fn = fns.length ? fns[fns.length - 1].node : this.sf;
+      const lc = loopContext(n, fn, this.sf);
+      n.forEachChild((c) => this.walk(c, isInLoopRepeatedPart(n, c) ? lc : item, fns));
+      return;
+    }
+    // One odd call site must not cost the rest of the file its findings.
+    try {
+      if (item && !item.quietReason) {
+        if ((ts.isCallExpression(n) && !isInnerChainLink(n)) || ts.isTaggedTemplateExpression(n)) this.visitCall(n, item, fns);
+        else if (ts.isAwaitExpression(n)) this.visitAwaitedRelation(n, item);
+      }
+      if (ts.isCallExpression(n)) this.visitCallbackReference(n, fns);
+    } catch (error) {
+      this.errors.push(error);
+    }
+    n.forEachChild((c) => this.walk(c, item, fns));
+  }
+
+  private visitCall(call: ts.CallExpression | ts.TaggedTemplateExpression, item: ItemContext, fns: FnFrame[]): void {
+    // Recursion over a tree: `walk(child)` inside a loop of `walk` itself.
+    if (ts.isCallExpression(call)) {
+      const key = callKey(call);
+      if (key) {
+        for (let i = fns.length - 1; i >= 0; i--) {
+          if (fns[i].key === key && contains(fns[i].node, item.node) && fns[i].node !== item.node) {
+            this.recursions.push({ fn: fns[i].node, call, item, key });
+            return;
+          }
+        }
+      }
+    }
+    this.current = item;
+    let match: QueryMatch | undefined;
+    try {
+      match = this.recogniser.match(call);
+    } finally {
+      this.current = undefined;
+    }
+    if (!match) return;
+    const consumption = consumptionOf(call);
+    if (consumption.kind === 'sink') return;
+    if (match.lazy && !isExecuted(call, item.body)) return;
+    if (match.needsDependence && !dependsOnIteration(call, item)) return;
+    if (item.open && (!dependsOnIteration(call, item) || isPaginationOrPolling(call, item.node))) return;
+    const concurrent = item.kind === 'fan-out' || (item.kind === 'loop' && (consumption.kind === 'pushed' || consumption.kind === 'combinator'));
+    this.report(call, match, item, concurrent);
+  }
+
+  /** `Promise.all(ids.map(fetchUser))`: a query function passed by reference runs once per item. */
+  private visitCallbackReference(call: ts.CallExpression, fns: FnFrame[]): void {
+    const callee = unwrap(call.expression);
+    if (!ts.isPropertyAccessExpression(callee) || !['map', 'forEach', 'flatMap', 'filter', 'some', 'every', 'find'].includes(callee.name.text)) return;
+    const ref = call.arguments[0];
+    if (!ref || call.arguments.length > 2) return;
+    const r = unwrap(ref);
+    if (!ts.isIdentifier(r) && !ts.isPropertyAccessExpression(r)) return;
+    const fn = fns.length ? fns[fns.length - 1].node : this.sf;
+    const coll = callee.expression;
+    if (isSmallLiteralList(coll)) return;
+    const match = this.recogniser.matchReference(r);
+    if (!match) return;
+    const fanOut = isFanOut(call);
+    const item: ItemContext = {
+      kind: fanOut ? 'fan-out' : 'callback',
+      node: call,
+      collection: coll.getText(this.sf),
+      collectionExpr: coll,
+      headerSpan: { start: callee.name.getStart(this.sf), end: callee.name.getEnd() },
+      body: ref,
+      varying: new Set(),
+      itemNames: new Set(),
+      open: false,
+      fn,
+    };
+    this.reportAt(r, match, item, fanOut);
+  }
+
+  /** TypeORM lazy relations: `await post.author` on a row loaded by a query. */
+  private visitAwaitedRelation(n: ts.AwaitExpression, item: ItemContext): void {
+    const e = unwrap(n.expression);
+    if (!ts.isPropertyAccessExpression(e) || !ts.isIdentifier(e.expression)) return;
+    if (!this.entities(item).has(e.expression.text)) return;
+    const match: QueryMatch = { callee: `${e.getText(this.sf)} (lazy relation)`, via: 'name', readOnly: true, lazy: false, confidence: 'medium' };
+    this.reportAt(e, match, item, false);
+  }
+
+  private report(call: ts.CallExpression | ts.TaggedTemplateExpression, match: QueryMatch, item: ItemContext, concurrent: boolean): void {
+    this.reportAt(call, match, item, concurrent);
+  }
+
+  private reportAt(node: ts.Node, match: QueryMatch, item: ItemContext, concurrent: boolean, messageOverride?: string, extraRelated: RelatedInfo[] = []): void {
+    const sf = this.sf;
+    const coll = item.collection?.replace(/\s+/g, ' ');
+    const what = item.kind === 'resolver' ? `\`${item.resolver!.typeName}\` in a list` : coll ? `item of \`${coll.length > 40 ? coll.slice(0, 39) + '…' : coll}\`` : 'iteration';
+    const tail = concurrent ? 'N concurrent round trips, not one' : item.kind === 'resolver' ? 'N+1 round trips (batch them with a DataLoader)' : 'N+1 round trips';
+    const message = messageOverride ?? `${queryName(match)} runs once per ${what} (${whereText(item, sf)}): ${tail}`;
+    const related: RelatedInfo[] = [
+      { span: item.headerSpan, message: item.kind === 'loop' ? 'the loop' : item.kind === 'resolver' ? `runs once per \`${item.resolver!.typeName}\`` : 'the per-item callback' },
+      ...extraRelated,
+    ];
+    if (match.chain && match.chain.length > 1) related.push({ span: spanOf(node, sf), message: `call chain: ${match.chain.join(' → ')}` });
+    for (const site of match.sites ?? []) related.push({ span: site.span, message: site.message, ...(site.fileName !== sf.fileName ? { fileName: site.fileName } : {}) });
+    const confidence = match.via === 'type' || match.via === 'setting' ? 'high' : match.confidence;
+    const finding: Finding = { rule: 'n-plus-one', severity: 'warning', span: spanOf(node, sf), message, related, confidence };
+    this.reported.push({ finding, match, call: node as ts.CallExpression, item });
+  }
+
+  /** The queries a recursive function runs once per node of the structure it walks. */
+  private reportRecursions(): void {
+    const done = new Set<ts.Node>();
+    for (const { fn, call, item, key } of this.recursions) {
+      if (done.has(fn)) continue;
+      done.add(fn);
+      const body = (fn as ts.FunctionLikeDeclaration).body;
+      if (!body) continue;
+      const recLine = lineOf(this.sf, call.getStart(this.sf));
+      const fnName = key.replace(/^this\./, '');
+      const visit = (n: ts.Node, inItem: boolean): void => {
+        if (n !== fn && isFunctionBoundary(n)) {
+          if (iteratingCallOf(n)) inItem = true;
+          else if (isDeferredCallback(n)) return;
+        }
+        if (isLoop(n)) {
+          n.forEachChild((c) => visit(c, inItem || isInLoopRepeatedPart(n, c)));
+          return;
+        }
+        if (!inItem && ts.isCallExpression(n) && !isInnerChainLink(n) && callKey(n) !== key) {
+          const m = this.recogniser.match(n);
+          if (m && (!m.lazy || isExecuted(n, body)) && !m.needsDependence && consumptionOf(n).kind !== 'sink') {
+            const message = `${queryName(m)} runs once per node: \`${fnName}\` calls itself for each item of \`${item.collection ?? 'the children'}\` (line ${recLine}): N+1 round trips`;
+            const recItem: ItemContext = { ...item, headerSpan: spanOf(call, this.sf) };
+            this.reportAt(n, m, recItem, false, message, [{ span: item.headerSpan, message: item.kind === 'loop' ? 'the loop over the children' : 'the per-child callback' }]);
+            this.reported[this.reported.length - 1].finding.related![0].message = `the recursive call to \`${fnName}\``;
+          }
+        }
+        n.forEachChild((c) => visit(c, inItem));
+      };
+      visit(body, false);
+    }
+  }
+
+  /** For the Promise.all fix: may this awaited expression run concurrently with the other iterations? */
+  private checkAwaited(e: ts.Expression): string | undefined {
+    const text = e.getText(this.sf).replace(/\s+/g, ' ');
+    const short = text.length > 40 ? text.slice(0, 39) + '…' : text;
+    if (!ts.isCallExpression(e) && !ts.isTaggedTemplateExpression(e)) return `it awaits \`${short}\`, which PerfLens cannot show is independent of the other iterations`;
+    const m = this.recogniser.match(e);
+    if (!m) return `it awaits \`${short}\`, which PerfLens cannot show is independent of the other iterations`;
+    if (!m.readOnly) return `it writes (\`${m.callee}\`); running the writes concurrently could change their order`;
+    return undefined;
+  }
+
+  /** Quick fixes: batch the lookup (preferred), or run the iterations concurrently; or say why not. */
+  private attachFixes(): void {
+    const checker = (() => {
+      try {
+        return this.ctx.getChecker();
+      } catch {
+        return undefined;
+      }
+    })();
+    const byLoop = new Map<ts.Node, Reported[]>();
+    for (const r of this.reported) {
+      if (r.item.kind === 'loop' && r.finding.message.includes('(loop at line')) byLoop.set(r.item.node, [...(byLoop.get(r.item.node) ?? []), r]);
+    }
+    const loopResult = new Map<ts.Node, ReturnType<typeof promiseAllFix>>();
+    for (const [loop, rs] of byLoop) {
+      const readOnly = rs.every((r) => r.match.readOnly);
+      loopResult.set(loop, promiseAllFix(loop, this.sf, { queriesReadOnly: readOnly, checker, checkAwaited: (e) => this.checkAwaited(e) }));
+    }
+    for (const r of this.reported) {
+      try {
+        this.fixesFor(r, checker, loopResult);
+      } catch (error) {
+        this.errors.push(error);
+        r.finding.noFixReason = 'No fix: PerfLens hit an internal error while preparing one.';
+      }
+    }
+  }
+
+  private fixesFor(r: Reported, checker: ts.TypeChecker | undefined, loopResult: Map<ts.Node, ReturnType<typeof promiseAllFix>>): void {
+    {
+      const reasons: string[] = [];
+      const fixes = [];
+      if (r.item.kind !== 'resolver' && ts.isCallExpression(r.call) && r.finding.message.includes('runs once per item')) {
+        const b = batchQueryFix({ call: r.call, match: r.match, item: r.item, sf: this.sf, checker, otherQueries: this.reported.filter((o) => o !== r && o.item.node === r.item.node).map((o) => o.match) });
+        if ('fix' in b) fixes.push(b.fix);
+        else reasons.push(`no batched query: ${b.reason}`);
+      }
+      const pa = r.item.kind === 'loop' ? loopResult.get(r.item.node) : undefined;
+      if (pa) {
+        if ('fix' in pa) fixes.push({ ...pa.fix, isPreferred: fixes.length === 0 });
+        else reasons.push(`no Promise.all: ${pa.reason}`);
+      }
+      if (fixes.length) r.finding.fixes = fixes;
+      else if (reasons.length) r.finding.noFixReason = `No safe fix: ${reasons.join('; ')}.`;
+      else r.finding.noFixReason = r.item.kind === 'resolver' ? 'No automatic fix: load the field through a DataLoader created per request.' : 'No automatic fix for this shape of loop.';
+    }
+  }
+}

@@ -44,3 +44,27 @@ test('collect fix: same results (order, duplicates, missing rows) as the sequent
   assert.equal(b.stats.maxInFlight, posts.length, 'the fix runs the queries concurrently');
   assert.equal(b.stats.calls, a.stats.calls);
 });
+
+test('continue fix: `continue` becomes `return`; the same requests are made and the same lines logged', async () => {
+  const run = async (file: string) => {
+    const calls: string[] = [];
+    const logged: number[] = [];
+    const api = {
+      async get(url: string) {
+        calls.push(url);
+        await new Promise((r) => setTimeout(r, url.length % 3));
+        return { ok: !url.includes('bad'), body: url.repeat(2) };
+      },
+    };
+    const src = fs.readFileSync(file, 'utf8');
+    const js = ts.transpileModule(src, { compilerOptions: { module: ts.ModuleKind.CommonJS, target: ts.ScriptTarget.ES2022 } }).outputText;
+    const mod = { exports: {} as Record<string, unknown> };
+    new Function('module', 'exports', 'api', 'console', js)(mod, mod.exports, api, { log: (n: number) => logged.push(n) });
+    await (mod.exports.warm as (u: string[]) => Promise<void>)(['https://a', 'http://insecure', 'https://bad', 'https://ccc', 'https://a']);
+    return { calls: calls.sort(), logged: logged.sort((a, b) => a - b) };
+  };
+  const before = await run(fixtures('rules/n-plus-one/fix/continue.before.ts'));
+  const after = await run(fixtures('rules/n-plus-one/fix/continue.after.ts'));
+  assert.deepEqual(after, before);
+  assert.equal(before.calls.length, 4, 'the insecure URL is skipped by both');
+});

@@ -135,7 +135,9 @@ export class ProfileLensJoin implements vscode.Disposable {
     const out: HotAndComplex[] = [];
     for (const lens of entry.lenses) {
       const t = this.timeFor(times, lens.line, lensLines);
-      if (!t || t.percent < threshold || !worseThan(lens.bigO, warnAbove)) continue;
+      // A low-confidence estimate (printed with a trailing "?") is shown in the lens but never
+      // turned into a warning: PerfLens only warns about what it can stand behind.
+      if (!t || t.percent < threshold || lens.bigO.endsWith('?') || !worseThan(lens.bigO, warnAbove)) continue;
       out.push({ uri, line: lens.line, name: t.name, bigO: lens.bigO.replace(/\?$/, ''), percent: t.percent, totalMs: t.totalMs, selfMs: t.selfMs });
     }
     return out;

@@ -236,19 +236,33 @@ export function isFanOut(call: ts.CallExpression): boolean {
   if (isPromiseCombinator(p) && (p as ts.CallExpression).arguments.includes(child as ts.Expression)) return true;
   // `const ps = xs.map(async ...)` then `Promise.all(ps)` in the same function.
   if (ts.isVariableDeclaration(p) && p.initializer === child && ts.isIdentifier(p.name)) {
-    const name = p.name.text;
     let scope: ts.Node | undefined = p.parent;
     while (scope && !isFunctionBoundary(scope) && !ts.isSourceFile(scope)) scope = scope.parent;
-    let found = false;
-    const visit = (n: ts.Node): void => {
-      if (found) return;
-      if (isPromiseCombinator(n) && (n as ts.CallExpression).arguments.some((a) => ts.isIdentifier(unwrap(a)) && (unwrap(a) as ts.Identifier).text === name)) found = true;
-      else n.forEachChild(visit);
-    };
-    if (scope) scope.forEachChild(visit);
-    return found;
+    return !!scope && namesPassedToCombinators(scope).has(p.name.text);
   }
   return false;
+}
+
+const combinatorArgs = new WeakMap<ts.Node, Set<string>>();
+
+/** Identifiers passed to `Promise.all` & co. anywhere in `scope`, computed once per scope node. */
+function namesPassedToCombinators(scope: ts.Node): Set<string> {
+  let names = combinatorArgs.get(scope);
+  if (!names) {
+    const found = new Set<string>();
+    const visit = (n: ts.Node): void => {
+      if (isPromiseCombinator(n)) {
+        for (const a of (n as ts.CallExpression).arguments) {
+          const u = unwrap(a);
+          if (ts.isIdentifier(u)) found.add(u.text);
+        }
+      }
+      n.forEachChild(visit);
+    };
+    scope.forEachChild(visit);
+    combinatorArgs.set(scope, (names = found));
+  }
+  return names;
 }
 
 /** The innermost per-item context enclosing `node` within its function, if any. */

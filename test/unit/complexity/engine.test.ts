@@ -110,6 +110,19 @@ test('calls into an imported file are resolved with the type checker, lazily', (
   assert.equal(summaryOf(s, 'sorted').complexity, 'O(n log n)');
   assert.equal(summaryOf(s, 'viaNs').complexity, 'O(n^2)');
   assert.ok(asked > 0);
+  // answers are cached: analysing again with a counting checker asks once per imported name
+  let questions = 0;
+  const counting = () => {
+    const c = project.getTypeChecker().compilerObject;
+    return new Proxy(c, {
+      get(target, prop, receiver) {
+        if (prop === 'getSymbolAtLocation') questions++;
+        return Reflect.get(target, prop, receiver);
+      },
+    });
+  };
+  analyzeFunctions(main.compilerNode, { getChecker: counting });
+  assert.equal(questions, 3, 'contains, sortCopy, u.contains');
   // without a checker the imported call is an unresolved O(1) call
   const blind = analyzeFunctions(main.compilerNode);
   assert.equal(summaryOf(blind, 'count').complexity, 'O(n)');
@@ -126,6 +139,17 @@ function loopy(x: number): number { return loopy(x); }
   assert.equal(s.length, 4);
   for (const x of s) assert.match(x.complexity, /^O\(/);
   assert.equal(summaryOf(s, 'a').complexity, 'O(n)');
+});
+
+test('mutual recursion through functions of different shapes makes no exponential claims', () => {
+  const s = analyze(`
+function visitType(t: any, seen: Set<any>): void { if (seen.has(t)) return; seen.add(t); visitSymbol(lookup(t)); visitSymbol(other(t)); visitSymbol(third(t)); }
+function visitSymbol(sym: any): void { visitType(typeOf(sym), new Set()); visitType(declared(sym), new Set()); }
+`);
+  for (const x of s) {
+    assert.doesNotMatch(x.complexity, /\^[a-z(]|!/, `${x.qualifiedName}: ${x.complexity}`);
+    assert.notEqual(x.confidence, 'high');
+  }
 });
 
 // ---------------------------------------------------------------- incremental

@@ -23,8 +23,8 @@ import {
 } from '../cost';
 import type { Confidence } from '../types';
 import { CONSTANT_NAMESPACES, CONSTRUCTORS, CONTAINER_TYPES, STATICS, TAKE_METHODS, GROW_METHODS, lookupMethod, type BuiltinCost, type ParamRole } from './catalog';
-import { CONST_SHAPE, VarRegistry, cellsOf, elemOf, joinShapes, lenOf, rootShape, valOf, type Shape, type ShapeKind } from './shape';
-import { COMPARISONS, dottedName, forEachDescendant, forEachSelfAndDescendant, nodeText, startOf, textIn, functionName, identName, isAssignmentOp, isFunctionLike, isNumericLiteralLike, mentions, unwrap } from './syntax';
+import { CONST_SHAPE, VarRegistry, cellsOf, elemOf, joinShapes, lenOf, rootShape, valOf, type RootRef, type Shape, type ShapeKind } from './shape';
+import { COMPARISONS, dottedName, forEachDescendant, forEachSelfAndDescendant, hasMemoDecorator, memoWrapped, nodeText, startOf, textIn, functionName, identName, isAssignmentOp, isFunctionLike, isNumericLiteralLike, mentions, unwrap } from './syntax';
 import { solveRecursion, type RecSite } from './recursion';
 
 export interface RawEvidence {
@@ -74,6 +74,10 @@ export interface FnInfo {
   hoisted?: ts.Node[];
   /** Names that nested function declarations add to (computed on demand). */
   mutatedByNested?: Set<string>;
+  /** Contains nested functions (which may read this function's environment). */
+  hasNested?: boolean;
+  /** Wrapped by memoize(...) or decorated @memoize/@cache: repeated arguments are answered from a cache. */
+  memoWrapped?: boolean;
 }
 
 export interface Binding {
@@ -159,6 +163,8 @@ export class FileAnalyzer {
   private fileEnvReady = false;
   readonly classes = new Map<string, ts.ClassLikeDeclaration>();
   readonly topHoisted: ts.Node[] = [];
+  /** Imported names resolved through the type checker (null: not a function we can analyse). */
+  importAnswers?: Map<string, FnInfo | null>;
   private lineStarts: readonly number[];
 
   constructor(
@@ -202,7 +208,7 @@ export class FileAnalyzer {
       const ctx = ctxs.pop()!;
       let child = ctx;
       const k = node.kind;
-      if (k === SK.FunctionDeclaration || k === SK.ClassDeclaration || (k === SK.VariableDeclaration && (node as ts.VariableDeclaration).initializer && (isFunctionLike(unwrap((node as ts.VariableDeclaration).initializer!)) || unwrap((node as ts.VariableDeclaration).initializer!).kind === SK.ClassExpression))) {
+      if (k === SK.FunctionDeclaration || k === SK.ClassDeclaration || (k === SK.VariableDeclaration && (node as ts.VariableDeclaration).initializer && (isFunctionLike(unwrap((node as ts.VariableDeclaration).initializer!)) || unwrap((node as ts.VariableDeclaration).initializer!).kind === SK.ClassExpression || memoWrapped((node as ts.VariableDeclaration).initializer)))) {
         if (ctx.parentFn) (ctx.parentFn.hoisted ??= []).push(node);
         else this.topHoisted.push(node);
       }
@@ -214,6 +220,8 @@ export class FileAnalyzer {
         const key = `${qualifiedName}#${ordinal}`;
         const params = node.parameters.map((p) => (ts.isIdentifier(p.name) ? p.name.text : ''));
         const info: FnInfo = { node, name, qualifiedName, key, scope: this.tag + key, parent: ctx.parentFn, classNode: ctx.cls && node.parent === ctx.cls ? ctx.cls : undefined, file: this, params };
+        if (ctx.parentFn) ctx.parentFn.hasNested = true;
+        if (hasMemoDecorator(node) || (node.parent && ts.isCallExpression(node.parent) && memoWrapped(node.parent) === node)) info.memoWrapped = true;
         this.fns.push(info);
         this.byNode.set(node, info);
         child = { owner: qualifiedName, parentFn: info, cls: ctx.cls };
@@ -373,7 +381,7 @@ function prebind(file: FileAnalyzer, decls: readonly ts.Node[], env: Env, owner:
     } else if (ts.isClassDeclaration(st) && st.name) {
       env.vars.set(st.name.text, { shape: { cls: st.name.text }, level, owner, cls: st });
     } else if (ts.isVariableDeclaration(st) && ts.isIdentifier(st.name) && st.initializer) {
-      const init = unwrap(st.initializer);
+      const init = memoWrapped(st.initializer) ?? unwrap(st.initializer);
       if (isFunctionLike(init)) {
         const info = file.byNode.get(init);
         if (info) env.vars.set(st.name.text, { shape: { fn: info }, level, owner, fn: info });
@@ -413,6 +421,8 @@ interface LoopInfo {
   progressVars?: string[];
   /** The counter steps by this variable (i += k): the loop runs range/k times. */
   stepDivisor?: string;
+  /** Variables that leave the loop about as large as their bound. */
+  finals?: Array<[string, Cost]>;
 }
 
 export class Walker {
@@ -475,21 +485,25 @@ export class Walker {
     if (node.body) {
       if (ts.isBlock(node.body)) {
         prebind(this.file, fn.hoisted ?? [], this.env, fn, 0);
-        this.memoState = selfRecursive ? detectMemo(this, node) : undefined;
+        this.memoState = fn.memoWrapped ? { name: '@memo', node } : selfRecursive ? detectMemo(this, node) : undefined;
         body = this.block(node.body.statements);
       } else {
-        this.memoState = undefined;
+        this.memoState = fn.memoWrapped ? { name: '@memo', node } : undefined;
         body = this.expr(node.body);
         this.noteReturn(node.body);
       }
     }
-    fn.env = this.env;
+    // closures read the final environment; functions without nested functions need not keep it
+    if (fn.hasNested) fn.env = this.env;
+    liveEnvs.delete(fn);
     let cost = body;
     let amortized: FnResult['amortized'];
     let recursive = false;
+    let solvedDepth: Cost | undefined;
     if (this.recSites.length) {
       recursive = true;
       const r = solveRecursion(this, body, this.fnAmort);
+      solvedDepth = r.depth;
       cost = r.cost;
       amortized = r.amortized;
       for (const e of r.evidence) this.evidence.push(e);
@@ -498,7 +512,8 @@ export class Walker {
     } else cost = add(cost, this.fnAmort);
     if (this.depthKey) {
       const k = this.depthKey;
-      const drop = (c: Cost) => substitute(c, (v) => (v === k ? O1 : undefined));
+      const depth = solvedDepth ?? O1;
+      const drop = (c: Cost) => substitute(c, (v) => (v === k ? depth : undefined));
       cost = drop(cost);
       if (amortized) amortized = { ...amortized, cost: drop(amortized.cost) };
       for (const e of this.evidence) e.factor = drop(e.factor);
@@ -668,23 +683,55 @@ export class Walker {
         if (ts.isIdentifier(d.name)) this.env.vars.set(d.name.text, { shape: { len: O1, val: O1 }, level: this.frames.length, owner: this.fn, growable: true, keyed: false });
         continue;
       }
-      const init = unwrap(d.initializer);
+      const wrapped = memoWrapped(d.initializer);
+      const init = wrapped ?? unwrap(d.initializer);
       if (isFunctionLike(init)) {
         const info = this.file.byNode.get(init);
         if (ts.isIdentifier(d.name) && info) this.env.vars.set(d.name.text, { shape: { fn: info }, level: this.frames.length, owner: this.fn, fn: info });
         continue;
       }
       cost = add(cost, this.expr(d.initializer));
-      let shape = this.shapeOf(d.initializer);
       if (ts.isIdentifier(d.name)) {
+        const name = d.name.text;
         const growable = isEmptyCollection(init);
         const keyed = isKeyedInit(init);
-        if (growable && this.filledByNestedFunction(d.name.text)) {
-          // filled by a helper closure we do not follow: its size is its own variable
-          const kind: ShapeKind = keyed ? (shape.kind === 'set' ? 'set' : shape.kind === 'map' ? 'map' : 'object') : 'array';
-          shape = { ...shape, len: undefined, root: { scope: this.scope, name: d.name.text, depth: 0, kind } };
-        }
-        this.env.vars.set(d.name.text, { shape, level: this.frames.length, owner: this.fn, growable, keyed, init });
+        const filled = growable && this.filledByNestedFunction(name);
+        // the shape is computed when first needed (most locals are never used as sizes), in the
+        // scope the declaration sits in
+        const declEnv = this.env;
+        const initExpr = d.initializer;
+        let computed: Shape | undefined;
+        const compute = (): Shape => {
+          const saved = this.env;
+          this.env = declEnv;
+          let shape: Shape;
+          try {
+            shape = this.shapeOf(initExpr);
+          } finally {
+            this.env = saved;
+          }
+          if (filled) {
+            // filled by a helper closure we do not follow: its size is its own variable
+            const kind: ShapeKind = keyed ? (shape.kind === 'set' ? 'set' : shape.kind === 'map' ? 'map' : 'object') : 'array';
+            shape = { ...shape, len: undefined, root: { scope: this.scope, name, depth: 0, kind } };
+          }
+          return shape;
+        };
+        const binding: Binding = {
+          get shape(): Shape {
+            return (computed ??= compute());
+          },
+          set shape(v: Shape) {
+            computed = v;
+          },
+          level: this.frames.length,
+          owner: this.fn,
+          growable,
+          keyed,
+          init,
+        };
+        this.env.vars.set(name, binding);
+        continue;
       } else if (ts.isArrayBindingPattern(d.name) && ts.isArrayLiteralExpression(init)) {
         // let [l, r] = [0, n - 1]
         d.name.elements.forEach((el, i) => {
@@ -694,6 +741,7 @@ export class Walker {
           }
         });
       } else {
+        const shape = this.shapeOf(d.initializer);
         this.bindPattern(d.name, (_leaf, depth) => (depth === 0 ? shape : ts.isArrayBindingPattern(d.name) ? elemOf(shape) : { root: { scope: this.scope, name: `${this.text(d.initializer!, 24)}.${_leaf}`, depth: 0, kind: 'unknown' } }), this.frames.length);
       }
     }
@@ -784,6 +832,11 @@ export class Walker {
         } else if (ts.isWhileStatement(node) || ts.isDoStatement(node)) body = add(body, this.expr(node.expression));
       } finally {
         this.frames.pop();
+      }
+      // variables declared before the loop and driven up to its bound keep that size afterwards
+      for (const [v, val] of info.finals ?? []) {
+        const b = outerEnv.lookup(v);
+        if (b && b.owner === this.fn && b.level <= this.frames.length) b.shape = joinShapes(b.shape, { val });
       }
       const line = this.headerText(node);
       if (!info.confident) this.lows.push(`loop bound at line ${this.file.lineOf(startOf(node, this.sf))}`);
@@ -1050,6 +1103,13 @@ export class Walker {
           }
           continue;
         }
+        // for (; j & bit; bit >>= 1): a bit test is truthy until the shifting variable runs out
+        if (k === SK.AmpersandToken || k === SK.BarToken || k === SK.CaretToken) {
+          for (const side of [e.left, e.right]) {
+            const n = identName(side);
+            if (n && vars.has(n)) out.push({ v: n, truthy: true, form: 'plain' });
+          }
+        }
         continue;
       }
       if (ts.isPrefixUnaryExpression(e) && e.operator === SK.ExclamationToken) {
@@ -1103,6 +1163,8 @@ export class Walker {
       }
     }
     const parts: Cost[] = [];
+    /** Variables driven up to a bound end the loop about as large as the bound (while (n < m) n <<= 1). */
+    const finals: Array<[string, Cost]> = [];
     const partsByConj = new Map<number, Cost>();
     const pushPart = (c: { conj: number }, x: Cost) => {
       parts.push(x);
@@ -1110,7 +1172,6 @@ export class Walker {
     };
     const reasons: string[] = [];
     let stepDivisor: string | undefined;
-    let kinds = new Set<string>();
     const progressVars: string[] = [];
     // binary search: any compared variable moved to a midpoint
     const midVars = comps.filter((c) => (updates.get(c.v) ?? []).some((u) => u.kind === 'mid')).map((c) => c.v);
@@ -1158,15 +1219,20 @@ export class Walker {
         progressVars.push(c.v);
         continue;
       }
+      if ((has('mul') || has('inc')) && !has('div') && !has('dec') && c.bound && !isConstant(boundVal)) finals.push([c.v, boundVal]);
       if (has('div') || has('mul')) {
         const r = has('mul') ? add(boundVal, has('div') ? startVal : O1) : add(startVal, boundVal);
         pushPart(c, log(r));
         reasons.push(`${c.v} ${has('mul') ? 'grows' : 'shrinks'} geometrically`);
-        kinds.add('log');
         progressVars.push(c.v);
       } else if (has('inc') || has('dec') || has('harmonic')) {
         let r: Cost;
+        const up = (has('inc') || has('harmonic')) && !has('dec');
+        const down = has('dec') && !has('inc') && !has('harmonic');
         if (c.bound && st.expr && boundIsStartPlus(c.bound, st.expr)) r = valOf(this.shapeOf(boundExtra(c.bound, st.expr)!), this.reg) ?? O1;
+        // counting up runs to the bound, counting down from the start (whichever is a size)
+        else if (up) r = isConstant(boundVal) ? startVal : boundVal;
+        else if (down) r = isConstant(startVal) ? boundVal : startVal;
         else r = add(startVal, boundVal);
         if (c.form === 'square') r = sqrt(r);
         if (c.form === 'exp') r = log(r);
@@ -1183,7 +1249,6 @@ export class Walker {
           reasons.push(`${c.v} steps by ${stepName} towards ${c.bound ? this.text(c.bound, 20) : 'its bound'}`);
         } else reasons.push(c.form === 'square' ? `${c.v}*${c.v} reaches the bound` : `${c.v} steps towards ${c.bound ? this.text(c.bound, 20) : 'its bound'}`);
         pushPart(c, r);
-        kinds.add(c.form === 'square' ? 'sqrt' : 'linear');
         progressVars.push(c.v);
       } else if (has('chase')) {
         const viaIndex = ups.find((u) => u.kind === 'chase' && u.rhs && ts.isElementAccessExpression(unwrap(u.rhs)));
@@ -1198,16 +1263,17 @@ export class Walker {
           progressVars.push(c.v);
           continue;
         }
-        const l = lenOf(st.shape.kind ? st.shape : { ...st.shape, kind: 'list' }, this.reg) ?? O1;
+        // following links: the length of the chain (a list unless it is known to be a tree)
+        const sh = st.shape;
+        const chain: Shape = sh.root && sh.root.kind !== 'tree' ? { ...sh, root: { ...sh.root, kind: 'list' } } : sh;
+        const l = lenOf(chain, this.reg) ?? O1;
         pushPart(c, l);
         reasons.push(`follows ${c.v} links`);
-        kinds.add('linear');
         progressVars.push(c.v);
       } else if (has('other') && c.truthy && !c.indirect) {
         // while (mask) { mask = (mask - 1) & x }: bounded by the start value
         pushPart(c, startVal);
         reasons.push(`${c.v} decreases`);
-        kinds.add('linear');
         progressVars.push(c.v);
       }
     }
@@ -1239,10 +1305,8 @@ export class Walker {
       }
       if (best) iter = best;
     }
-    void kinds;
-    kinds = new Set();
     const uniq = [...new Set(progressVars)];
-    const info: LoopInfo = { iter, reason: [...new Set(reasons)].slice(0, 3).join(', '), confident: true, kind: 'loop', progressVars: uniq, stepDivisor: parts.length === 1 ? stepDivisor : undefined };
+    const info: LoopInfo = { iter, reason: [...new Set(reasons)].slice(0, 3).join(', '), confident: true, kind: 'loop', progressVars: uniq, stepDivisor: parts.length === 1 ? stepDivisor : undefined, finals };
     // amortisation: a pointer declared outside the enclosing loop that never moves back
     if (!ts.isForStatement(node) || !node.initializer) {
       const lvl = this.amortLevelFor(progressVars, node);
@@ -1616,9 +1680,17 @@ export class Walker {
     return c;
   }
 
-  private unresolved(node: ts.Node, what: string): void {
-    if (!this.evidence.some((x) => x.reason === `assumes ${what} is O(1)`)) this.note(node, O1, `assumes ${what} is O(1)`);
-    this.mediums.push(what);
+  private unresolvedSeen?: Set<string>;
+
+  /** An unresolved call: assumed O(1), named in the evidence (the first few dozen distinct ones), lowers confidence. */
+  private unresolved(node: ts.Node, what: string | (() => string)): void {
+    this.mediums.push('unresolved');
+    const seen = (this.unresolvedSeen ??= new Set());
+    if (seen.size >= 40) return;
+    const label = typeof what === 'string' ? what : what();
+    if (seen.has(label)) return;
+    seen.add(label);
+    this.note(node, O1, `assumes ${label} is O(1)`);
   }
 
   private call(e: ts.CallExpression): Cost {
@@ -1660,6 +1732,17 @@ export class Walker {
   }
 
   private resolveImported(id: ts.Identifier): FnInfo | undefined {
+    // one checker question per imported name (or namespace member) per file
+    const ns = ts.isPropertyAccessExpression(id.parent) && id.parent.name === id ? identName(id.parent.expression) : undefined;
+    const key = ns ? `${ns}.${id.text}` : id.text;
+    const cache = (this.file.importAnswers ??= new Map());
+    if (cache.has(key)) return cache.get(key) ?? undefined;
+    const answer = this.askChecker(id);
+    cache.set(key, answer ?? null);
+    return answer;
+  }
+
+  private askChecker(id: ts.Identifier): FnInfo | undefined {
     const checker = this.file.program.getChecker?.();
     if (!checker) return undefined;
     try {
@@ -1718,7 +1801,7 @@ export class Walker {
     const spec = lookupMethod(mname, container);
     if (spec) {
       if (spec.needsCallback && !this.isFunctionArg(args[spec.callback?.arg ?? 0])) {
-        this.unresolved(e, `${this.text(recv, 20)}.${mname}()`);
+        this.unresolved(e, () => `${this.text(recv, 20)}.${mname}()`);
         return add(recvCost, this.argsCost(args, -1));
       }
       let rs = recvShape;
@@ -1730,7 +1813,7 @@ export class Walker {
     }
     // an object literal with methods defined here: obj.helper()
     recvCost = add(recvCost, this.argsCost(args, -1));
-    this.unresolved(e, `${this.text(recv, 24)}.${mname}()`);
+    this.unresolved(e, () => `${this.text(recv, 24)}.${mname}()`);
     return recvCost;
   }
 
@@ -1952,13 +2035,18 @@ export class Walker {
 
   /** Cost of calling `callee` with these argument expressions. */
   applyCallee(callee: FnInfo, args: readonly ts.Expression[], site: ts.Node, recvShape: Shape | undefined, label: string): Cost {
-    let shapes: Shape[] | undefined;
-    const lazy = () => (shapes ??= args.map((a) => this.shapeOf(ts.isSpreadElement(a) ? a.expression : a)));
+    // argument shapes are computed only for the parameters the callee's cost mentions
+    const memo: Array<Shape | undefined> = [];
+    const lazy = (i: number): Shape | undefined => {
+      if (i >= args.length) return undefined;
+      const a = args[i];
+      return (memo[i] ??= this.shapeOf(ts.isSpreadElement(a) ? a.expression : a));
+    };
     return this.applyCalleeShapes(callee, lazy, site, label, recvShape, args);
   }
 
-  applyCalleeShapes(callee: FnInfo, shapesArg: Shape[] | (() => Shape[]), site: ts.Node, label: string, recvShape?: Shape, args?: readonly ts.Expression[]): Cost {
-    const shapesOf = () => (typeof shapesArg === 'function' ? shapesArg() : shapesArg);
+  applyCalleeShapes(callee: FnInfo, shapesArg: Shape[] | ((i: number) => Shape | undefined), site: ts.Node, label: string, recvShape?: Shape, args?: readonly ts.Expression[]): Cost {
+    const shapesOf = () => shapesArg;
     // recursion: a call to the function being analysed, or to one on the analysis stack
     if (!callee.node.body) {
       // a declaration without a body (declare function, overload signature): cost unknown
@@ -2001,7 +2089,8 @@ export class Walker {
   }
 
   /** Map a callee's cost to the caller: its parameter variables become the arguments' sizes. */
-  mapCost(callee: FnInfo, cost: Cost, shapes: Shape[], recvShape?: Shape): Cost {
+  mapCost(callee: FnInfo, cost: Cost, shapesArg: Shape[] | ((i: number) => Shape | undefined), recvShape?: Shape): Cost {
+    const shapeAt = (i: number): Shape | undefined => (typeof shapesArg === 'function' ? shapesArg(i) : shapesArg[i]);
     if (isConstant(cost)) return cost;
     // nothing to map unless the cost mentions the callee's parameters or `this`
     let relevant = false;
@@ -2022,7 +2111,7 @@ export class Walker {
           if (recvShape && info.root.startsWith('this.')) return lenOf(recvShape, this.reg) ?? undefined;
           return undefined;
         }
-        let s: Shape | undefined = shapes[idx];
+        let s: Shape | undefined = shapeAt(idx);
         if (!s) return O1;
         for (let d = 0; d < info.depth; d++) s = elemOf(s);
         const r = info.measure === 'len' ? lenOf(s, this.reg) : valOf(s, this.reg) ?? lenOf(s, this.reg);
@@ -2096,7 +2185,7 @@ export class Walker {
           return rootShape(cls ? this.classScope(cls) : this.scope, d);
         }
         if (d === 'Number.MAX_SAFE_INTEGER' || d === 'Number.MIN_SAFE_INTEGER' || d?.startsWith('Math.')) return CONST_SHAPE;
-        return rootShape(base.root?.scope ?? this.file.tag, `${this.text(p, 30)}`);
+        return this.textRoot(base.root?.scope ?? this.file.tag, p);
       }
       case SK.ElementAccessExpression: {
         const p = e as ts.ElementAccessExpression;
@@ -2164,8 +2253,23 @@ export class Walker {
         return { len: O1, kind: 'object' };
       }
       default:
-        return rootShape(this.file.tag, this.text(e, 30));
+        return this.textRoot(this.file.tag, e);
     }
+  }
+
+  /** An unknown value named after its source text; the text is read only if a variable is minted. */
+  private textRoot(scope: string, node: ts.Node): Shape {
+    let name: string | undefined;
+    const text = () => (name ??= this.text(node, 30));
+    const root: RootRef = {
+      scope,
+      depth: 0,
+      kind: 'unknown',
+      get name() {
+        return text();
+      },
+    };
+    return { root, kind: 'unknown' };
   }
 
   classScope(cls: ts.ClassLikeDeclaration): string {
@@ -2359,7 +2463,7 @@ export class Walker {
       }
       if (b?.fn) return { ...rootShape(this.scope, `${name}(…)`), kind: 'unknown' };
     }
-    return rootShape(this.scope, this.text(c, 30));
+    return this.textRoot(this.scope, c);
   }
 
   /** Shape of what a callback returns (for map / Array.from). */
@@ -2769,18 +2873,6 @@ function assignsFrom(host: ts.Node, from: string, to: string): boolean {
   return found;
 }
 
-function callsItself(body: ts.Node, name: string): boolean {
-  let found = false;
-  forEachDescendant(body, (n) => {
-    if (ts.isCallExpression(n)) {
-      const c = unwrap(n.expression);
-      if ((ts.isIdentifier(c) && c.text === name) || (ts.isPropertyAccessExpression(c) && c.expression.kind === SK.ThisKeyword && c.name.text === name)) found = true;
-    }
-    return found ? false : undefined;
-  });
-  return found;
-}
-
 function findMethod(file: FileAnalyzer, cls: ts.ClassLikeDeclaration, name: string): FnInfo | undefined {
   for (const m of cls.members) {
     // declarations without a body (declare class, overload signatures) say nothing about cost
@@ -2946,4 +3038,3 @@ function mentionsAny(n: ts.Node, names: Set<string>): boolean {
   return false;
 }
 
-export { equals as costEquals, factorial as costFactorial, variable as costVariable };

@@ -12,7 +12,7 @@ import { formatCost, formatFactor, isConstant, renameVars, variablesOf, type Cos
 import { FileAnalyzer, type FnInfo, type FnResult, type ProgramContext, type RawEvidence } from './analyzer';
 import { VarRegistry, type VarInfo } from './shape';
 import { SummaryCache, hashText, type CacheEntry } from './cache';
-import { isFunctionLike, functionName, startOf, textIn } from './syntax';
+import { isFunctionLike, startOf, textIn } from './syntax';
 
 export { isFunctionLike, functionName } from './syntax';
 export { SummaryCache } from './cache';
@@ -27,8 +27,6 @@ export interface ComplexityOptions {
   fileName?: string;
 }
 
-void isFunctionLike;
-void functionName;
 
 export function analyzeFunctions(sf: ts.SourceFile, opts: ComplexityOptions = {}): FunctionSummary[] {
   const reg = new VarRegistry();

@@ -16,7 +16,7 @@ import { O1, add, exp, expOf, factorial, isConstant, log, mul, pow, substitute, 
 import type { Confidence } from '../types';
 import { evidenceAt, writesIndexed, type FnInfo, type RawEvidence, type Walker } from './analyzer';
 import { cellsOf, lenOf, valOf, type Shape } from './shape';
-import { COMPARISONS, forEachDescendant, forEachSelfAndDescendant, nodeText, identName, isNumericLiteralLike, mentions, unwrap, dottedName } from './syntax';
+import { COMPARISONS, forEachDescendant, forEachSelfAndDescendant, nodeText, identName, isNumericLiteralLike, mentions, unwrap } from './syntax';
 
 export interface RecSite {
   site: ts.CallExpression;
@@ -33,6 +33,8 @@ export interface RecursionResult {
   amortized?: { cost: Cost; stateName: string };
   evidence: RawEvidence[];
   confidence: Confidence;
+  /** The recursion depth used (sizes of path stacks grown along the recursion). */
+  depth?: Cost;
 }
 
 const HALF_RE = />>>?\s*[1-9]|\/\s*(?:[2-9]|[1-9]\d+)\b/;
@@ -49,7 +51,10 @@ export function solveRecursion(w: Walker, W0: Cost, fnAmort: Cost): RecursionRes
   const depthKey = w.depthKey;
   const withDepth = (c: Cost, depth: Cost): Cost => (depthKey ? substitute(c, (v) => (v === depthKey ? depth : undefined)) : c);
 
-  const kinds = used.map((s) => params.map((p, i) => classifyArg(w, s, p, s.args[i])));
+  // a call through another function (mutual recursion) says something about our parameters only
+  // when the signatures line up
+  const kinds = used.map((s) => params.map((p, i) => (s.mutual && s.callee.params.length !== params.length ? 'other' : classifyArg(w, s, p, s.args[i]))));
+  if (used.some((s) => s.mutual)) confidence = 'low';
   const siteMult = used.map((s) => s.frames.reduce<Cost>((acc, f) => mul(acc, f.iter), O1));
   const anyKind = (k: ArgKind) => kinds.some((row) => row.includes(k));
   const rangeCache = new Map<string, Cost>();
@@ -69,7 +74,7 @@ export function solveRecursion(w: Walker, W0: Cost, fnAmort: Cost): RecursionRes
       ev.push(evidenceAt(w.memoState.node, w.sf, states, `memoised/visited recursion: ${w.memoState.name} is consulted before recursing, so each of the distinct states is expanded once`));
       const b = w.env.lookup(w.memoState.name);
       const persistent = !b || b.owner !== fn;
-      return { cost: total, amortized: persistent ? { cost: total, stateName: w.memoState.name } : undefined, evidence: ev, confidence };
+      return { cost: total, amortized: persistent ? { cost: total, stateName: w.memoState.name } : undefined, evidence: ev, confidence, depth: states };
     }
   }
 
@@ -86,7 +91,7 @@ export function solveRecursion(w: Walker, W0: Cost, fnAmort: Cost): RecursionRes
     const W = withDepth(W0, size);
     const per = inChildLoop ? substitute(W, (v) => (sizeVars.has(v) ? O1 : undefined)) : W;
     ev.push(evidenceAt(node, w.sf, size, `recursion over ${kind === 'list' ? 'the list' : 'the tree'} ${params[pIndex]}: one call per node`));
-    return { cost: add(mul(size, per), fnAmort), evidence: ev, confidence: 'high' };
+    return { cost: add(mul(size, per), fnAmort), evidence: ev, confidence: 'high', depth: size };
   }
 
   // ---- parent-pointer walks (union-find find)
@@ -97,7 +102,7 @@ export function solveRecursion(w: Walker, W0: Cost, fnAmort: Cost): RecursionRes
     const compresses = !!base && !!node.body && writesIndexed(node.body, base);
     const depth = compresses ? log(len) : len;
     ev.push(evidenceAt(node, w.sf, depth, compresses ? `follows ${base} links with path compression: amortised log n` : `follows ${base ?? 'parent'} links`));
-    return { cost: add(mul(depth, withDepth(W0, depth)), fnAmort), evidence: ev, confidence };
+    return { cost: add(mul(depth, withDepth(W0, depth)), fnAmort), evidence: ev, confidence, depth };
   }
 
   // ---- depth: how the arguments shrink
@@ -127,6 +132,15 @@ export function solveRecursion(w: Walker, W0: Cost, fnAmort: Cost): RecursionRes
       halving = true;
     }
   }
+  // an increasing parameter capped by a literal (depth < 5): a bounded number of levels
+  for (const i of linearIdx) {
+    const k = kinds.map((r) => r[i]);
+    if (k.includes('up') && constantGuard(w, params[i])) {
+      const W1 = withDepth(W0, O1);
+      ev.push(evidenceAt(node, w.sf, O1, `recursion depth bounded by a constant (${params[i]} is compared with a literal)`));
+      return { cost: add(W1, fnAmort), evidence: ev, confidence, depth: O1 };
+    }
+  }
   if ((!depth || isConstant(depth)) && node.body) {
     // state kept outside: if (path.length === n) return; ... path.push(x); dfs(); path.pop()
     const g = lengthGuard(w, node.body);
@@ -145,6 +159,10 @@ export function solveRecursion(w: Walker, W0: Cost, fnAmort: Cost): RecursionRes
       ev.push(evidenceAt(node, w.sf, O1, 'recursion whose depth could not be bounded (counted once)'));
       return { cost: add(withDepth(W0, O1), fnAmort), evidence: ev, confidence: 'low' };
     }
+    // a guessed depth does not support exponential or factorial claims: one call per level
+    const W1 = withDepth(W0, depth);
+    ev.push(evidenceAt(node, w.sf, depth, 'recursion whose arguments show no clear progress: assumed one call per level (low confidence)'));
+    return { cost: add(mul(depth, W1), fnAmort), evidence: ev, confidence: 'low', depth };
   }
   const W = withDepth(W0, halving ? log(depth) : depth);
 
@@ -178,7 +196,7 @@ export function solveRecursion(w: Walker, W0: Cost, fnAmort: Cost): RecursionRes
       why = 'calls in a loop at every level';
     }
     ev.push(evidenceAt(node, w.sf, calls, `recursion: ${why}`));
-    return { cost: add(mul(calls, W), fnAmort), evidence: ev, confidence };
+    return { cost: add(mul(calls, W), fnAmort), evidence: ev, confidence, depth: halving ? log(depth) : depth };
   }
 
   // ---- calls at constant multiplicity
@@ -189,7 +207,7 @@ export function solveRecursion(w: Walker, W0: Cost, fnAmort: Cost): RecursionRes
       // binary search: log n levels; with linear work per call, a geometric sum = the first call
       const total = dependsOn(W, range) ? W : mul(log(range), W);
       ev.push(evidenceAt(node, w.sf, log(range), 'recursion on half of the range: depth log n'));
-      return { cost: add(total, fnAmort), evidence: ev, confidence };
+      return { cost: add(total, fnAmort), evidence: ev, confidence, depth: halving ? log(depth) : depth };
     }
     // divide and conquer: T(n) = b T(n/2) + W(n)
     const critical = Math.log2(b);
@@ -199,15 +217,15 @@ export function solveRecursion(w: Walker, W0: Cost, fnAmort: Cost): RecursionRes
     else if (Math.abs(wDeg - critical) < 1e-9) total = mul(W, log(range));
     else total = W;
     ev.push(evidenceAt(node, w.sf, total, `divide and conquer: ${b} calls on halves${Math.abs(wDeg - critical) < 1e-9 ? ', linear work per level over log n levels' : ''}`));
-    return { cost: add(total, fnAmort), evidence: ev, confidence };
+    return { cost: add(total, fnAmort), evidence: ev, confidence, depth: halving ? log(depth) : depth };
   }
   if (b === 1) {
     ev.push(evidenceAt(node, w.sf, depth, 'recursion: one call per level'));
-    return { cost: add(mul(depth, W), fnAmort), evidence: ev, confidence };
+    return { cost: add(mul(depth, W), fnAmort), evidence: ev, confidence, depth: halving ? log(depth) : depth };
   }
   const calls = exp(depth, b);
   ev.push(evidenceAt(node, w.sf, calls, `recursion: ${b} calls per invocation`));
-  return { cost: add(mul(calls, W), fnAmort), evidence: ev, confidence };
+  return { cost: add(mul(calls, W), fnAmort), evidence: ev, confidence, depth: halving ? log(depth) : depth };
 }
 
 /** Worst-case recursive calls per invocation: sums along a path, max over exclusive branches. */
@@ -231,6 +249,18 @@ function callsPerInvocation(body: ts.Node, weights: Map<ts.Node, number>): numbe
   };
   const total = visit(body, 0);
   return total || weights.size;
+}
+
+/** `param`, `param.x.y`, `param[i]`, `f(param)`: an expression derived from the parameter's structure. */
+function rootedAt(e: ts.Expression, param: string): boolean {
+  let cur = unwrap(e);
+  for (let i = 0; i < 16; i++) {
+    if (ts.isIdentifier(cur)) return cur.text === param;
+    if (ts.isPropertyAccessExpression(cur) || ts.isElementAccessExpression(cur)) cur = unwrap(cur.expression);
+    else if (ts.isCallExpression(cur)) return cur.arguments.some((x) => identName(x) === param) || (ts.isPropertyAccessExpression(cur.expression) && rootedAt(cur.expression.expression, param));
+    else return false;
+  }
+  return false;
 }
 
 function isFunctionLikeNode(n: ts.Node): boolean {
@@ -285,10 +315,6 @@ function lengthGuard(w: Walker, body: ts.Node): Cost | undefined {
   return out;
 }
 
-function fmt(c: Cost): string {
-  const vs = variablesOf(c);
-  return vs.length ? `linear in ${vs.length} size(s)` : 'constant';
-}
 
 function constIter(f: { iter: Cost; count?: number }): number {
   return isConstant(f.iter) ? f.count ?? 1 : 1;
@@ -327,16 +353,26 @@ function classifyArg(w: Walker, site: RecSite, param: string, arg: ts.Expression
   const a = unwrap(arg);
   if (identName(a) === param) return 'same';
   if (isNumericLiteralLike(a)) return 'const';
-  // node.left / node.right / head.next
-  if (ts.isPropertyAccessExpression(a) && identName(a.expression) === param && /^(left|right|next|prev|child|children)$/.test(a.name.text)) return 'struct';
+  // node.left / node.right / head.next / node.expression: a part of the parameter's structure
+  if (ts.isPropertyAccessExpression(a) && rootedAt(a.expression, param) && !/^(length|size|val|value|key|count)$/.test(a.name.text)) return 'struct';
+  if (ts.isElementAccessExpression(a) && identName(a.expression) === param) return 'struct';
   if (ts.isElementAccessExpression(a) && ts.isPropertyAccessExpression(unwrap(a.expression)) && /^children$/.test((unwrap(a.expression) as ts.PropertyAccessExpression).name.text)) return 'struct';
   // a loop variable over param.children
   const an = identName(a);
   if (an) {
     for (const f of site.frames) {
+      // node.statements.forEach((s) => visit(s)): the callback's element is a part of the parameter
+      if (f.kind === 'callback' && isFunctionLikeNode(f.node)) {
+        const cb = f.node as ts.FunctionLikeDeclaration;
+        const first = cb.parameters[0];
+        const call = cb.parent;
+        if (first && ts.isIdentifier(first.name) && first.name.text === an && call && ts.isCallExpression(call) && ts.isPropertyAccessExpression(call.expression) && rootedAt(call.expression.expression, param)) return 'struct';
+      }
       if (f.loopVars.includes(an) && ts.isForOfStatement(f.node)) {
         const it = unwrap(f.node.expression);
         if (/\.(children|neighbors|neighbours)$/.test(nodeText(it))) return 'struct';
+        // for (const c of node.statements) visit(c): recursion into the parts of the parameter
+        if (rootedAt(it, param)) return 'struct';
         // for (const nxt of [node.left, node.right, parent.get(node)])
         if (ts.isArrayLiteralExpression(it) && it.elements.some((el) => ts.isPropertyAccessExpression(unwrap(el as ts.Expression)) && identName((unwrap(el as ts.Expression) as ts.PropertyAccessExpression).expression) === param && /^(left|right|next|prev|child)$/.test((unwrap(el as ts.Expression) as ts.PropertyAccessExpression).name.text))) return 'struct';
       }
@@ -391,10 +427,33 @@ function classifyArg(w: Walker, site: RecSite, param: string, arg: ts.Expression
     if (k === SK.PercentToken && (identName(a.right) === param || identName(a.left) === param)) return 'half';
     if (mentions(a, param) && (k === SK.BarToken || k === SK.AmpersandToken || k === SK.CaretToken)) return 'up';
   }
-  // a value derived from the parameter somewhere else (e.g. s - coins[j]): treat as a step
-  if (mentions(a, param)) return 'step';
+  // computed from the parameter by a call (g(x)) or anything else: no visible progress
   return 'other';
 }
+
+/** `if (depth > 5) return` style guards: the parameter is compared with a literal. */
+function constantGuard(w: Walker, p: string): boolean {
+  const body = w.fn?.node.body;
+  if (!body) return false;
+  let found = false;
+  forEachDescendant(body, (n) => {
+    if (found) return false;
+    if (ts.isIfStatement(n) || ts.isConditionalExpression(n) || (ts.isBinaryExpression(n) && n.operatorToken.kind === SK_AMP)) {
+      const cond = ts.isIfStatement(n) ? n.expression : ts.isConditionalExpression(n) ? n.condition : n.left;
+      forEachSelfAndDescendant(cond, (c) => {
+        if (ts.isBinaryExpression(c) && COMPARISONS.has(c.operatorToken.kind) && ((identName(c.left) === p && isNumericLiteralLike(c.right)) || (identName(c.right) === p && isNumericLiteralLike(c.left)))) {
+          const lit = Number(nodeText(unwrap(isNumericLiteralLike(c.right) ? c.right : c.left)));
+          if (Math.abs(lit) > 1) found = true;
+        }
+        return undefined;
+      });
+    }
+    return undefined;
+  });
+  return found;
+}
+
+const SK_AMP = ts.SyntaxKind.AmpersandAmpersandToken;
 
 function isMidVar(w: Walker, name: string): boolean {
   const body = w.fn?.node.body;
@@ -514,4 +573,3 @@ function statesOf(w: Walker, sites: RecSite[]): Cost | undefined {
   return states;
 }
 
-export { dottedName as _dotted };

@@ -26,12 +26,46 @@ function propName(name: ts.PropertyName | ts.BindingName | undefined): string | 
   return undefined;
 }
 
+/** Wrappers that memoise the function they are given: memoize(fn), _.memoize(fn), cache(fn), moize(fn). */
+export const MEMO_WRAPPER = /(^|\.)(memoi[sz]e\w*|memo|cached?|moize|lru\w*)$/i;
+
+/** `memoize((n) => ...)`: the wrapped function, if `e` is a call to a memoising wrapper. */
+export function memoWrapped(e: ts.Expression | undefined): ts.FunctionLikeDeclaration | undefined {
+  if (!e) return undefined;
+  const u = unwrap(e);
+  if (!ts.isCallExpression(u) || !u.arguments.length) return undefined;
+  const callee = dottedName(u.expression);
+  if (!callee || !MEMO_WRAPPER.test(callee)) return undefined;
+  const a = unwrap(u.arguments[0]);
+  return isFunctionLike(a) ? (a as ts.FunctionLikeDeclaration) : undefined;
+}
+
+/** A method decorated @memoize / @cache / @memo. */
+export function hasMemoDecorator(node: ts.Node): boolean {
+  const mods = (node as { modifiers?: ts.NodeArray<ts.ModifierLike> }).modifiers;
+  if (!mods) return false;
+  for (const m of mods) {
+    if (m.kind !== ts.SyntaxKind.Decorator) continue;
+    let e = (m as ts.Decorator).expression;
+    if (ts.isCallExpression(e)) e = e.expression;
+    const name = dottedName(e);
+    if (name && MEMO_WRAPPER.test(name)) return true;
+  }
+  return false;
+}
+
 export function functionName(node: ts.FunctionLikeDeclaration): string {
   const own = propName(node.name as ts.PropertyName | undefined);
   if (own) return own;
   if (ts.isConstructorDeclaration(node)) return 'constructor';
   let p: ts.Node | undefined = node.parent;
   while (p && (ts.isParenthesizedExpression(p) || ts.isAsExpression(p) || ts.isSatisfiesExpression?.(p) || ts.isTypeAssertionExpression(p))) p = p.parent;
+  // const fib = memoize((n) => ...): the function is called by the variable's name
+  if (p && ts.isCallExpression(p) && p.arguments[0] && unwrap(p.arguments[0]) === node && memoWrapped(p)) {
+    let q: ts.Node | undefined = p.parent;
+    while (q && (ts.isParenthesizedExpression(q) || ts.isAsExpression(q))) q = q.parent;
+    if (q && ts.isVariableDeclaration(q) && ts.isIdentifier(q.name)) return q.name.text;
+  }
   if (p) {
     if (ts.isVariableDeclaration(p) && ts.isIdentifier(p.name)) return p.name.text;
     if (ts.isPropertyAssignment(p) || ts.isPropertyDeclaration(p)) {

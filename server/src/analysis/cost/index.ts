@@ -40,6 +40,8 @@ export const MAX_TERMS = 4;
  * make every later operation slower.
  */
 export const MAX_VARS_PER_TERM = 6;
+/** Likewise for exponentials with a variable base (k^n). */
+export const MAX_VEXP_PER_TERM = 2;
 
 export interface Cost {
   /** Antichain of terms, sorted canonically. `[{vars:{}, vexp:[]}]` is O(1). */
@@ -75,7 +77,8 @@ function makeTerm(vars: Record<string, VarGrowth>, vexp: ReadonlyArray<readonly 
       any = true;
     }
   }
-  const ve = vexp.length > 1 ? [...vexp].sort((a, b) => (a[0] + '^' + a[1] < b[0] + '^' + b[1] ? -1 : a[0] + '^' + a[1] > b[0] + '^' + b[1] ? 1 : 0)) : vexp;
+  let ve = vexp.length > 1 ? [...vexp].sort((a, b) => (a[0] + '^' + a[1] < b[0] + '^' + b[1] ? -1 : a[0] + '^' + a[1] > b[0] + '^' + b[1] ? 1 : 0)) : vexp;
+  if (ve.length > MAX_VEXP_PER_TERM) ve = ve.slice(0, MAX_VEXP_PER_TERM);
   if (!any && !ve.length) return EMPTY_TERM;
   return { vars: clean, vexp: ve, key: computeKey(clean, ve) };
 }
@@ -173,15 +176,12 @@ function termKey(t: Term): string {
   return t.key ?? computeKey(t.vars, t.vexp);
 }
 
-const tupleCache = new WeakMap<Term, [number, number, number, number]>();
-
-/** Collapsed order of a term (every variable read as one n): [f, e(+inf for k^n), p, l]. */
+/** Collapsed order of a term (every variable read as one n): [f, e(+inf for k^n), p, l], cached on the term. */
 function collapsedTuple(t: Term): [number, number, number, number] {
-  let c = tupleCache.get(t);
-  if (!c) {
-    c = computeTuple(t);
-    tupleCache.set(t, c);
-  }
+  const cached = (t as { ct?: [number, number, number, number] }).ct;
+  if (cached) return cached;
+  const c = computeTuple(t);
+  if (!Object.isFrozen(t)) (t as { ct?: [number, number, number, number] }).ct = c;
   return c;
 }
 

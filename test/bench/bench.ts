@@ -9,6 +9,7 @@
 import { spawnSync, spawn } from 'node:child_process';
 import * as fs from 'node:fs';
 import * as path from 'node:path';
+import * as os from 'node:os';
 import { pathToFileURL } from 'node:url';
 import { ts } from 'ts-morph';
 import { TextDocument } from 'vscode-languageserver-textdocument';
@@ -91,7 +92,12 @@ async function keystrokes(): Promise<{ cold: number[]; edits: number[] }> {
   let seed = 42;
   const rand = () => ((seed = (seed * 1103515245 + 12345) & 0x7fffffff) / 0x7fffffff);
   for (let rep = 0; rep < REPS; rep++) {
-    const uri = pathToFileURL(EDIT_FILE).toString() + `?rep=${rep}`;
+    // Each repetition opens a copy at a new path, so no summary of an earlier one is reused:
+    // rep 0 also pays for the server's JIT warm-up, later ones measure a cold file in a warm server.
+    const dir = fs.mkdtempSync(path.join(os.tmpdir(), `perflens-bench-${rep}-`));
+    const copy = path.join(dir, path.basename(EDIT_FILE));
+    fs.writeFileSync(copy, baseText);
+    const uri = pathToFileURL(copy).toString();
     const t0 = process.hrtime.bigint();
     await conn.sendNotification('textDocument/didOpen', { textDocument: { uri, languageId: 'javascript', version: 1, text: baseText } });
     await refresh(uri);

@@ -77,7 +77,7 @@ function runScenario(name: string): number[] {
 
 async function keystrokes(): Promise<{ cold: number[]; edits: number[] }> {
   const server = path.join(root, 'dist/server/main.js');
-  const child = spawn(process.execPath, [server, '--stdio'], { stdio: ['pipe', 'pipe', 'inherit'] });
+  const child = spawn(process.execPath, [...(process.env.PERFLENS_BENCH_SERVER_ARGS ?? '').split(' ').filter(Boolean), server, '--stdio'], { stdio: ['pipe', 'pipe', 'inherit'] });
   const conn = createMessageConnection(new StreamMessageReader(child.stdout), new StreamMessageWriter(child.stdin));
   conn.onRequest('workspace/configuration', (p: { items: unknown[] }) => p.items.map(() => ({})));
   conn.onRequest('workspace/diagnostic/refresh', () => null);
@@ -127,7 +127,17 @@ async function keystrokes(): Promise<{ cold: number[]; edits: number[] }> {
   }
   await conn.sendRequest('shutdown');
   await conn.sendNotification('exit');
-  child.kill();
+  // Let the server exit on its own (so `--cpu-prof` in PERFLENS_BENCH_SERVER_ARGS writes its profile).
+  await new Promise<void>((resolve) => {
+    const timer = setTimeout(() => {
+      child.kill();
+      resolve();
+    }, 5000);
+    child.once('exit', () => {
+      clearTimeout(timer);
+      resolve();
+    });
+  });
   return { cold, edits };
 }
 

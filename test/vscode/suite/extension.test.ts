@@ -3,6 +3,7 @@
 // of test/workspace, so tests may edit files. Every wait is event- or poll-driven with a deadline.
 import * as assert from 'node:assert/strict';
 import * as vscode from 'vscode';
+import { poll, run, workspaceUri } from './waits';
 
 const EXTENSION_ID = 'perflens.perflens';
 
@@ -10,50 +11,13 @@ interface PerfLensApi {
   profiles: { decoratedLines(uri: vscode.Uri): Array<{ line: number; bucket: number }> };
 }
 
-function workspaceUri(...segments: string[]): vscode.Uri {
-  const folder = vscode.workspace.workspaceFolders?.[0];
-  assert.ok(folder, 'the test workspace folder is open');
-  return vscode.Uri.joinPath(folder.uri, ...segments);
-}
 
 async function open(...segments: string[]): Promise<vscode.TextEditor> {
   const doc = await vscode.workspace.openTextDocument(workspaceUri(...segments));
   return vscode.window.showTextDocument(doc, { preview: false });
 }
 
-/** Polls `probe` until it returns a value that is not undefined, or fails after `timeoutMs`. */
-async function poll<T>(what: string, probe: () => Promise<T | undefined> | T | undefined, timeoutMs = 30_000, lastState?: () => string): Promise<T> {
-  const deadline = Date.now() + timeoutMs;
-  let lastError: unknown;
-  for (;;) {
-    try {
-      const v = await probe();
-      if (v !== undefined) return v;
-    } catch (e) {
-      lastError = e;
-    }
-    if (Date.now() > deadline) {
-      const extra = lastState ? `; last seen: ${lastState()}` : '';
-      throw new Error(`timed out after ${timeoutMs / 1000} s waiting for ${what}${lastError ? ` (last error: ${String(lastError)})` : ''}${extra}`);
-    }
-    await new Promise((r) => setTimeout(r, 200));
-  }
-}
 
-/** Runs a command that might never settle (e.g. an unregistered editor) with a deadline. */
-async function run<T>(command: string, args: unknown[], timeoutMs = 20_000): Promise<T | undefined> {
-  let timer: ReturnType<typeof setTimeout> | undefined;
-  try {
-    return await Promise.race([
-      Promise.resolve(vscode.commands.executeCommand<T>(command, ...args)),
-      new Promise<never>((_, reject) => {
-        timer = setTimeout(() => reject(new Error(`command ${command} did not finish within ${timeoutMs / 1000} s`)), timeoutMs);
-      }),
-    ]);
-  } finally {
-    clearTimeout(timer);
-  }
-}
 
 /** Resolves with the first diagnostics of `uri` accepted by `match`, driven by onDidChangeDiagnostics. */
 function waitForDiagnostic(uri: vscode.Uri, match: (d: vscode.Diagnostic) => boolean, timeoutMs = 45_000): Promise<vscode.Diagnostic> {

@@ -16,6 +16,7 @@
 // on shapes.ts line 13, its hot lines are 10 and 16.
 import * as assert from 'node:assert/strict';
 import * as vscode from 'vscode';
+import { poll, run, workspaceUri as ws } from './waits';
 
 const EXTENSION_ID = 'perflens.perflens';
 
@@ -30,40 +31,8 @@ interface Api {
   };
 }
 
-function ws(...segments: string[]): vscode.Uri {
-  const folder = vscode.workspace.workspaceFolders?.[0];
-  assert.ok(folder, 'the test workspace folder is open');
-  return vscode.Uri.joinPath(folder.uri, ...segments);
-}
 
-async function poll<T>(what: string, probe: () => Promise<T | undefined> | T | undefined, timeoutMs = 30_000, lastState?: () => string): Promise<T> {
-  const deadline = Date.now() + timeoutMs;
-  let lastError: unknown;
-  for (;;) {
-    try {
-      const v = await probe();
-      if (v !== undefined) return v;
-    } catch (e) {
-      lastError = e;
-    }
-    if (Date.now() > deadline) throw new Error(`timed out after ${timeoutMs / 1000} s waiting for ${what}${lastError ? ` (last error: ${String(lastError)})` : ''}${lastState ? `; last seen: ${lastState()}` : ''}`);
-    await new Promise((r) => setTimeout(r, 200));
-  }
-}
 
-async function run<T>(command: string, args: unknown[], timeoutMs = 30_000): Promise<T | undefined> {
-  let timer: ReturnType<typeof setTimeout> | undefined;
-  try {
-    return await Promise.race([
-      Promise.resolve(vscode.commands.executeCommand<T>(command, ...args)),
-      new Promise<never>((_, reject) => {
-        timer = setTimeout(() => reject(new Error(`command ${command} did not finish within ${timeoutMs / 1000} s`)), timeoutMs);
-      }),
-    ]);
-  } finally {
-    clearTimeout(timer);
-  }
-}
 
 async function api(): Promise<Api['profiles']> {
   const ext = vscode.extensions.getExtension<Api>(EXTENSION_ID);

@@ -602,20 +602,30 @@ export class Walker {
   }
 
   stmt(node: ts.Statement): Cost {
-    if (this.depth > MAX_WALK_DEPTH || this.nodes > MAX_NODES || (this.file.program.walkDepth ?? 0) > MAX_TOTAL_WALK_DEPTH) {
-      this.cut = true;
-      return O1;
-    }
-    this.depth++;
-    this.nodes++;
-    const prog = this.file.program;
-    prog.walkDepth = (prog.walkDepth ?? 0) + 1;
+    if (!this.enter()) return O1;
     try {
       return this.stmtInner(node);
     } finally {
-      this.depth--;
-      prog.walkDepth--;
+      this.leave();
     }
+  }
+
+  /** Counts one step of the walk; false (and the walk is marked cut) past the depth and size limits. */
+  private enter(): boolean {
+    const prog = this.file.program;
+    if (this.depth > MAX_WALK_DEPTH || this.nodes > MAX_NODES || (prog.walkDepth ?? 0) > MAX_TOTAL_WALK_DEPTH) {
+      this.cut = true;
+      return false;
+    }
+    this.depth++;
+    this.nodes++;
+    prog.walkDepth = (prog.walkDepth ?? 0) + 1;
+    return true;
+  }
+
+  private leave(): void {
+    this.depth--;
+    this.file.program.walkDepth!--;
   }
 
   private stmtInner(node: ts.Statement): Cost {
@@ -1504,19 +1514,11 @@ export class Walker {
   // ------------------------------------------------------------------ expressions
 
   expr(e: ts.Expression): Cost {
-    if (this.depth > MAX_WALK_DEPTH || this.nodes > MAX_NODES || (this.file.program.walkDepth ?? 0) > MAX_TOTAL_WALK_DEPTH) {
-      this.cut = true;
-      return O1;
-    }
-    this.depth++;
-    this.nodes++;
-    const prog = this.file.program;
-    prog.walkDepth = (prog.walkDepth ?? 0) + 1;
+    if (!this.enter()) return O1;
     try {
       return this.exprInner(e);
     } finally {
-      this.depth--;
-      prog.walkDepth--;
+      this.leave();
     }
   }
 

@@ -1,7 +1,8 @@
 // The analysis pipeline shared by the language server and the CLI:
 // text -> SourceFile -> function summaries -> rule findings (minus suppressed ones).
 // Plain data in, plain data out: no LSP or vscode imports.
-import { ts } from 'ts-morph';
+import { ts } from './ts';
+import type { ts as TS } from 'ts-morph';
 import { analyzeFunctions, type ComplexityOptions } from './analysis/complexity';
 import type { EngineSettings, FileAnalysis, Finding, Fix, RuleContext } from './analysis/types';
 import { rules } from './rules';
@@ -10,16 +11,16 @@ export const DISABLE_NEXT_LINE = 'perflens-disable-next-line';
 
 export interface AnalyzeInput {
   fileName: string;
-  sourceFile: ts.SourceFile;
+  sourceFile: TS.SourceFile;
   settings: EngineSettings;
-  getChecker?: () => ts.TypeChecker | undefined;
+  getChecker?: () => TS.TypeChecker | undefined;
   complexity?: Omit<ComplexityOptions, 'getChecker'>;
   /** Called for an internal error in one rule; the other rules still run. */
   onError?: (message: string, error: unknown) => void;
 }
 
 /** Lines (0-based) on which findings of the given rules are suppressed; '*' means every rule. */
-export function suppressions(sf: ts.SourceFile): Map<number, Set<string>> {
+export function suppressions(sf: TS.SourceFile): Map<number, Set<string>> {
   const out = new Map<number, Set<string>>();
   const text = sf.text;
   const re = /\/\/\s*perflens-disable-next-line\b([^\n]*)/g;
@@ -35,7 +36,7 @@ export function suppressions(sf: ts.SourceFile): Map<number, Set<string>> {
 }
 
 /** The edit that adds `// perflens-disable-next-line <rule>` above the finding's line. */
-export function disableFix(sf: ts.SourceFile, finding: Finding): Fix {
+export function disableFix(sf: TS.SourceFile, finding: Finding): Fix {
   const line = sf.getLineAndCharacterOfPosition(finding.span.start).line;
   const lineStart = sf.getPositionOfLineAndCharacter(line, 0);
   const indent = /^[ \t]*/.exec(sf.text.slice(lineStart))![0];
@@ -45,8 +46,8 @@ export function disableFix(sf: ts.SourceFile, finding: Finding): Fix {
   };
 }
 
-function countParseErrors(sf: ts.SourceFile): number {
-  const diags = (sf as unknown as { parseDiagnostics?: readonly ts.Diagnostic[] }).parseDiagnostics;
+function countParseErrors(sf: TS.SourceFile): number {
+  const diags = (sf as unknown as { parseDiagnostics?: readonly TS.Diagnostic[] }).parseDiagnostics;
   return diags ? diags.length : 0;
 }
 
@@ -85,7 +86,7 @@ export function describeParseFailure(error: unknown): string {
 
 export function analyzeFile(input: AnalyzeInput): FileAnalysis {
   const { sourceFile: sf, settings } = input;
-  let checkerCache: ts.TypeChecker | undefined | null = null;
+  let checkerCache: TS.TypeChecker | undefined | null = null;
   // Building the type checker (loading a project's declarations) is a one-time cost shared by
   // every file, not this file's analysis: it does not count against the time budget.
   let checkerMs = 0;

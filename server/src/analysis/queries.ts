@@ -5,7 +5,8 @@
 // functions - whether their body performs a query, through any number of calls and files);
 // and, where types are missing (plain JS, unresolved imports, `any`), receiver and method names,
 // with lower confidence.
-import { ts } from 'ts-morph';
+import { ts } from '../ts';
+import type { ts as TS } from 'ts-morph';
 import type { Confidence, Span } from './types';
 import { chainLinks, chainNames, describeCallee, isFunctionBoundary, isInnerChainLink, isPromiseCombinator, iteratingCallOf, methodName, unwrap, valueParent } from './syntax';
 
@@ -39,7 +40,7 @@ export interface QueryMatch {
   /** The executing method (`findUnique`), when known. */
   method?: string;
   /** The link of the chain that is the query (`prisma.user.findUnique(...)` in `....then(...)`). */
-  call?: ts.CallExpression;
+  call?: TS.CallExpression;
   /** Weak evidence (a bare function name): report only when its arguments vary per item. */
   needsDependence?: boolean;
 }
@@ -103,7 +104,7 @@ const BATCHING_MODULES = /\/node_modules\/(dataloader|@graphql-tools\/batch-exec
 /** Types from the language's own libraries (Array, Map, Promise, String...). */
 const LIB_FILE = /\/typescript\/lib\/lib\.[\w.]+\.d\.ts$|\/node_modules\/@types\/node\/(?!globals|fetch|undici)/;
 
-function libraryForFile(sf: ts.SourceFile, decl: ts.Node): LibrarySpec | 'batching' | 'builtin' | undefined {
+function libraryForFile(sf: TS.SourceFile, decl: TS.Node): LibrarySpec | 'batching' | 'builtin' | undefined {
   const file = sf.fileName.replace(/\\/g, '/');
   if (BATCHING_MODULES.test(file)) return 'batching';
   for (const lib of LIBRARIES) if (lib.module.test(file)) return lib;
@@ -112,16 +113,16 @@ function libraryForFile(sf: ts.SourceFile, decl: ts.Node): LibrarySpec | 'batchi
   return undefined;
 }
 
-const prismaFiles = new WeakMap<ts.SourceFile, boolean>();
+const prismaFiles = new WeakMap<TS.SourceFile, boolean>();
 /** Prisma 7's `prisma-client` generator writes the delegates into the project (`generated/prisma/models/User.ts`). */
-function isPrismaGenerated(sf: ts.SourceFile, decl: ts.Node): boolean {
+function isPrismaGenerated(sf: TS.SourceFile, decl: TS.Node): boolean {
   let yes = prismaFiles.get(sf);
   if (yes === undefined) {
     yes = sf.text.includes('@prisma/client/runtime');
     prismaFiles.set(sf, yes);
   }
   if (!yes) return false;
-  for (let p: ts.Node | undefined = decl.parent; p; p = p.parent) {
+  for (let p: TS.Node | undefined = decl.parent; p; p = p.parent) {
     if ((ts.isInterfaceDeclaration(p) || ts.isClassDeclaration(p)) && p.name && /(Delegate|PrismaClient|Client)$/.test(p.name.text)) return true;
   }
   return false;
@@ -221,7 +222,7 @@ const AMBIGUOUS = set('exec execute run query send invoke raw call request');
 const NEUTRAL = /^(where\w*|orWhere\w*|andWhere\w*|select|from|join|\w+Join|orderBy|limit|offset|skip|take|groupBy|having|first|lean|populate|sort|returning|as|with|distinct|pluck|columns|table|into|andWhere|eq|filter|single|maybeSingle|range|order|in|match|then|catch|finally|toArray|all|get|values|leftJoinAndSelect|innerJoinAndSelect|createQueryBuilder|getRepository|collection|db|model)$/;
 
 /** A chain only reads when none of its links writes (`knex('t').where(...).orderBy(...)` reads). */
-function chainReadOnly(links: ts.CallExpression[]): boolean {
+function chainReadOnly(links: TS.CallExpression[]): boolean {
   let sawRead = false;
   for (const l of links) {
     const m = methodName(l);
@@ -248,7 +249,7 @@ export type Consumption = 'await' | 'return' | 'then' | 'combinator' | 'sink' | 
 const RX_AWAITERS = set('firstValueFrom lastValueFrom toPromise');
 
 /** How the value of `expr` is used by its surroundings. */
-export function consumptionOf(expr: ts.Node): { kind: Consumption; target?: ts.Node } {
+export function consumptionOf(expr: TS.Node): { kind: Consumption; target?: TS.Node } {
   const { parent: p, child } = valueParent(expr);
   if (!p) return { kind: 'other' };
   if (ts.isAwaitExpression(p)) return { kind: 'await' };
@@ -266,7 +267,7 @@ export function consumptionOf(expr: ts.Node): { kind: Consumption; target?: ts.N
     }
     return { kind: 'argument' };
   }
-  if (ts.isCallExpression(p) && p.arguments.includes(child as ts.Expression)) {
+  if (ts.isCallExpression(p) && p.arguments.includes(child as TS.Expression)) {
     if (isPromiseCombinator(p)) return { kind: 'combinator' };
     const callee = unwrap(p.expression);
     const name = ts.isPropertyAccessExpression(callee) ? callee.name.text : ts.isIdentifier(callee) ? callee.text : '';
@@ -284,8 +285,8 @@ export function consumptionOf(expr: ts.Node): { kind: Consumption; target?: ts.N
 }
 
 /** The declaration name node of `name` visible from `at` (nearest enclosing blocks), if any. */
-function findDeclaration(name: string, at: ts.Node): ts.Node | undefined {
-  for (let scope: ts.Node | undefined = at.parent; scope; scope = scope.parent) {
+function findDeclaration(name: string, at: TS.Node): TS.Node | undefined {
+  for (let scope: TS.Node | undefined = at.parent; scope; scope = scope.parent) {
     if (ts.isBlock(scope) || ts.isSourceFile(scope)) {
       for (const st of scope.statements) {
         if (!ts.isVariableStatement(st)) continue;
@@ -297,9 +298,9 @@ function findDeclaration(name: string, at: ts.Node): ts.Node | undefined {
 }
 
 /** The uses of a local variable (`const q = ...`) inside `scope`. */
-function usesOf(name: string, scope: ts.Node, declaredAt: ts.Node): ts.Identifier[] {
-  const out: ts.Identifier[] = [];
-  const visit = (n: ts.Node): void => {
+function usesOf(name: string, scope: TS.Node, declaredAt: TS.Node): TS.Identifier[] {
+  const out: TS.Identifier[] = [];
+  const visit = (n: TS.Node): void => {
     if (ts.isIdentifier(n) && n.text === name && n !== declaredAt && n.pos > declaredAt.pos) {
       const p = n.parent;
       if (!(p && ts.isPropertyAccessExpression(p) && p.name === n)) out.push(n);
@@ -314,7 +315,7 @@ function usesOf(name: string, scope: ts.Node, declaredAt: ts.Node): ts.Identifie
  * Is the (lazy) value of `expr` executed where it is created: awaited, returned, then'd, passed to
  * Promise.all, or stored/pushed somewhere that is. A list handed to `$transaction`/`batch` is one batch.
  */
-export function isExecuted(expr: ts.Node, scope: ts.Node, depth = 0): boolean {
+export function isExecuted(expr: TS.Node, scope: TS.Node, depth = 0): boolean {
   // Node-style callback (`User.findById(id, (err, user) => ...)`): the call runs the query.
   if (ts.isCallExpression(expr)) {
     const last = expr.arguments[expr.arguments.length - 1];
@@ -325,7 +326,7 @@ export function isExecuted(expr: ts.Node, scope: ts.Node, depth = 0): boolean {
   switch (c.kind) {
     case 'return': {
       // Returned from `ids.map((id) => q)`: what happens to the mapped list decides.
-      let fn: ts.Node | undefined = expr.parent;
+      let fn: TS.Node | undefined = expr.parent;
       while (fn && !isFunctionBoundary(fn)) fn = fn.parent;
       const iter = fn ? iteratingCallOf(fn) : undefined;
       if (iter && depth <= 3) {
@@ -333,8 +334,8 @@ export function isExecuted(expr: ts.Node, scope: ts.Node, depth = 0): boolean {
         if (ic.kind === 'sink') return false;
         if (ic.kind === 'stored' && ic.target && ts.isIdentifier(ic.target)) {
           const name = ic.target.text;
-          let fnScope: ts.Node = iter;
-          for (let p: ts.Node | undefined = iter.parent; p; p = p.parent) {
+          let fnScope: TS.Node = iter;
+          for (let p: TS.Node | undefined = iter.parent; p; p = p.parent) {
             fnScope = p;
             if (isFunctionBoundary(p)) break;
           }
@@ -357,11 +358,11 @@ export function isExecuted(expr: ts.Node, scope: ts.Node, depth = 0): boolean {
     case 'stored':
     case 'pushed': {
       if (depth > 3 || !c.target) return false;
-      const target = unwrap(c.target as ts.Expression);
+      const target = unwrap(c.target as TS.Expression);
       if (!ts.isIdentifier(target)) return false;
       // The variable may be awaited after the loop: look in the whole function.
-      let fnScope: ts.Node = scope;
-      for (let p: ts.Node | undefined = expr.parent; p; p = p.parent) {
+      let fnScope: TS.Node = scope;
+      for (let p: TS.Node | undefined = expr.parent; p; p = p.parent) {
         fnScope = p;
         if (isFunctionBoundary(p) && !iteratingCallOf(p)) break;
       }
@@ -378,11 +379,11 @@ export function isExecuted(expr: ts.Node, scope: ts.Node, depth = 0): boolean {
 
 export interface RecogniserOptions {
   userPatterns: string[];
-  getChecker?: () => ts.TypeChecker | undefined;
+  getChecker?: () => TS.TypeChecker | undefined;
   /** Legacy: local function names known to perform a query. */
   helpers?: Map<string, QueryMatch>;
   /** Identifiers bound to rows loaded by an ORM (their methods and awaited relations are queries). */
-  isEntity?: (name: string, at: ts.Node) => boolean;
+  isEntity?: (name: string, at: TS.Node) => boolean;
   /** Identifiers bound to the current item of a loop or callback (`user.save()` on them is a write per item). */
   isItem?: (name: string) => boolean;
   /** Most functions whose bodies are summarised per file analysis (interprocedural budget). */
@@ -391,13 +392,13 @@ export interface RecogniserOptions {
 
 export interface QueryRecogniser {
   /** The query performed by an outermost chain call or tagged template, if any. */
-  match(call: ts.CallExpression | ts.TaggedTemplateExpression): QueryMatch | undefined;
+  match(call: TS.CallExpression | TS.TaggedTemplateExpression): QueryMatch | undefined;
   /** Whether a function (declaration or expression) performs a query, directly or through calls. */
-  summarize(fn: ts.FunctionLikeDeclaration): QueryMatch | undefined;
+  summarize(fn: TS.FunctionLikeDeclaration): QueryMatch | undefined;
   /** A function passed by reference (`ids.map(fetchUser)`): the query it performs when called, if any. */
-  matchReference(ref: ts.Expression): QueryMatch | undefined;
+  matchReference(ref: TS.Expression): QueryMatch | undefined;
   /** The project function a call resolves to, when it has a body. */
-  resolveFunction(call: ts.CallExpression): ts.FunctionLikeDeclaration | undefined;
+  resolveFunction(call: TS.CallExpression): TS.FunctionLikeDeclaration | undefined;
   /** Whether any type information was used (false means names only). */
   readonly usedTypes: boolean;
 }
@@ -405,11 +406,11 @@ export interface QueryRecogniser {
 type LinkVerdict = { kind: 'query'; match: QueryMatch } | { kind: 'not-query' } | { kind: 'batching' } | { kind: 'unknown'; declared?: boolean };
 
 /** The outermost call of the chain that `link` belongs to. */
-function outermost(link: ts.CallExpression): ts.CallExpression {
-  let cur: ts.CallExpression = link;
+function outermost(link: TS.CallExpression): TS.CallExpression {
+  let cur: TS.CallExpression = link;
   for (let guard = 0; guard < 64 && isInnerChainLink(cur); guard++) {
     const { parent } = valueParent(cur);
-    cur = parent!.parent as ts.CallExpression;
+    cur = parent!.parent as TS.CallExpression;
   }
   return cur;
 }
@@ -421,14 +422,14 @@ const DEFERRED_CALLBACKS = set(`on once addListener addEventListener setTimeout 
 const ROUTE_METHODS = /^(get|post|put|patch|delete|del|all|use|route|head|options)$/;
 const ROUTER_RECEIVER = /^(app|router|server|api|fastify|route|routes|r|express|koa|hono)$/i;
 
-export function createQueryRecogniser(sf: ts.SourceFile, options: RecogniserOptions): QueryRecogniser {
-  const summaries = new Map<ts.Node, QueryMatch | null>();
-  const inProgress = new Set<ts.Node>();
+export function createQueryRecogniser(sf: TS.SourceFile, options: RecogniserOptions): QueryRecogniser {
+  const summaries = new Map<TS.Node, QueryMatch | null>();
+  const inProgress = new Set<TS.Node>();
   const maxSummaries = options.maxSummaries ?? 400;
   let summarised = 0;
   let usedTypes = false;
   let checkerFailed = false;
-  const checker = (): ts.TypeChecker | undefined => {
+  const checker = (): TS.TypeChecker | undefined => {
     if (checkerFailed) return undefined;
     try {
       const c = options.getChecker?.();
@@ -441,15 +442,15 @@ export function createQueryRecogniser(sf: ts.SourceFile, options: RecogniserOpti
   };
 
   // Same-file index of functions by name, for when there is no checker.
-  let localIndex: Map<string, ts.FunctionLikeDeclaration[]> | undefined;
+  let localIndex: Map<string, TS.FunctionLikeDeclaration[]> | undefined;
   const declaredOnly = new Set<string>();
-  const local = (): Map<string, ts.FunctionLikeDeclaration[]> => {
+  const local = (): Map<string, TS.FunctionLikeDeclaration[]> => {
     if (localIndex) return localIndex;
-    const idx = new Map<string, ts.FunctionLikeDeclaration[]>();
-    const add = (k: string, f: ts.FunctionLikeDeclaration) => idx.set(k, [...(idx.get(k) ?? []), f]);
-    const visit = (n: ts.Node): void => {
+    const idx = new Map<string, TS.FunctionLikeDeclaration[]>();
+    const add = (k: string, f: TS.FunctionLikeDeclaration) => idx.set(k, [...(idx.get(k) ?? []), f]);
+    const visit = (n: TS.Node): void => {
       if (ts.isFunctionDeclaration(n) && n.name && n.body) add(n.name.text, n);
-      else if (ts.isVariableDeclaration(n) && ts.isIdentifier(n.name) && n.initializer && (ts.isArrowFunction(unwrap(n.initializer)) || ts.isFunctionExpression(unwrap(n.initializer)))) add(n.name.text, unwrap(n.initializer) as ts.FunctionLikeDeclaration);
+      else if (ts.isVariableDeclaration(n) && ts.isIdentifier(n.name) && n.initializer && (ts.isArrowFunction(unwrap(n.initializer)) || ts.isFunctionExpression(unwrap(n.initializer)))) add(n.name.text, unwrap(n.initializer) as TS.FunctionLikeDeclaration);
       else if (ts.isMethodDeclaration(n) && (ts.isIdentifier(n.name) || ts.isPrivateIdentifier(n.name)) && n.body) add(`this.${n.name.text}`, n);
       else if (ts.isPropertyDeclaration(n) && ts.isIdentifier(n.name) && n.initializer && (ts.isArrowFunction(n.initializer) || ts.isFunctionExpression(n.initializer))) add(`this.${n.name.text}`, n.initializer);
       // Declared with a type but no body here: types are not missing for it.
@@ -462,7 +463,7 @@ export function createQueryRecogniser(sf: ts.SourceFile, options: RecogniserOpti
     return idx;
   };
 
-  function resolveLocal(call: ts.CallExpression): ts.FunctionLikeDeclaration | undefined {
+  function resolveLocal(call: TS.CallExpression): TS.FunctionLikeDeclaration | undefined {
     const e = unwrap(call.expression);
     let key: string | undefined;
     if (ts.isIdentifier(e)) key = e.text;
@@ -472,20 +473,20 @@ export function createQueryRecogniser(sf: ts.SourceFile, options: RecogniserOpti
     if (!cands?.length) return undefined;
     if (cands.length === 1 || !key.startsWith('this.')) return cands[0];
     // The method of the enclosing class.
-    for (let p: ts.Node | undefined = call.parent; p; p = p.parent) {
+    for (let p: TS.Node | undefined = call.parent; p; p = p.parent) {
       if (ts.isClassLike(p)) return cands.find((c) => c.parent === p || c.parent?.parent === p) ?? cands[0];
     }
     return cands[0];
   }
 
-  function declarationWithBody(decl: ts.Declaration | undefined, c: ts.TypeChecker): ts.FunctionLikeDeclaration | undefined {
+  function declarationWithBody(decl: TS.Declaration | undefined, c: TS.TypeChecker): TS.FunctionLikeDeclaration | undefined {
     if (!decl) return undefined;
     if (isFunctionBoundary(decl) && decl.body) return decl;
     if ((ts.isFunctionDeclaration(decl) || ts.isMethodDeclaration(decl)) && !decl.body) {
       // An overload signature: find the implementation.
       const sym = decl.name ? c.getSymbolAtLocation(decl.name) : undefined;
       const impl = sym?.declarations?.find((d) => isFunctionBoundary(d) && !!d.body);
-      return impl as ts.FunctionLikeDeclaration | undefined;
+      return impl as TS.FunctionLikeDeclaration | undefined;
     }
     if ((ts.isVariableDeclaration(decl) || ts.isPropertyDeclaration(decl) || ts.isPropertyAssignment(decl)) && decl.initializer) {
       const init = unwrap(decl.initializer);
@@ -495,17 +496,17 @@ export function createQueryRecogniser(sf: ts.SourceFile, options: RecogniserOpti
   }
 
   /** The declaration the callee's name resolves to (following import aliases). */
-  function calleeDeclaration(call: ts.CallExpression, c: ts.TypeChecker): ts.Declaration | undefined {
+  function calleeDeclaration(call: TS.CallExpression, c: TS.TypeChecker): TS.Declaration | undefined {
     const e = unwrap(call.expression);
     const nameNode = ts.isPropertyAccessExpression(e) ? e.name : ts.isElementAccessExpression(e) ? e.argumentExpression : e;
     let sym = c.getSymbolAtLocation(nameNode);
     if (sym && sym.flags & ts.SymbolFlags.Alias) sym = c.getAliasedSymbol(sym);
     if (!sym) return undefined;
     const decls = sym.declarations ?? [];
-    return decls.find((d) => isFunctionBoundary(d) && !!(d as ts.FunctionLikeDeclaration).body) ?? sym.valueDeclaration ?? decls[0];
+    return decls.find((d) => isFunctionBoundary(d) && !!(d as TS.FunctionLikeDeclaration).body) ?? sym.valueDeclaration ?? decls[0];
   }
 
-  function resolveFunction(call: ts.CallExpression): ts.FunctionLikeDeclaration | undefined {
+  function resolveFunction(call: TS.CallExpression): TS.FunctionLikeDeclaration | undefined {
     const c = checker();
     if (c) {
       try {
@@ -523,12 +524,12 @@ export function createQueryRecogniser(sf: ts.SourceFile, options: RecogniserOpti
    * `cache.get(k): string | undefined` is a memory read. Objects stay possible (a Promise, a query
    * builder, an SDK request with `.promise()`).
    */
-  function returnsThenable(call: ts.CallExpression, c: ts.TypeChecker): boolean | undefined {
+  function returnsThenable(call: TS.CallExpression, c: TS.TypeChecker): boolean | undefined {
     try {
       const t = c.getTypeAtLocation(call);
       if (t.flags & (ts.TypeFlags.Any | ts.TypeFlags.Unknown)) return undefined;
       const parts = t.isUnion() ? t.types : [t];
-      const plain = (p: ts.Type) => !!(p.flags & (ts.TypeFlags.StringLike | ts.TypeFlags.NumberLike | ts.TypeFlags.BooleanLike | ts.TypeFlags.BigIntLike | ts.TypeFlags.Null | ts.TypeFlags.Undefined | ts.TypeFlags.Void | ts.TypeFlags.EnumLike | ts.TypeFlags.ESSymbolLike)) || c.isArrayType(p) || c.isTupleType(p);
+      const plain = (p: TS.Type) => !!(p.flags & (ts.TypeFlags.StringLike | ts.TypeFlags.NumberLike | ts.TypeFlags.BooleanLike | ts.TypeFlags.BigIntLike | ts.TypeFlags.Null | ts.TypeFlags.Undefined | ts.TypeFlags.Void | ts.TypeFlags.EnumLike | ts.TypeFlags.ESSymbolLike)) || c.isArrayType(p) || c.isTupleType(p);
       if (parts.every(plain)) return false;
       return true;
     } catch {
@@ -537,10 +538,10 @@ export function createQueryRecogniser(sf: ts.SourceFile, options: RecogniserOpti
   }
 
   /** What the checker says about one link. */
-  function typedVerdict(link: ts.CallExpression, depth: number): LinkVerdict {
+  function typedVerdict(link: TS.CallExpression, depth: number): LinkVerdict {
     const c = checker();
     if (!c) return { kind: 'unknown' };
-    let decl: ts.Declaration | undefined;
+    let decl: TS.Declaration | undefined;
     try {
       // The callee's symbol (no overload resolution or argument checking: much cheaper per call).
       decl = calleeDeclaration(link, c);
@@ -592,7 +593,7 @@ export function createQueryRecogniser(sf: ts.SourceFile, options: RecogniserOpti
     return { kind: 'unknown', declared: true };
   }
 
-  function helperMatch(link: ts.CallExpression, fn: ts.FunctionLikeDeclaration, inner: QueryMatch): QueryMatch {
+  function helperMatch(link: TS.CallExpression, fn: TS.FunctionLikeDeclaration, inner: QueryMatch): QueryMatch {
     const name = describeCallee(link, sf);
     const innerChain = inner.chain ?? [inner.callee];
     const fnSf = fn.getSourceFile();
@@ -616,13 +617,13 @@ export function createQueryRecogniser(sf: ts.SourceFile, options: RecogniserOpti
   }
 
   /** Names only. */
-  function namedVerdict(link: ts.CallExpression, depth: number, declared: boolean): LinkVerdict {
+  function namedVerdict(link: TS.CallExpression, depth: number, declared: boolean): LinkVerdict {
     const e = unwrap(link.expression);
     const callee = describeCallee(link, sf);
     if (ts.isIdentifier(e)) {
       if (IO_FUNCTIONS.has(e.text)) {
         // supertest: `request(app).get('/x')` exercises your own app in-process, in tests.
-        if ((e.text === 'request' || e.text === 'supertest') && link.arguments.length === 1 && ts.isIdentifier(unwrap(link.arguments[0])) && /^(app|server|api|handler|App|Server)$/.test((unwrap(link.arguments[0]) as ts.Identifier).text)) return { kind: 'not-query' };
+        if ((e.text === 'request' || e.text === 'supertest') && link.arguments.length === 1 && ts.isIdentifier(unwrap(link.arguments[0])) && /^(app|server|api|handler|App|Server)$/.test((unwrap(link.arguments[0]) as TS.Identifier).text)) return { kind: 'not-query' };
         return { kind: 'query', match: { callee, via: 'name', readOnly: !hasWriteMethodOption(link), library: 'http', lazy: false, confidence: 'medium', method: e.text, call: link } };
       }
       if (NON_QUERY_FUNCTIONS.has(e.text)) return { kind: 'not-query' };
@@ -676,15 +677,15 @@ export function createQueryRecogniser(sf: ts.SourceFile, options: RecogniserOpti
     return { kind: 'unknown' };
   }
 
-  function rootRef(e: ts.Expression): ts.Expression | undefined {
+  function rootRef(e: TS.Expression): TS.Expression | undefined {
     let cur = e;
     while (ts.isPropertyAccessExpression(cur) || ts.isElementAccessExpression(cur) || ts.isCallExpression(cur)) cur = ts.isCallExpression(cur) ? cur.expression : cur.expression;
     return cur;
   }
 
   /** `const p = redis.pipeline(); p.get(k)`: a command buffer, by its initializer (syntax only). */
-  function isBatchingReceiverSyntax(recv: ts.Expression): boolean {
-    let root: ts.Expression = unwrap(recv);
+  function isBatchingReceiverSyntax(recv: TS.Expression): boolean {
+    let root: TS.Expression = unwrap(recv);
     while (ts.isPropertyAccessExpression(root) && root.expression.kind !== ts.SyntaxKind.ThisKeyword) root = unwrap(root.expression);
     if (ts.isCallExpression(root)) {
       const m = methodName(root);
@@ -706,7 +707,7 @@ export function createQueryRecogniser(sf: ts.SourceFile, options: RecogniserOpti
   }
 
   /** A command buffer by its type's name (ioredis `ChainableCommander`, MongoDB bulk operations). */
-  function isBatchingReceiverType(recv: ts.Expression): boolean {
+  function isBatchingReceiverType(recv: TS.Expression): boolean {
     const c = checker();
     if (!c) return false;
     try {
@@ -718,7 +719,7 @@ export function createQueryRecogniser(sf: ts.SourceFile, options: RecogniserOpti
     }
   }
 
-  function linkVerdict(link: ts.CallExpression, depth: number): LinkVerdict {
+  function linkVerdict(link: TS.CallExpression, depth: number): LinkVerdict {
     const e = unwrap(link.expression);
     // Cheap rejects first: common non-I/O methods on receivers that do not look like a data layer.
     const method = methodName(link);
@@ -732,7 +733,7 @@ export function createQueryRecogniser(sf: ts.SourceFile, options: RecogniserOpti
   }
 
   /** The query performed by an outermost chain call, if any. */
-  function matchAt(node: ts.CallExpression | ts.TaggedTemplateExpression, depth: number): QueryMatch | undefined {
+  function matchAt(node: TS.CallExpression | TS.TaggedTemplateExpression, depth: number): QueryMatch | undefined {
     if (ts.isTaggedTemplateExpression(node)) return matchTagged(node);
     const links = chainLinks(node);
     if (options.userPatterns.length) {
@@ -765,7 +766,7 @@ export function createQueryRecogniser(sf: ts.SourceFile, options: RecogniserOpti
     return undefined;
   }
 
-  function matchTagged(node: ts.TaggedTemplateExpression): QueryMatch | undefined {
+  function matchTagged(node: TS.TaggedTemplateExpression): QueryMatch | undefined {
     const tag = unwrap(node.tag);
     const text = tag.getText(sf).replace(/\s+/g, '');
     const name = ts.isPropertyAccessExpression(tag) ? tag.name.text : ts.isIdentifier(tag) ? tag.text : '';
@@ -779,7 +780,7 @@ export function createQueryRecogniser(sf: ts.SourceFile, options: RecogniserOpti
   }
 
   /** Does `fn` perform a query (directly or through calls)? The first one found, with the chain. */
-  function summarizeAt(fn: ts.FunctionLikeDeclaration, depth: number): QueryMatch | undefined {
+  function summarizeAt(fn: TS.FunctionLikeDeclaration, depth: number): QueryMatch | undefined {
     const cached = summaries.get(fn);
     if (cached !== undefined) return cached ?? undefined;
     if (inProgress.has(fn) || depth > 8 || summarised >= maxSummaries || !fn.body) return undefined;
@@ -787,7 +788,7 @@ export function createQueryRecogniser(sf: ts.SourceFile, options: RecogniserOpti
     summarised++;
     let first: QueryMatch | undefined;
     let readOnly = true;
-    const visit = (n: ts.Node): void => {
+    const visit = (n: TS.Node): void => {
       if (n !== fn && isFunctionBoundary(n) && isDeferredCallback(n)) return;
       if ((ts.isCallExpression(n) && !isInnerChainLink(n)) || ts.isTaggedTemplateExpression(n)) {
         const m = matchAt(n, depth);
@@ -806,12 +807,12 @@ export function createQueryRecogniser(sf: ts.SourceFile, options: RecogniserOpti
     return result;
   }
 
-  function matchReference(ref: ts.Expression): QueryMatch | undefined {
+  function matchReference(ref: TS.Expression): QueryMatch | undefined {
     const e = unwrap(ref);
     if (!ts.isIdentifier(e) && !ts.isPropertyAccessExpression(e)) return undefined;
     const text = describeRef(e);
     if (options.userPatterns.length && matchesSetting(text, options.userPatterns)) return { callee: text, via: 'setting', readOnly: isReadOnlyMethod(ts.isPropertyAccessExpression(e) ? e.name.text : text), lazy: false, confidence: 'high' };
-    let fn: ts.FunctionLikeDeclaration | undefined;
+    let fn: TS.FunctionLikeDeclaration | undefined;
     const c = checker();
     if (c) {
       try {
@@ -822,7 +823,7 @@ export function createQueryRecogniser(sf: ts.SourceFile, options: RecogniserOpti
         const lib = decls[0] ? libraryForFile(decls[0].getSourceFile(), decls[0]) : undefined;
         if (lib === 'builtin' && ts.isIdentifier(e) && e.text === 'fetch') return { callee: 'fetch', via: 'type', readOnly: true, library: 'http', lazy: false, confidence: 'high' };
         if (lib && typeof lib === 'object' && lib.executes(ts.isPropertyAccessExpression(e) ? e.name.text : undefined, ts.isIdentifier(e))) return { callee: text, via: 'type', readOnly: isReadOnlyMethod(ts.isPropertyAccessExpression(e) ? e.name.text : text), library: lib.id, lazy: false, confidence: 'high' };
-        fn = declarationWithBody(decls.find((d) => isFunctionBoundary(d) && !!(d as ts.FunctionLikeDeclaration).body) ?? sym?.valueDeclaration, c);
+        fn = declarationWithBody(decls.find((d) => isFunctionBoundary(d) && !!(d as TS.FunctionLikeDeclaration).body) ?? sym?.valueDeclaration, c);
       } catch {
         fn = undefined;
       }
@@ -844,7 +845,7 @@ export function createQueryRecogniser(sf: ts.SourceFile, options: RecogniserOpti
     return undefined;
   }
 
-  function describeRef(e: ts.Expression): string {
+  function describeRef(e: TS.Expression): string {
     if (ts.isIdentifier(e)) return e.text;
     if (e.kind === ts.SyntaxKind.ThisKeyword) return 'this';
     if (ts.isPropertyAccessExpression(e)) return `${describeRef(unwrap(e.expression))}.${e.name.text}`;
@@ -863,11 +864,11 @@ export function createQueryRecogniser(sf: ts.SourceFile, options: RecogniserOpti
 }
 
 /** Callbacks that are registered for later (event handlers, timers, routes) rather than run now. */
-export function isDeferredCallback(fn: ts.Node): boolean {
+export function isDeferredCallback(fn: TS.Node): boolean {
   if (iteratingCallOf(fn)) return false;
   const { parent: p, child } = valueParent(fn);
   if (!p) return false;
-  if (ts.isCallExpression(p) && p.arguments.includes(child as ts.Expression)) {
+  if (ts.isCallExpression(p) && p.arguments.includes(child as TS.Expression)) {
     const name = methodName(p) ?? '';
     if (DEFERRED_CALLBACKS.has(name)) return true;
     // Routes: `app.get('/users', handler)`, `router.get(\`/${name}\`, handler)`.
@@ -884,7 +885,7 @@ export function isDeferredCallback(fn: ts.Node): boolean {
   return ts.isFunctionDeclaration(fn) || ts.isVariableDeclaration(p) || ts.isPropertyAssignment(p) || ts.isPropertyDeclaration(p) || ts.isMethodDeclaration(fn);
 }
 
-function hasWriteMethodOption(call: ts.CallExpression): boolean {
+function hasWriteMethodOption(call: TS.CallExpression): boolean {
   for (const arg of call.arguments) {
     if (!ts.isObjectLiteralExpression(arg)) continue;
     for (const p of arg.properties) {

@@ -1,16 +1,17 @@
 // Small syntactic helpers shared by rules and fixes (raw TypeScript nodes, no ts-morph wrappers).
-import { ts } from 'ts-morph';
+import { ts } from '../ts';
+import type { ts as TS } from 'ts-morph';
 import type { Span } from './types';
 
-export function spanOf(node: ts.Node, sf: ts.SourceFile): Span {
+export function spanOf(node: TS.Node, sf: TS.SourceFile): Span {
   return { start: node.getStart(sf), end: node.getEnd() };
 }
 
-export function lineOf(sf: ts.SourceFile, pos: number): number {
+export function lineOf(sf: TS.SourceFile, pos: number): number {
   return sf.getLineAndCharacterOfPosition(pos).line + 1;
 }
 
-export function isFunctionBoundary(node: ts.Node): node is ts.FunctionLikeDeclaration {
+export function isFunctionBoundary(node: TS.Node): node is TS.FunctionLikeDeclaration {
   return (
     ts.isFunctionDeclaration(node) ||
     ts.isFunctionExpression(node) ||
@@ -22,9 +23,9 @@ export function isFunctionBoundary(node: ts.Node): node is ts.FunctionLikeDeclar
   );
 }
 
-export type LoopStatement = ts.ForStatement | ts.ForOfStatement | ts.ForInStatement | ts.WhileStatement | ts.DoStatement;
+export type LoopStatement = TS.ForStatement | TS.ForOfStatement | TS.ForInStatement | TS.WhileStatement | TS.DoStatement;
 
-export function isLoop(node: ts.Node): node is LoopStatement {
+export function isLoop(node: TS.Node): node is LoopStatement {
   return ts.isForStatement(node) || ts.isForOfStatement(node) || ts.isForInStatement(node) || ts.isWhileStatement(node) || ts.isDoStatement(node);
 }
 
@@ -37,14 +38,14 @@ const COLLECTION_FIRST_NAMESPACES = new Set(['_', 'lodash', 'underscore', 'Blueb
 const COLLECTION_FIRST_METHODS = new Set(['map', 'forEach', 'each', 'flatMap', 'filter', 'reduce', 'mapSeries', 'each', 'eachSeries', 'mapLimit', 'eachLimit', 'forEachOf', 'mapValues', 'some', 'every', 'find', 'concatSeries', 'times']);
 
 /** The text of a call's callee, e.g. `db.user.findUnique`, with whitespace removed. */
-export function calleeText(call: ts.CallExpression, sf: ts.SourceFile): string {
+export function calleeText(call: TS.CallExpression, sf: TS.SourceFile): string {
   return call.expression.getText(sf).replace(/\s+/g, '');
 }
 
 /** Root identifier of a property chain: `this.db.user.find` -> `this`; `db.user` -> `db`. */
-export function chainNames(expr: ts.Expression): string[] {
+export function chainNames(expr: TS.Expression): string[] {
   const names: string[] = [];
-  let cur: ts.Expression = expr;
+  let cur: TS.Expression = expr;
   for (let guard = 0; guard < 64; guard++) {
     if (ts.isPropertyAccessExpression(cur)) {
       names.unshift(cur.name.text);
@@ -66,7 +67,7 @@ export function chainNames(expr: ts.Expression): string[] {
 }
 
 /** Strips parentheses, `!`, `as`, `satisfies` and type assertions. */
-export function unwrap(expr: ts.Expression): ts.Expression {
+export function unwrap(expr: TS.Expression): TS.Expression {
   let cur = expr;
   for (let guard = 0; guard < 32; guard++) {
     if (ts.isParenthesizedExpression(cur) || ts.isNonNullExpression(cur) || ts.isAsExpression(cur) || ts.isTypeAssertionExpression(cur) || ts.isSatisfiesExpression(cur)) cur = cur.expression;
@@ -76,7 +77,7 @@ export function unwrap(expr: ts.Expression): ts.Expression {
 }
 
 /** The node an expression's value flows to, skipping parentheses and type-only wrappers. */
-export function valueParent(node: ts.Node): { parent: ts.Node | undefined; child: ts.Node } {
+export function valueParent(node: TS.Node): { parent: TS.Node | undefined; child: TS.Node } {
   let child = node;
   let p = node.parent;
   for (let guard = 0; guard < 32 && p; guard++) {
@@ -92,7 +93,7 @@ export function valueParent(node: ts.Node): { parent: ts.Node | undefined; child
  * A call that continues into `.method(...)` is an inner link of a chain (`knex('t').where(...)`
  * inside `knex('t').where(...).first()`); only the outermost call of a chain is a unit of work.
  */
-export function isInnerChainLink(call: ts.CallExpression | ts.TaggedTemplateExpression): boolean {
+export function isInnerChainLink(call: TS.CallExpression | TS.TaggedTemplateExpression): boolean {
   const { parent, child } = valueParent(call);
   if (!parent) return false;
   if ((ts.isPropertyAccessExpression(parent) || ts.isElementAccessExpression(parent)) && parent.expression === child) {
@@ -103,9 +104,9 @@ export function isInnerChainLink(call: ts.CallExpression | ts.TaggedTemplateExpr
 }
 
 /** The calls of a chain, outermost first: `a.b(x).c(y)` -> [`a.b(x).c(y)`, `a.b(x)`]. */
-export function chainLinks(outer: ts.CallExpression): ts.CallExpression[] {
-  const links: ts.CallExpression[] = [];
-  let cur: ts.Expression = outer;
+export function chainLinks(outer: TS.CallExpression): TS.CallExpression[] {
+  const links: TS.CallExpression[] = [];
+  let cur: TS.Expression = outer;
   for (let guard = 0; guard < 64; guard++) {
     cur = unwrap(cur);
     if (ts.isCallExpression(cur)) {
@@ -121,7 +122,7 @@ export function chainLinks(outer: ts.CallExpression): ts.CallExpression[] {
 }
 
 /** The method name of a call (`x.y.find(...)` -> `find`), or the function name for `f(...)`. */
-export function methodName(call: ts.CallExpression): string | undefined {
+export function methodName(call: TS.CallExpression): string | undefined {
   const e = unwrap(call.expression);
   if (ts.isPropertyAccessExpression(e)) return e.name.text;
   if (ts.isElementAccessExpression(e) && ts.isStringLiteralLike(e.argumentExpression)) return e.argumentExpression.text;
@@ -130,8 +131,8 @@ export function methodName(call: ts.CallExpression): string | undefined {
 }
 
 /** A compact, readable name for a call: arguments elided except short literals. `knex('users').where(…).first`. */
-export function describeCallee(call: ts.CallExpression, sf: ts.SourceFile): string {
-  const render = (e: ts.Expression): string => {
+export function describeCallee(call: TS.CallExpression, sf: TS.SourceFile): string {
+  const render = (e: TS.Expression): string => {
     e = unwrap(e);
     if (ts.isIdentifier(e)) return e.text;
     if (e.kind === ts.SyntaxKind.ThisKeyword) return 'this';
@@ -151,17 +152,17 @@ export function describeCallee(call: ts.CallExpression, sf: ts.SourceFile): stri
 export interface PerItemContext {
   kind: 'loop' | 'callback' | 'fan-out' | 'resolver';
   /** The loop statement, or the iterating call (`items.map(...)`). */
-  node: ts.Node;
+  node: TS.Node;
   /** What is iterated, as written (`posts`), when known. */
   collection?: string;
   /** Where to point related information: the loop header or the method name. */
   headerSpan: Span;
   /** For loops: the statement; for callbacks: the callback function. */
-  body: ts.Node;
+  body: TS.Node;
 }
 
 /** Is `child` (a direct child of `loop`) evaluated once per iteration? */
-export function isInLoopRepeatedPart(loop: LoopStatement, child: ts.Node): boolean {
+export function isInLoopRepeatedPart(loop: LoopStatement, child: TS.Node): boolean {
   if (ts.isForStatement(loop)) return child === loop.statement || child === loop.condition || child === loop.incrementor;
   if (ts.isForOfStatement(loop) || ts.isForInStatement(loop)) return child === loop.statement;
   if (ts.isWhileStatement(loop) || ts.isDoStatement(loop)) return child === loop.statement || child === loop.expression;
@@ -169,7 +170,7 @@ export function isInLoopRepeatedPart(loop: LoopStatement, child: ts.Node): boole
 }
 
 /** The expression a loop iterates over, when it has one (`for (const x of xs)`, `for (i = 0; i < xs.length; i++)`). */
-export function loopCollectionExpr(loop: LoopStatement): ts.Expression | undefined {
+export function loopCollectionExpr(loop: LoopStatement): TS.Expression | undefined {
   if (ts.isForOfStatement(loop) || ts.isForInStatement(loop)) return loop.expression;
   if (ts.isForStatement(loop) && loop.condition && ts.isBinaryExpression(loop.condition)) {
     const right = unwrap(loop.condition.right);
@@ -178,11 +179,11 @@ export function loopCollectionExpr(loop: LoopStatement): ts.Expression | undefin
   return undefined;
 }
 
-function loopCollection(loop: LoopStatement, sf: ts.SourceFile): string | undefined {
+function loopCollection(loop: LoopStatement, sf: TS.SourceFile): string | undefined {
   return loopCollectionExpr(loop)?.getText(sf);
 }
 
-export function loopHeaderSpan(loop: LoopStatement, sf: ts.SourceFile): Span {
+export function loopHeaderSpan(loop: LoopStatement, sf: TS.SourceFile): Span {
   const start = loop.getStart(sf);
   if (ts.isDoStatement(loop)) return { start, end: start + 2 };
   const closeParen = ts.isWhileStatement(loop) ? loop.expression.getEnd() + 1 : loop.statement.getFullStart();
@@ -190,27 +191,27 @@ export function loopHeaderSpan(loop: LoopStatement, sf: ts.SourceFile): Span {
 }
 
 /** If `fn` is the callback of a per-item array method (`xs.map(fn)`), that call. */
-export function iteratingCallOf(fn: ts.Node): ts.CallExpression | undefined {
+export function iteratingCallOf(fn: TS.Node): TS.CallExpression | undefined {
   const { parent: call, child } = valueParent(fn);
-  if (!call || !ts.isCallExpression(call) || !call.arguments.includes(child as ts.Expression)) return undefined;
+  if (!call || !ts.isCallExpression(call) || !call.arguments.includes(child as TS.Expression)) return undefined;
   const callee = unwrap(call.expression);
   if (ts.isPropertyAccessExpression(callee)) {
     const name = callee.name.text;
     const recv = unwrap(callee.expression);
     // `_.map(xs, fn)`, `Bluebird.map(xs, fn)`, `Array.from(xs, fn)`: the callback comes after the collection.
     if (ts.isIdentifier(recv) && (COLLECTION_FIRST_NAMESPACES.has(recv.text) || (recv.text === 'Promise' && ['map', 'mapSeries', 'each'].includes(name)))) {
-      return COLLECTION_FIRST_METHODS.has(name) && call.arguments.indexOf(child as ts.Expression) >= 1 ? call : undefined;
+      return COLLECTION_FIRST_METHODS.has(name) && call.arguments.indexOf(child as TS.Expression) >= 1 ? call : undefined;
     }
-    if (ts.isIdentifier(recv) && recv.text === 'Array' && name === 'from') return call.arguments.indexOf(child as ts.Expression) === 1 ? call : undefined;
+    if (ts.isIdentifier(recv) && recv.text === 'Array' && name === 'from') return call.arguments.indexOf(child as TS.Expression) === 1 ? call : undefined;
     if (ts.isIdentifier(recv) && (recv.text === 'Promise' || recv.text === 'Object' || recv.text === 'JSON' || recv.text === 'Math')) return undefined;
     return PER_ITEM_METHODS.has(name) && call.arguments[0] === child ? call : undefined;
   }
-  if (ts.isIdentifier(callee) && COLLECTION_FIRST_FUNCTIONS.has(callee.text) && call.arguments.indexOf(child as ts.Expression) >= 1) return call;
+  if (ts.isIdentifier(callee) && COLLECTION_FIRST_FUNCTIONS.has(callee.text) && call.arguments.indexOf(child as TS.Expression) >= 1) return call;
   return undefined;
 }
 
 /** The collection an iterating call walks: `xs` in `xs.map(f)`, `_.map(xs, f)`, `Array.from(xs, f)`. */
-export function iteratedCollection(call: ts.CallExpression): ts.Expression | undefined {
+export function iteratedCollection(call: TS.CallExpression): TS.Expression | undefined {
   const callee = unwrap(call.expression);
   if (ts.isPropertyAccessExpression(callee)) {
     const recv = unwrap(callee.expression);
@@ -223,36 +224,36 @@ export function iteratedCollection(call: ts.CallExpression): ts.Expression | und
 const FAN_OUT = new Set(['all', 'allSettled', 'any', 'race']);
 
 /** `Promise.all(...)` and friends. */
-export function isPromiseCombinator(call: ts.Node): boolean {
+export function isPromiseCombinator(call: TS.Node): boolean {
   if (!ts.isCallExpression(call)) return false;
   const callee = unwrap(call.expression);
   return ts.isPropertyAccessExpression(callee) && ts.isIdentifier(callee.expression) && callee.expression.text === 'Promise' && FAN_OUT.has(callee.name.text);
 }
 
 /** `Promise.all(xs.map(...))`, `Promise.all(Array.from(xs, ...))`, and `const ps = xs.map(...); await Promise.all(ps)`. */
-export function isFanOut(call: ts.CallExpression): boolean {
+export function isFanOut(call: TS.CallExpression): boolean {
   const { parent: p, child } = valueParent(call);
   if (!p) return false;
-  if (isPromiseCombinator(p) && (p as ts.CallExpression).arguments.includes(child as ts.Expression)) return true;
+  if (isPromiseCombinator(p) && (p as TS.CallExpression).arguments.includes(child as TS.Expression)) return true;
   // `const ps = xs.map(async ...)` then `Promise.all(ps)` in the same function.
   if (ts.isVariableDeclaration(p) && p.initializer === child && ts.isIdentifier(p.name)) {
-    let scope: ts.Node | undefined = p.parent;
+    let scope: TS.Node | undefined = p.parent;
     while (scope && !isFunctionBoundary(scope) && !ts.isSourceFile(scope)) scope = scope.parent;
     return !!scope && namesPassedToCombinators(scope).has(p.name.text);
   }
   return false;
 }
 
-const combinatorArgs = new WeakMap<ts.Node, Set<string>>();
+const combinatorArgs = new WeakMap<TS.Node, Set<string>>();
 
 /** Identifiers passed to `Promise.all` & co. anywhere in `scope`, computed once per scope node. */
-function namesPassedToCombinators(scope: ts.Node): Set<string> {
+function namesPassedToCombinators(scope: TS.Node): Set<string> {
   let names = combinatorArgs.get(scope);
   if (!names) {
     const found = new Set<string>();
-    const visit = (n: ts.Node): void => {
+    const visit = (n: TS.Node): void => {
       if (isPromiseCombinator(n)) {
-        for (const a of (n as ts.CallExpression).arguments) {
+        for (const a of (n as TS.CallExpression).arguments) {
           const u = unwrap(a);
           if (ts.isIdentifier(u)) found.add(u.text);
         }
@@ -266,9 +267,9 @@ function namesPassedToCombinators(scope: ts.Node): Set<string> {
 }
 
 /** The innermost per-item context enclosing `node` within its function, if any. */
-export function perItemContext(node: ts.Node, sf: ts.SourceFile): PerItemContext | undefined {
-  let child: ts.Node = node;
-  let cur: ts.Node | undefined = node.parent;
+export function perItemContext(node: TS.Node, sf: TS.SourceFile): PerItemContext | undefined {
+  let child: TS.Node = node;
+  let cur: TS.Node | undefined = node.parent;
   while (cur) {
     if (isLoop(cur) && isInLoopRepeatedPart(cur, child)) {
       return { kind: 'loop', node: cur, collection: loopCollection(cur, sf), headerSpan: loopHeaderSpan(cur, sf), body: cur.statement };
@@ -285,7 +286,7 @@ export function perItemContext(node: ts.Node, sf: ts.SourceFile): PerItemContext
 }
 
 /** The per-item context for a callback `fn` of the iterating call `call`. */
-export function callbackContext(call: ts.CallExpression, fn: ts.Node, sf: ts.SourceFile): PerItemContext {
+export function callbackContext(call: TS.CallExpression, fn: TS.Node, sf: TS.SourceFile): PerItemContext {
   const callee = unwrap(call.expression);
   const nameNode = ts.isPropertyAccessExpression(callee) ? callee.name : callee;
   const coll = iteratedCollection(call);
@@ -299,15 +300,15 @@ export function callbackContext(call: ts.CallExpression, fn: ts.Node, sf: ts.Sou
 }
 
 /** Names bound by a binding pattern or identifier. */
-export function bindingNames(name: ts.BindingName, into: Set<string> = new Set()): Set<string> {
+export function bindingNames(name: TS.BindingName, into: Set<string> = new Set()): Set<string> {
   if (ts.isIdentifier(name)) into.add(name.text);
   else for (const el of name.elements) if (!ts.isOmittedExpression(el)) bindingNames(el.name, into);
   return into;
 }
 
 /** Every name declared anywhere inside `node` (variables, parameters, functions, classes, catch clauses). */
-export function declaredNames(node: ts.Node, into: Set<string> = new Set()): Set<string> {
-  const stack: ts.Node[] = [node];
+export function declaredNames(node: TS.Node, into: Set<string> = new Set()): Set<string> {
+  const stack: TS.Node[] = [node];
   while (stack.length) {
     const n = stack.pop()!;
     if (ts.isVariableDeclaration(n) || ts.isParameter(n) || ts.isBindingElement(n)) bindingNames(n.name, into);
@@ -321,8 +322,8 @@ export function declaredNames(node: ts.Node, into: Set<string> = new Set()): Set
 }
 
 /** Identifiers read in `node` (as values: not property names, not declarations). */
-export function referencedNames(node: ts.Node, into: Set<string> = new Set()): Set<string> {
-  const visit = (n: ts.Node): void => {
+export function referencedNames(node: TS.Node, into: Set<string> = new Set()): Set<string> {
+  const visit = (n: TS.Node): void => {
     if (ts.isIdentifier(n)) {
       const p = n.parent;
       if (p && ts.isPropertyAccessExpression(p) && p.name === n) return;
@@ -342,7 +343,7 @@ export function referencedNames(node: ts.Node, into: Set<string> = new Set()): S
 }
 
 /** The root identifier of `a.b[c].d`, if any. */
-export function rootIdentifier(expr: ts.Expression): ts.Identifier | undefined {
+export function rootIdentifier(expr: TS.Expression): TS.Identifier | undefined {
   let cur = expr;
   for (let guard = 0; guard < 64; guard++) {
     if (ts.isPropertyAccessExpression(cur) || ts.isElementAccessExpression(cur) || ts.isNonNullExpression(cur) || ts.isParenthesizedExpression(cur) || ts.isAsExpression(cur)) cur = cur.expression;
@@ -351,22 +352,22 @@ export function rootIdentifier(expr: ts.Expression): ts.Identifier | undefined {
   return ts.isIdentifier(cur) ? cur : undefined;
 }
 
-export function isAssignmentOperator(kind: ts.SyntaxKind): boolean {
+export function isAssignmentOperator(kind: TS.SyntaxKind): boolean {
   return kind >= ts.SyntaxKind.FirstAssignment && kind <= ts.SyntaxKind.LastAssignment;
 }
 
 /** The function (or source file) that contains `node`. */
-export function enclosingFunction(node: ts.Node): ts.FunctionLikeDeclaration | ts.SourceFile {
-  let cur: ts.Node | undefined = node.parent;
+export function enclosingFunction(node: TS.Node): TS.FunctionLikeDeclaration | TS.SourceFile {
+  let cur: TS.Node | undefined = node.parent;
   while (cur && !isFunctionBoundary(cur) && !ts.isSourceFile(cur)) cur = cur.parent;
-  return (cur ?? node.getSourceFile()) as ts.FunctionLikeDeclaration | ts.SourceFile;
+  return (cur ?? node.getSourceFile()) as TS.FunctionLikeDeclaration | TS.SourceFile;
 }
 
 /** The statement that contains `node` directly in a block (or the source file). */
-export function enclosingStatement(node: ts.Node): ts.Statement | undefined {
-  let cur: ts.Node | undefined = node;
+export function enclosingStatement(node: TS.Node): TS.Statement | undefined {
+  let cur: TS.Node | undefined = node;
   while (cur && cur.parent && !ts.isBlock(cur.parent) && !ts.isSourceFile(cur.parent) && !ts.isCaseClause(cur.parent) && !ts.isDefaultClause(cur.parent)) cur = cur.parent;
-  return cur && ts.isStatement(cur as ts.Node) ? (cur as ts.Statement) : undefined;
+  return cur && ts.isStatement(cur as TS.Node) ? (cur as TS.Statement) : undefined;
 }
 
 /** The whitespace that starts the line of `pos`. */
@@ -376,7 +377,7 @@ export function indentAt(text: string, pos: number): string {
 }
 
 /** Is `name` free in the scope of `at` (not declared in any enclosing scope, nor used anywhere in the file)? */
-export function freshName(base: string | string[], sf: ts.SourceFile, taken: Set<string> = new Set()): string {
+export function freshName(base: string | string[], sf: TS.SourceFile, taken: Set<string> = new Set()): string {
   const used = collectIdentifiers(sf);
   const bases = Array.isArray(base) ? base : [base];
   for (const b of bases) {
@@ -391,13 +392,13 @@ export function freshName(base: string | string[], sf: ts.SourceFile, taken: Set
   return name;
 }
 
-const identifierCache = new WeakMap<ts.SourceFile, Set<string>>();
-function collectIdentifiers(sf: ts.SourceFile): Set<string> {
+const identifierCache = new WeakMap<TS.SourceFile, Set<string>>();
+function collectIdentifiers(sf: TS.SourceFile): Set<string> {
   let set = identifierCache.get(sf);
   if (set) return set;
   set = new Set();
   const out = set;
-  const visit = (n: ts.Node): void => {
+  const visit = (n: TS.Node): void => {
     if (ts.isIdentifier(n)) out.add(n.text);
     n.forEachChild(visit);
   };
@@ -407,9 +408,9 @@ function collectIdentifiers(sf: ts.SourceFile): Set<string> {
 }
 
 /** Does the subtree contain a node satisfying `pred` (not descending into nested functions unless `intoFunctions`)? */
-export function containsNode(root: ts.Node, pred: (n: ts.Node) => boolean, intoFunctions = false): boolean {
+export function containsNode(root: TS.Node, pred: (n: TS.Node) => boolean, intoFunctions = false): boolean {
   let found = false;
-  const visit = (n: ts.Node): void => {
+  const visit = (n: TS.Node): void => {
     if (found) return;
     if (pred(n)) {
       found = true;
@@ -423,12 +424,12 @@ export function containsNode(root: ts.Node, pred: (n: ts.Node) => boolean, intoF
 }
 
 /** Would an expression of low precedence (`a ?? b`, `c ? d : e`, `!x`) need parentheses where `node` stands? */
-export function needsParens(node: ts.Node): boolean {
+export function needsParens(node: TS.Node): boolean {
   const { parent: p, child } = valueParent(node);
   if (!p) return false;
   if (ts.isVariableDeclaration(p) || ts.isReturnStatement(p) || ts.isExpressionStatement(p) || ts.isArrayLiteralExpression(p) || ts.isPropertyAssignment(p) || ts.isSpreadElement(p) || ts.isTemplateSpan(p)) return false;
-  if (ts.isCallExpression(p) && p.arguments.includes(child as ts.Expression)) return false;
-  if (ts.isNewExpression(p) && p.arguments?.includes(child as ts.Expression)) return false;
+  if (ts.isCallExpression(p) && p.arguments.includes(child as TS.Expression)) return false;
+  if (ts.isNewExpression(p) && p.arguments?.includes(child as TS.Expression)) return false;
   if (ts.isArrowFunction(p) && p.body === child) return false;
   if (ts.isIfStatement(p) || ts.isWhileStatement(p) || ts.isDoStatement(p)) return false;
   if (ts.isBinaryExpression(p) && p.operatorToken.kind === ts.SyntaxKind.EqualsToken && p.right === child) return false;

@@ -8,7 +8,8 @@
 // query. The fix is offered only when the checker can show the pieces fit (the receiver has the
 // batch method, keys are non-null primitives of the row's key type) and the loop cannot change what
 // the lookup reads (no writes in the loop, no changes to the items or the list).
-import { ts } from 'ts-morph';
+import { ts } from '../ts';
+import type { ts as TS } from 'ts-morph';
 import type { Fix, TextEditSpan } from '../analysis/types';
 import type { QueryLibrary, QueryMatch } from '../analysis/queries';
 import { consumptionOf } from '../analysis/queries';
@@ -21,18 +22,18 @@ export type BatchResult = { fix: Fix } | { reason: string };
 
 export interface BatchInput {
   /** The reported call (outermost link of its chain). */
-  call: ts.CallExpression;
+  call: TS.CallExpression;
   match: QueryMatch;
   item: {
     kind: 'loop' | 'callback' | 'fan-out' | 'resolver';
-    node: ts.Node;
-    body: ts.Node;
+    node: TS.Node;
+    body: TS.Node;
     itemNames: Set<string>;
     varying: Set<string>;
-    collectionExpr?: ts.Expression;
+    collectionExpr?: TS.Expression;
   };
-  sf: ts.SourceFile;
-  checker: ts.TypeChecker | undefined;
+  sf: TS.SourceFile;
+  checker: TS.TypeChecker | undefined;
   /** The other queries reported in the same loop or callback. */
   otherQueries: QueryMatch[];
 }
@@ -42,7 +43,7 @@ type Dialect = 'prisma' | 'typeorm' | 'sequelize' | 'mongoose' | 'knex' | 'drizz
 interface Lookup {
   dialect: Dialect;
   /** The key of the current item, as written. */
-  keyExpr: ts.Expression;
+  keyExpr: TS.Expression;
   /** The row property that holds the key. */
   field: string;
   /** One row per key (`findUnique`) or all rows with that key (`findMany({ where: { authorId } })`). */
@@ -62,14 +63,14 @@ interface Lookup {
 const cap = (s: string) => s.charAt(0).toUpperCase() + s.slice(1);
 const plural = (s: string) => (/s$/.test(s) ? `${s}Rows` : `${s}s`);
 
-function propName(p: ts.ObjectLiteralElementLike): string | undefined {
+function propName(p: TS.ObjectLiteralElementLike): string | undefined {
   if (!p.name) return undefined;
   if (ts.isIdentifier(p.name) || ts.isStringLiteral(p.name)) return p.name.text;
   return undefined;
 }
 
 /** `{ F: K }` or `{ F }` with exactly one property: the field and the key. */
-function singleField(obj: ts.Expression | undefined): { field: string; key: ts.Expression; prop: ts.ObjectLiteralElementLike } | undefined {
+function singleField(obj: TS.Expression | undefined): { field: string; key: TS.Expression; prop: TS.ObjectLiteralElementLike } | undefined {
   if (!obj) return undefined;
   const o = unwrap(obj);
   if (!ts.isObjectLiteralExpression(o) || o.properties.length !== 1) return undefined;
@@ -85,25 +86,25 @@ function singleField(obj: ts.Expression | undefined): { field: string; key: ts.E
   return undefined;
 }
 
-function prop(obj: ts.ObjectLiteralExpression, name: string): ts.PropertyAssignment | ts.ShorthandPropertyAssignment | undefined {
-  return obj.properties.find((p) => propName(p) === name && (ts.isPropertyAssignment(p) || ts.isShorthandPropertyAssignment(p))) as ts.PropertyAssignment | undefined;
+function prop(obj: TS.ObjectLiteralExpression, name: string): TS.PropertyAssignment | TS.ShorthandPropertyAssignment | undefined {
+  return obj.properties.find((p) => propName(p) === name && (ts.isPropertyAssignment(p) || ts.isShorthandPropertyAssignment(p))) as TS.PropertyAssignment | undefined;
 }
 
 /** Replace the value of a `{ F: K }` / `{ F }` property with `F: <text>`. */
-function replaceFieldValue(p: ts.ObjectLiteralElementLike, field: string, text: (keys: string) => string, sf: ts.SourceFile): Lookup['edits'][number] {
+function replaceFieldValue(p: TS.ObjectLiteralElementLike, field: string, text: (keys: string) => string, sf: TS.SourceFile): Lookup['edits'][number] {
   if (ts.isShorthandPropertyAssignment(p)) return { start: p.getStart(sf), end: p.getEnd(), text: (k) => `${field}: ${text(k)}` };
-  const init = (p as ts.PropertyAssignment).initializer;
+  const init = (p as TS.PropertyAssignment).initializer;
   return { start: init.getStart(sf), end: init.getEnd(), text };
 }
 
-function nameEdit(call: ts.CallExpression, to: string, sf: ts.SourceFile): Lookup['edits'][number] | undefined {
+function nameEdit(call: TS.CallExpression, to: string, sf: TS.SourceFile): Lookup['edits'][number] | undefined {
   const e = unwrap(call.expression);
   if (!ts.isPropertyAccessExpression(e)) return undefined;
   return { start: e.name.getStart(sf), end: e.name.getEnd(), text: () => to };
 }
 
 /** `prisma.user` -> `user`, `this.userRepository` -> `user`, `knex('users')` -> `user`, `User` -> `user`. */
-function modelName(recv: ts.Expression | undefined, fallback: string): string {
+function modelName(recv: TS.Expression | undefined, fallback: string): string {
   if (!recv) return fallback;
   let e = unwrap(recv);
   if (ts.isCallExpression(e) && e.arguments[0] && ts.isStringLiteralLike(e.arguments[0])) return singular(e.arguments[0].text);
@@ -126,7 +127,7 @@ function libraryOf(match: QueryMatch, method: string): Dialect | undefined {
   return undefined;
 }
 
-function hasProperty(checker: ts.TypeChecker, expr: ts.Expression, name: string): boolean {
+function hasProperty(checker: TS.TypeChecker, expr: TS.Expression, name: string): boolean {
   try {
     const t = checker.getTypeAtLocation(expr);
     return !!checker.getPropertyOfType(checker.getApparentType(t), name) || (t.isUnion() && t.types.every((u) => !!u.getProperty(name)));
@@ -136,13 +137,13 @@ function hasProperty(checker: ts.TypeChecker, expr: ts.Expression, name: string)
 }
 
 /** Recognise the lookup in the query call. */
-function recognise(outer: ts.CallExpression, match: QueryMatch, sf: ts.SourceFile, checker: ts.TypeChecker): Lookup | string {
+function recognise(outer: TS.CallExpression, match: QueryMatch, sf: TS.SourceFile, checker: TS.TypeChecker): Lookup | string {
   const link = match.call ?? outer;
   const method = methodName(link) ?? '';
   const links = chainLinks(outer); // outermost first
   const linkIdx = links.indexOf(link);
   const tail = linkIdx > 0 ? links.slice(0, linkIdx) : [];
-  const recv = ts.isPropertyAccessExpression(unwrap(link.expression)) ? (unwrap(link.expression) as ts.PropertyAccessExpression).expression : undefined;
+  const recv = ts.isPropertyAccessExpression(unwrap(link.expression)) ? (unwrap(link.expression) as TS.PropertyAccessExpression).expression : undefined;
   const dialect = libraryOf(match, method) ?? (links.some((l) => methodName(l) === 'where') && ts.isCallExpression(links[links.length - 1]) ? 'knex' : undefined);
   if (!dialect) return `\`${method || match.callee}\` is not a lookup PerfLens knows how to batch (Prisma, TypeORM, Sequelize, Mongoose, Knex, Drizzle)`;
   const model = modelName(recv, 'row');
@@ -274,8 +275,8 @@ function recognise(outer: ts.CallExpression, match: QueryMatch, sf: ts.SourceFil
       const inner = [...links].reverse(); // innermost first
       const root = inner[0];
       if (!root || !ts.isIdentifier(unwrap(root.expression)) || !root.arguments[0] || !ts.isStringLiteralLike(root.arguments[0])) return 'the query does not start with `knex(\'table\')`';
-      let where: ts.CallExpression | undefined;
-      let first: ts.CallExpression | undefined;
+      let where: TS.CallExpression | undefined;
+      let first: TS.CallExpression | undefined;
       for (const l of inner.slice(1)) {
         const m = methodName(l);
         if (m === 'where' && !where) where = l;
@@ -286,7 +287,7 @@ function recognise(outer: ts.CallExpression, match: QueryMatch, sf: ts.SourceFil
       }
       if (!where) return 'there is no `where`';
       let field: string | undefined;
-      let key: ts.Expression | undefined;
+      let key: TS.Expression | undefined;
       if (where.arguments.length === 1) {
         const s = singleField(where.arguments[0]);
         if (s) ({ field, key } = s);
@@ -300,17 +301,17 @@ function recognise(outer: ts.CallExpression, match: QueryMatch, sf: ts.SourceFil
       if (!field || !key || field.includes('.')) return 'the `where` is not a single equality';
       if (first && field !== 'id') return `\`${field}\` is not known to be unique, so \`.first()\` could pick a different row`;
       const fieldName = field;
-      const whereName = unwrap(where.expression) as ts.PropertyAccessExpression;
+      const whereName = unwrap(where.expression) as TS.PropertyAccessExpression;
       const edits: Lookup['edits'] = [{ start: whereName.name.getStart(sf), end: where.getEnd(), text: (k) => `whereIn(${JSON.stringify(fieldName).replace(/"/g, "'")}, ${k})` }];
       if (first) {
-        const firstAccess = unwrap(first.expression) as ts.PropertyAccessExpression;
+        const firstAccess = unwrap(first.expression) as TS.PropertyAccessExpression;
         edits.push({ start: firstAccess.expression.getEnd(), end: first.getEnd(), text: () => '' });
       }
-      return { dialect, keyExpr: key, field, cardinality: first ? 'one' : 'many', missing: 'undefined', edits, model: singular((root.arguments[0] as ts.StringLiteral).text) };
+      return { dialect, keyExpr: key, field, cardinality: first ? 'one' : 'many', missing: 'undefined', edits, model: singular((root.arguments[0] as TS.StringLiteral).text) };
     }
     case 'drizzle': {
       // db.select(...).from(T).where(eq(T.F, K)) [.orderBy(...)]  |  db.query.T.findFirst/findMany({ where: eq(T.F, K) })
-      let whereExpr: ts.Expression | undefined;
+      let whereExpr: TS.Expression | undefined;
       let cardinality: 'one' | 'many' = 'many';
       const edits: Lookup['edits'] = [];
       let model = 'row';
@@ -333,8 +334,8 @@ function recognise(outer: ts.CallExpression, match: QueryMatch, sf: ts.SourceFil
         const inner = [...links].reverse();
         const sel = inner[0];
         if (!sel || methodName(sel) !== 'select') return 'the query does not start with `db.select()`';
-        let from: ts.CallExpression | undefined;
-        let where: ts.CallExpression | undefined;
+        let from: TS.CallExpression | undefined;
+        let where: TS.CallExpression | undefined;
         for (const l of inner.slice(1)) {
           const m = methodName(l);
           if (m === 'from' && !from) from = l;
@@ -363,7 +364,7 @@ function recognise(outer: ts.CallExpression, match: QueryMatch, sf: ts.SourceFil
 }
 
 /** TypeORM: is `field` the entity's primary column (`@PrimaryGeneratedColumn`/`@PrimaryColumn`, or `id` by convention)? */
-function isPrimaryField(field: string, call: ts.CallExpression, checker: ts.TypeChecker, _lib: 'typeorm'): boolean {
+function isPrimaryField(field: string, call: TS.CallExpression, checker: TS.TypeChecker, _lib: 'typeorm'): boolean {
   try {
     const t = awaitedRowType(call, checker);
     const p = t && checker.getPropertyOfType(t, field);
@@ -379,7 +380,7 @@ function isPrimaryField(field: string, call: ts.CallExpression, checker: ts.Type
 }
 
 /** Sequelize: the model's primary key attribute (`primaryKey: true` in `init`, `@PrimaryKey`), else `id`. */
-function primaryKeyOf(recv: ts.Expression | undefined, checker: ts.TypeChecker): string | undefined {
+function primaryKeyOf(recv: TS.Expression | undefined, checker: TS.TypeChecker): string | undefined {
   if (!recv) return undefined;
   try {
     const sym = checker.getSymbolAtLocation(unwrap(recv));
@@ -389,7 +390,7 @@ function primaryKeyOf(recv: ts.Expression | undefined, checker: ts.TypeChecker):
     const file = decl.getSourceFile();
     const className = target!.name;
     let found: string | undefined;
-    const visit = (n: ts.Node): void => {
+    const visit = (n: TS.Node): void => {
       if (found) return;
       // Model.init({ attr: { primaryKey: true } })
       if (ts.isCallExpression(n) && ts.isPropertyAccessExpression(n.expression) && n.expression.name.text === 'init' && n.expression.expression.getText(file) === className) {
@@ -411,7 +412,7 @@ function primaryKeyOf(recv: ts.Expression | undefined, checker: ts.TypeChecker):
   }
 }
 
-function importModuleOf(name: string, sf: ts.SourceFile): string | undefined {
+function importModuleOf(name: string, sf: TS.SourceFile): string | undefined {
   for (const st of sf.statements) {
     if (!ts.isImportDeclaration(st) || !st.importClause?.namedBindings || !ts.isNamedImports(st.importClause.namedBindings)) continue;
     if (st.importClause.namedBindings.elements.some((e) => e.name.text === name) && ts.isStringLiteral(st.moduleSpecifier)) return st.moduleSpecifier.text;
@@ -420,17 +421,17 @@ function importModuleOf(name: string, sf: ts.SourceFile): string | undefined {
 }
 
 /** The row type the original query resolves to (without null/undefined; the element type for arrays). */
-function awaitedRowType(call: ts.CallExpression, checker: ts.TypeChecker): ts.Type | undefined {
-  let t: ts.Type | undefined = checker.getTypeAtLocation(call);
+function awaitedRowType(call: TS.CallExpression, checker: TS.TypeChecker): TS.Type | undefined {
+  let t: TS.Type | undefined = checker.getTypeAtLocation(call);
   t = checker.getAwaitedType(t) ?? t;
   if (!t) return undefined;
   t = checker.getNonNullableType(t);
-  if (checker.isArrayType(t)) t = checker.getTypeArguments(t as ts.TypeReference)[0];
+  if (checker.isArrayType(t)) t = checker.getTypeArguments(t as TS.TypeReference)[0];
   return t;
 }
 
 type KeyKind = 'number' | 'string' | 'bigint' | 'other' | 'nullable' | 'any';
-function keyKind(t: ts.Type, checker: ts.TypeChecker): KeyKind {
+function keyKind(t: TS.Type, checker: TS.TypeChecker): KeyKind {
   if (t.flags & (ts.TypeFlags.Any | ts.TypeFlags.Unknown)) return 'any';
   const parts = t.isUnion() ? t.types : [t];
   let kind: KeyKind | undefined;
@@ -450,9 +451,9 @@ function keyKind(t: ts.Type, checker: ts.TypeChecker): KeyKind {
 }
 
 /** Is the key expression computable before the loop from the item alone? */
-function keyIsHoistable(key: ts.Expression, item: BatchInput['item']): string | undefined {
+function keyIsHoistable(key: TS.Expression, item: BatchInput['item']): string | undefined {
   let ok = true;
-  const visit = (n: ts.Node): void => {
+  const visit = (n: TS.Node): void => {
     if (!ok) return;
     if (ts.isIdentifier(n) || ts.isPropertyAccessExpression(n) || ts.isNonNullExpression(n) || ts.isParenthesizedExpression(n) || ts.isAsExpression(n) || ts.isLiteralExpression(n) || n.kind === ts.SyntaxKind.QuestionDotToken) {
       n.forEachChild(visit);
@@ -474,13 +475,13 @@ function keyIsHoistable(key: ts.Expression, item: BatchInput['item']): string | 
 }
 
 /** Does the loop change what the batched lookup would read or see? */
-function loopInterference(item: BatchInput['item'], resultVar: string | undefined, sf: ts.SourceFile): string | undefined {
+function loopInterference(item: BatchInput['item'], resultVar: string | undefined, sf: TS.SourceFile): string | undefined {
   const coll = item.collectionExpr ? rootIdentifier(item.collectionExpr) : undefined;
   let reason: string | undefined;
-  const visit = (n: ts.Node): void => {
+  const visit = (n: TS.Node): void => {
     if (reason) return;
     if (ts.isBinaryExpression(n) && isAssignmentOperator(n.operatorToken.kind)) {
-      const target = unwrap(n.left as ts.Expression);
+      const target = unwrap(n.left as TS.Expression);
       const root = rootIdentifier(target);
       if (root && target !== root && item.itemNames.has(root.text)) reason = `it changes \`${target.getText(sf)}\` on the item`;
       else if (root && coll && root.text === coll.text) reason = `it changes \`${coll.text}\``;
@@ -496,7 +497,7 @@ function loopInterference(item: BatchInput['item'], resultVar: string | undefine
   return reason;
 }
 
-function addImportEdit(sf: ts.SourceFile, name: string, module: string): TextEditSpan | null | string {
+function addImportEdit(sf: TS.SourceFile, name: string, module: string): TextEditSpan | null | string {
   let lastImportEnd = -1;
   for (const st of sf.statements) {
     if (!ts.isImportDeclaration(st)) continue;
@@ -515,7 +516,7 @@ function addImportEdit(sf: ts.SourceFile, name: string, module: string): TextEdi
   }
   // The name must not be taken by something else.
   let taken = false;
-  const visit = (n: ts.Node): void => {
+  const visit = (n: TS.Node): void => {
     if (taken) return;
     if (ts.isIdentifier(n) && n.text === name) taken = true;
     n.forEachChild(visit);
@@ -529,8 +530,8 @@ function addImportEdit(sf: ts.SourceFile, name: string, module: string): TextEdi
   return { span: { start: 0, end: 0 }, newText: `${text}\n` };
 }
 
-function isAsync(fn: ts.Node): boolean {
-  return isFunctionBoundary(fn) && !!ts.getModifiers(fn as ts.FunctionLikeDeclaration)?.some((m) => m.kind === ts.SyntaxKind.AsyncKeyword);
+function isAsync(fn: TS.Node): boolean {
+  return isFunctionBoundary(fn) && !!ts.getModifiers(fn as TS.FunctionLikeDeclaration)?.some((m) => m.kind === ts.SyntaxKind.AsyncKeyword);
 }
 
 export function batchQueryFix(input: BatchInput): BatchResult {
@@ -541,9 +542,9 @@ export function batchQueryFix(input: BatchInput): BatchResult {
   if (match.via === 'helper') return { reason: `the query runs inside \`${match.chain?.[0] ?? match.callee}\`; batch it there or pass the rows in` };
 
   // The per-item shape: `for (const x of xs)` or `xs.map((x) => ...)`.
-  let collection: ts.Expression | undefined;
+  let collection: TS.Expression | undefined;
   let bindingText: string;
-  let anchor: ts.Node; // the statement to insert the batched query before
+  let anchor: TS.Node; // the statement to insert the batched query before
   if (item.kind === 'loop') {
     const loop = item.node;
     if (!ts.isForOfStatement(loop)) return { reason: 'only `for…of` loops and array callbacks are rewritten' };
@@ -554,12 +555,12 @@ export function batchQueryFix(input: BatchInput): BatchResult {
     bindingText = init.declarations[0].name.getText(sf);
     anchor = ts.isLabeledStatement(loop.parent) ? loop.parent : loop;
   } else if (item.kind === 'callback' || item.kind === 'fan-out') {
-    const iter = item.node as ts.CallExpression;
+    const iter = item.node as TS.CallExpression;
     const m = methodName(iter);
     if (!m || !['map', 'forEach', 'flatMap', 'filter'].includes(m) || !ts.isPropertyAccessExpression(unwrap(iter.expression))) return { reason: `\`${m ?? 'this'}\` callbacks are not rewritten` };
-    const cb = item.body as ts.FunctionLikeDeclaration;
+    const cb = item.body as TS.FunctionLikeDeclaration;
     if (!cb.parameters[0]) return { reason: 'the callback has no item parameter' };
-    collection = (unwrap(iter.expression) as ts.PropertyAccessExpression).expression;
+    collection = (unwrap(iter.expression) as TS.PropertyAccessExpression).expression;
     bindingText = cb.parameters[0].name.getText(sf);
     if (cb.parameters[0].type) bindingText = `${bindingText}: ${cb.parameters[0].type.getText(sf)}`;
     const st = enclosingStatement(iter);
@@ -584,7 +585,7 @@ export function batchQueryFix(input: BatchInput): BatchResult {
   }
 
   // How the query's value is used: `await q` in the body, or returned from an async/fan-out callback.
-  let replaceNode: ts.Node;
+  let replaceNode: TS.Node;
   const c = consumptionOf(call);
   if (c.kind === 'await') replaceNode = valueParent(call).parent!;
   else if (c.kind === 'return' && item.kind !== 'loop' && (item.kind === 'fan-out' || isAsync(item.body))) replaceNode = call;
@@ -618,7 +619,7 @@ export function batchQueryFix(input: BatchInput): BatchResult {
   }
 
   // The result variable (for the mutation check and for names).
-  const decl = ts.isVariableDeclaration(valueParent(replaceNode).parent ?? replaceNode) ? (valueParent(replaceNode).parent as ts.VariableDeclaration) : undefined;
+  const decl = ts.isVariableDeclaration(valueParent(replaceNode).parent ?? replaceNode) ? (valueParent(replaceNode).parent as TS.VariableDeclaration) : undefined;
   const resultVar = decl && ts.isIdentifier(decl.name) ? decl.name.text : undefined;
   const interference = loopInterference(item, resultVar, sf);
   if (interference) return { reason: `the loop ${interference}` };
@@ -695,7 +696,7 @@ export function batchQueryFix(input: BatchInput): BatchResult {
 }
 
 /** The declared (un-narrowed) type of `a.b.c`, read at `at` (outside the loop body). */
-function declaredType(expr: ts.Expression, at: ts.Node, checker: ts.TypeChecker): ts.Type | undefined {
+function declaredType(expr: TS.Expression, at: TS.Node, checker: TS.TypeChecker): TS.Type | undefined {
   const e = unwrap(expr);
   if (ts.isIdentifier(e)) {
     const sym = checker.getSymbolAtLocation(e);
@@ -714,9 +715,9 @@ function declaredType(expr: ts.Expression, at: ts.Node, checker: ts.TypeChecker)
   return undefined;
 }
 
-function containsCall(n: ts.Node): boolean {
+function containsCall(n: TS.Node): boolean {
   let found = false;
-  const visit = (c: ts.Node): void => {
+  const visit = (c: TS.Node): void => {
     if (found) return;
     if (ts.isCallExpression(c) || ts.isNewExpression(c) || ts.isAwaitExpression(c)) found = true;
     else c.forEachChild(visit);

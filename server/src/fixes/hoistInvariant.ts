@@ -1,7 +1,8 @@
 // Quick fix for invariant-in-loop: compute the value once, before the loop, into a const.
 // Declined where sharing one value would change behaviour: a global/sticky RegExp used with
 // `test`/`exec` (its lastIndex carries over), a parsed object that the loop changes or hands out.
-import { ts } from 'ts-morph';
+import { ts } from '../ts';
+import type { ts as TS } from 'ts-morph';
 import type { Fix, TextEditSpan } from '../analysis/types';
 import { enclosingStatement, freshName, indentAt, isAssignmentOperator, rootIdentifier, unwrap, valueParent } from '../analysis/syntax';
 
@@ -11,7 +12,7 @@ export type HoistResult = { fix: Fix } | { reason: string };
 const INTL = new Set(['NumberFormat', 'DateTimeFormat', 'Collator', 'PluralRules', 'RelativeTimeFormat', 'ListFormat', 'Segmenter', 'DisplayNames', 'Locale', 'DurationFormat']);
 
 /** What kind of invariant-candidate `n` is, if any. */
-export function invariantKind(n: ts.Node): InvariantKind | undefined {
+export function invariantKind(n: TS.Node): InvariantKind | undefined {
   if (ts.isNewExpression(n) || ts.isCallExpression(n)) {
     const e = unwrap(n.expression);
     if (ts.isIdentifier(e) && e.text === 'RegExp') return 'regexp';
@@ -27,7 +28,7 @@ export function invariantKind(n: ts.Node): InvariantKind | undefined {
 /** String methods that reset or copy a RegExp's lastIndex, so sharing a /g or /y RegExp is safe there. */
 const STATELESS_USES = new Set(['replace', 'replaceAll', 'match', 'matchAll', 'split', 'search']);
 
-function flagsOf(n: ts.CallExpression | ts.NewExpression): string | undefined {
+function flagsOf(n: TS.CallExpression | TS.NewExpression): string | undefined {
   const args = n.arguments ?? [];
   if (args.length < 2) {
     const first = args[0] && unwrap(args[0]);
@@ -41,12 +42,12 @@ function flagsOf(n: ts.CallExpression | ts.NewExpression): string | undefined {
 }
 
 /** Every use of the value: as the argument of a string method that does not keep state. */
-function usedStatelessly(expr: ts.Node, body: ts.Node): boolean {
-  const uses: ts.Node[] = [];
+function usedStatelessly(expr: TS.Node, body: TS.Node): boolean {
+  const uses: TS.Node[] = [];
   const { parent, child } = valueParent(expr);
   if (parent && ts.isVariableDeclaration(parent) && ts.isIdentifier(parent.name)) {
     const name = parent.name.text;
-    const visit = (n: ts.Node): void => {
+    const visit = (n: TS.Node): void => {
       if (ts.isIdentifier(n) && n.text === name && n !== parent.name && !(ts.isPropertyAccessExpression(n.parent) && n.parent.name === n)) uses.push(n);
       n.forEachChild(visit);
     };
@@ -59,15 +60,15 @@ function usedStatelessly(expr: ts.Node, body: ts.Node): boolean {
 }
 
 /** Is the parsed object only read (property reads, comparisons), never changed or handed out? */
-function onlyRead(expr: ts.Node, body: ts.Node): boolean {
-  const readUse = (u: ts.Node): boolean => {
+function onlyRead(expr: TS.Node, body: TS.Node): boolean {
+  const readUse = (u: TS.Node): boolean => {
     const { parent: p, child: c } = valueParent(u);
     if (!p) return false;
     if (ts.isPropertyAccessExpression(p) || ts.isElementAccessExpression(p)) {
       if (p.expression !== c) return false;
       // `parsed.a.b` read, `parsed.a = x` or `parsed.a.push(...)` not.
-      let top: ts.Node = p;
-      while (top.parent && (ts.isPropertyAccessExpression(top.parent) || ts.isElementAccessExpression(top.parent)) && (top.parent as ts.PropertyAccessExpression).expression === top) top = top.parent;
+      let top: TS.Node = p;
+      while (top.parent && (ts.isPropertyAccessExpression(top.parent) || ts.isElementAccessExpression(top.parent)) && (top.parent as TS.PropertyAccessExpression).expression === top) top = top.parent;
       const tp = top.parent;
       if (tp && ts.isBinaryExpression(tp) && isAssignmentOperator(tp.operatorToken.kind) && tp.left === top) return false;
       if (tp && (ts.isPrefixUnaryExpression(tp) || ts.isPostfixUnaryExpression(tp) || ts.isDeleteExpression(tp))) return false;
@@ -88,8 +89,8 @@ function onlyRead(expr: ts.Node, body: ts.Node): boolean {
   const { parent, child } = valueParent(expr);
   if (parent && ts.isVariableDeclaration(parent) && ts.isIdentifier(parent.name)) {
     const name = parent.name.text;
-    const uses: ts.Node[] = [];
-    const visit = (n: ts.Node): void => {
+    const uses: TS.Node[] = [];
+    const visit = (n: TS.Node): void => {
       if (ts.isIdentifier(n) && n.text === name && n !== parent.name && !(ts.isPropertyAccessExpression(n.parent) && n.parent.name === n)) uses.push(n);
       n.forEachChild(visit);
     };
@@ -100,11 +101,11 @@ function onlyRead(expr: ts.Node, body: ts.Node): boolean {
 }
 
 /** Reads that end in a primitive (`cfg.limit` where limit is a number) are values, not aliases. */
-function isPrimitiveRead(_n: ts.Node): boolean {
+function isPrimitiveRead(_n: TS.Node): boolean {
   return false;
 }
 
-function nameFor(kind: InvariantKind, n: ts.CallExpression | ts.NewExpression, sf: ts.SourceFile): string[] {
+function nameFor(kind: InvariantKind, n: TS.CallExpression | TS.NewExpression, sf: TS.SourceFile): string[] {
   const decl = valueParent(n).parent;
   const own = decl && ts.isVariableDeclaration(decl) && ts.isIdentifier(decl.name) ? decl.name.text : undefined;
   const arg0 = n.arguments?.[0] ? rootIdentifier(n.arguments[0]) : undefined;
@@ -124,7 +125,7 @@ function nameFor(kind: InvariantKind, n: ts.CallExpression | ts.NewExpression, s
       names.push('json');
       break;
     case 'intl': {
-      const cls = ((unwrap(n.expression) as ts.PropertyAccessExpression).name.text);
+      const cls = ((unwrap(n.expression) as TS.PropertyAccessExpression).name.text);
       names.push(cls.charAt(0).toLowerCase() + cls.slice(1));
       break;
     }
@@ -134,11 +135,11 @@ function nameFor(kind: InvariantKind, n: ts.CallExpression | ts.NewExpression, s
 }
 
 export function hoistInvariantFix(
-  n: ts.CallExpression | ts.NewExpression,
+  n: TS.CallExpression | TS.NewExpression,
   kind: InvariantKind,
-  item: { kind: string; node: ts.Node; body: ts.Node },
-  sf: ts.SourceFile,
-  _getChecker: () => ts.TypeChecker | undefined,
+  item: { kind: string; node: TS.Node; body: TS.Node },
+  sf: TS.SourceFile,
+  _getChecker: () => TS.TypeChecker | undefined,
 ): HoistResult {
   if (kind === 'regexp') {
     const flags = flagsOf(n);
@@ -161,10 +162,10 @@ export function hoistInvariantFix(
     const name = parent.name.text;
     const clash = (() => {
       const block = anchor.parent;
-      for (const st of (block as ts.Block).statements ?? []) {
+      for (const st of (block as TS.Block).statements ?? []) {
         if (st === anchor) continue;
         let hit = false;
-        const visit = (c: ts.Node): void => {
+        const visit = (c: TS.Node): void => {
           if (hit) return;
           if (ts.isIdentifier(c) && c.text === name) hit = true;
           c.forEachChild(visit);

@@ -2,16 +2,17 @@
 // look values up in it inside. Keeps behaviour: the first match wins like `find`/`indexOf` (the last
 // for `findLast`/`lastIndexOf`), a missing value gives what the original gave (undefined / -1 / false),
 // and NaN - which `===` never matches but Set/Map would - is guarded where it can occur.
-import { ts } from 'ts-morph';
+import { ts } from '../ts';
+import type { ts as TS } from 'ts-morph';
 import type { Fix, TextEditSpan } from '../analysis/types';
 import { enclosingFunction, enclosingStatement, freshName, indentAt, needsParens, rootIdentifier, unwrap, valueParent } from '../analysis/syntax';
 
 export interface LinearLookup {
-  call: ts.CallExpression;
+  call: TS.CallExpression;
   method: string;
-  array: ts.Expression;
+  array: TS.Expression;
   /** The looked-up value `v`. */
-  value: ts.Expression;
+  value: TS.Expression;
   /** `x.key === v` (absent: `x === v`). */
   key?: string;
   /** The predicate's parameter name. */
@@ -22,8 +23,8 @@ export interface LinearLookup {
 
 interface ItemLike {
   kind: string;
-  node: ts.Node;
-  body: ts.Node;
+  node: TS.Node;
+  body: TS.Node;
 }
 
 export type LookupFixResult = { fix: Fix } | { reason: string };
@@ -31,7 +32,7 @@ export type LookupFixResult = { fix: Fix } | { reason: string };
 const cap = (s: string) => s.charAt(0).toUpperCase() + s.slice(1);
 const singular = (s: string) => (/ies$/.test(s) ? s.slice(0, -3) + 'y' : /s$/.test(s) && !/ss$/.test(s) ? s.slice(0, -1) : s);
 
-function isPure(e: ts.Expression): boolean {
+function isPure(e: TS.Expression): boolean {
   const u = unwrap(e);
   if (ts.isIdentifier(u) || u.kind === ts.SyntaxKind.ThisKeyword || ts.isLiteralExpression(u)) return true;
   if (ts.isPropertyAccessExpression(u)) return isPure(u.expression);
@@ -39,20 +40,20 @@ function isPure(e: ts.Expression): boolean {
   return false;
 }
 
-function mayBeNumber(t: ts.Type): boolean {
+function mayBeNumber(t: TS.Type): boolean {
   if (t.flags & (ts.TypeFlags.Any | ts.TypeFlags.Unknown | ts.TypeFlags.Number)) return true;
   if (t.isUnion()) return t.types.some(mayBeNumber);
   if (t.flags & ts.TypeFlags.NumberLiteral) return false; // a literal is never NaN
   return false;
 }
 
-function hasNullish(t: ts.Type): boolean {
+function hasNullish(t: TS.Type): boolean {
   if (t.flags & (ts.TypeFlags.Null | ts.TypeFlags.Undefined | ts.TypeFlags.Void | ts.TypeFlags.Any | ts.TypeFlags.Unknown)) return true;
   return t.isUnion() && t.types.some(hasNullish);
 }
 
 /** `xs.indexOf(v) !== -1` and friends: the comparison node and whether it asks "found?". */
-function indexComparison(call: ts.CallExpression): { node: ts.BinaryExpression; found: boolean } | undefined {
+function indexComparison(call: TS.CallExpression): { node: TS.BinaryExpression; found: boolean } | undefined {
   const { parent: p, child } = valueParent(call);
   if (!p || !ts.isBinaryExpression(p)) return undefined;
   const other = p.left === child ? p.right : p.left;
@@ -71,7 +72,7 @@ function indexComparison(call: ts.CallExpression): { node: ts.BinaryExpression; 
   return undefined;
 }
 
-export function lookupIndexFix(lookup: LinearLookup, item: ItemLike, sf: ts.SourceFile, checker: ts.TypeChecker | undefined): LookupFixResult {
+export function lookupIndexFix(lookup: LinearLookup, item: ItemLike, sf: TS.SourceFile, checker: TS.TypeChecker | undefined): LookupFixResult {
   if (!checker) return { reason: 'types are not available, so PerfLens cannot show the Set/Map lookup is equivalent' };
   const { call, method, array, value, key } = lookup;
   if (!lookup.strict) return { reason: '`==` compares loosely; a Set or Map compares strictly' };
@@ -93,8 +94,8 @@ export function lookupIndexFix(lookup: LinearLookup, item: ItemLike, sf: ts.Sour
   }
 
   // Types: the element type, the value's type, NaN.
-  let elem: ts.Type | undefined;
-  let valueType: ts.Type;
+  let elem: TS.Type | undefined;
+  let valueType: TS.Type;
   try {
     const at = checker.getTypeAtLocation(array);
     elem = checker.getIndexTypeOfType(checker.getApparentType(at), ts.IndexKind.Number);
@@ -111,9 +112,9 @@ export function lookupIndexFix(lookup: LinearLookup, item: ItemLike, sf: ts.Sour
     keyType = checker.getTypeOfSymbolAtLocation(p, call);
     // The loop must not change the key of any element.
     let writes = false;
-    const visit = (n: ts.Node): void => {
+    const visit = (n: TS.Node): void => {
       if (writes) return;
-      if (ts.isBinaryExpression(n) && n.operatorToken.kind >= ts.SyntaxKind.FirstAssignment && n.operatorToken.kind <= ts.SyntaxKind.LastAssignment && ts.isPropertyAccessExpression(unwrap(n.left as ts.Expression)) && (unwrap(n.left as ts.Expression) as ts.PropertyAccessExpression).name.text === key) writes = true;
+      if (ts.isBinaryExpression(n) && n.operatorToken.kind >= ts.SyntaxKind.FirstAssignment && n.operatorToken.kind <= ts.SyntaxKind.LastAssignment && ts.isPropertyAccessExpression(unwrap(n.left as TS.Expression)) && (unwrap(n.left as TS.Expression) as TS.PropertyAccessExpression).name.text === key) writes = true;
       n.forEachChild(visit);
     };
     visit(item.body);
@@ -128,13 +129,13 @@ export function lookupIndexFix(lookup: LinearLookup, item: ItemLike, sf: ts.Sour
   const ts_ = /\.(ts|tsx|mts|cts)$/.test(sf.fileName);
   const asConst = ts_ ? ' as const' : '';
   const arrText = array.getText(sf);
-  const base = (ts.isPropertyAccessExpression(unwrap(array)) ? (unwrap(array) as ts.PropertyAccessExpression).name.text : root?.text) ?? 'items';
+  const base = (ts.isPropertyAccessExpression(unwrap(array)) ? (unwrap(array) as TS.PropertyAccessExpression).name.text : root?.text) ?? 'items';
   const p = lookup.param && lookup.param !== 'i' ? lookup.param : 'x';
   const v = value.getText(sf);
   const taken = new Set<string>();
   const idx = 'i'; // local to the arrow function; shadowing is harmless
   let decl: string;
-  let replaceNode: ts.Node = call;
+  let replaceNode: TS.Node = call;
   let replacement: string;
   const lastWins = method === 'findLast' || method === 'findLastIndex' || method === 'lastIndexOf';
   const order = lastWins ? '' : '.reverse()';

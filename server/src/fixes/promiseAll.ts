@@ -1,6 +1,7 @@
 // Quick fix: a sequential `await` loop becomes `Promise.all(items.map(async (item) => …))`,
 // offered only when the iterations are provably independent. Otherwise it says why not.
-import { ts } from 'ts-morph';
+import { ts } from '../ts';
+import type { ts as TS } from 'ts-morph';
 import type { Fix } from '../analysis/types';
 import { isFunctionBoundary, isLoop } from '../analysis/syntax';
 
@@ -8,12 +9,12 @@ export type PromiseAllResult = { fix: Fix } | { reason: string };
 
 const MUTATORS = new Set(['push', 'pop', 'shift', 'unshift', 'splice', 'set', 'add', 'delete', 'clear', 'sort', 'reverse', 'fill', 'copyWithin', 'assign', 'append', 'write']);
 
-function declaredNames(node: ts.Node, into: Set<string>): void {
-  const addBinding = (name: ts.BindingName) => {
+function declaredNames(node: TS.Node, into: Set<string>): void {
+  const addBinding = (name: TS.BindingName) => {
     if (ts.isIdentifier(name)) into.add(name.text);
     else for (const el of name.elements) if (!ts.isOmittedExpression(el)) addBinding(el.name);
   };
-  const stack: ts.Node[] = [node];
+  const stack: TS.Node[] = [node];
   while (stack.length) {
     const n = stack.pop()!;
     if (ts.isVariableDeclaration(n) || ts.isParameter(n) || ts.isBindingElement(n)) addBinding(n.name);
@@ -26,8 +27,8 @@ function declaredNames(node: ts.Node, into: Set<string>): void {
 }
 
 /** `res.json()` on a response fetched in this iteration: per-iteration data, not shared state. */
-function isInnerValue(expr: ts.Expression, inner: Set<string>): boolean {
-  let cur: ts.Expression = expr;
+function isInnerValue(expr: TS.Expression, inner: Set<string>): boolean {
+  let cur: TS.Expression = expr;
   for (let guard = 0; guard < 32; guard++) {
     if (ts.isCallExpression(cur) || ts.isPropertyAccessExpression(cur) || ts.isElementAccessExpression(cur) || ts.isParenthesizedExpression(cur) || ts.isNonNullExpression(cur)) cur = cur.expression;
     else break;
@@ -35,23 +36,23 @@ function isInnerValue(expr: ts.Expression, inner: Set<string>): boolean {
   return ts.isIdentifier(cur) && inner.has(cur.text) && cur !== expr;
 }
 
-function rootIdentifier(expr: ts.Expression): ts.Identifier | undefined {
+function rootIdentifier(expr: TS.Expression): TS.Identifier | undefined {
   let cur = expr;
   while (ts.isPropertyAccessExpression(cur) || ts.isElementAccessExpression(cur) || ts.isNonNullExpression(cur) || ts.isParenthesizedExpression(cur)) cur = cur.expression;
   return ts.isIdentifier(cur) ? cur : undefined;
 }
 
-function isAssignmentOperator(kind: ts.SyntaxKind): boolean {
+function isAssignmentOperator(kind: TS.SyntaxKind): boolean {
   return kind >= ts.SyntaxKind.FirstAssignment && kind <= ts.SyntaxKind.LastAssignment;
 }
 
 /** Is `name` a local `[]`-initialised array of the enclosing function, declared before `loop`? */
-function isLocalEmptyArray(name: string, loop: ts.Node): boolean {
-  let scope: ts.Node | undefined = loop.parent;
+function isLocalEmptyArray(name: string, loop: TS.Node): boolean {
+  let scope: TS.Node | undefined = loop.parent;
   while (scope && !isFunctionBoundary(scope) && !ts.isSourceFile(scope)) scope = scope.parent;
   if (!scope) return false;
   let found = false;
-  const visit = (n: ts.Node): void => {
+  const visit = (n: TS.Node): void => {
     if (found || n.pos >= loop.pos) return;
     if (ts.isVariableDeclaration(n) && ts.isIdentifier(n.name) && n.name.text === name && n.initializer && ts.isArrayLiteralExpression(n.initializer) && n.initializer.elements.length === 0) {
       found = true;
@@ -67,16 +68,16 @@ function isLocalEmptyArray(name: string, loop: ts.Node): boolean {
 export interface PromiseAllOptions {
   /** Whether every query awaited in the loop only reads (concurrent reads keep behaviour). */
   queriesReadOnly: boolean;
-  checker?: ts.TypeChecker;
+  checker?: TS.TypeChecker;
   /**
    * Checks one awaited expression of the loop body: undefined when it is a read that may run
    * concurrently with the others, else why not (a write, a sleep, an unknown side effect).
    */
-  checkAwaited?: (awaited: ts.Expression) => string | undefined;
+  checkAwaited?: (awaited: TS.Expression) => string | undefined;
 }
 
 /** `await sleep(100)`, `await new Promise((r) => setTimeout(r, 50))`: the loop paces itself on purpose. */
-function isPacing(expr: ts.Expression): boolean {
+function isPacing(expr: TS.Expression): boolean {
   const e = expr;
   if (ts.isCallExpression(e)) {
     const callee = e.expression;
@@ -87,7 +88,7 @@ function isPacing(expr: ts.Expression): boolean {
   return false;
 }
 
-export function promiseAllFix(loop: ts.Node, sf: ts.SourceFile, options: PromiseAllOptions): PromiseAllResult {
+export function promiseAllFix(loop: TS.Node, sf: TS.SourceFile, options: PromiseAllOptions): PromiseAllResult {
   if (!ts.isForOfStatement(loop)) return { reason: 'only for-of loops are rewritten to Promise.all' };
   if (loop.awaitModifier) return { reason: '`for await` consumes an async iterator in order' };
   if (ts.isLabeledStatement(loop.parent)) return { reason: 'the loop is labelled' };
@@ -102,7 +103,7 @@ export function promiseAllFix(loop: ts.Node, sf: ts.SourceFile, options: Promise
   declaredNames(init, inner);
 
   const statements = ts.isBlock(loop.statement) ? [...loop.statement.statements] : [loop.statement];
-  let pushTarget: { stmt: ts.Statement; arg: ts.Expression; name: string; receiver: ts.Identifier } | undefined;
+  let pushTarget: { stmt: TS.Statement; arg: TS.Expression; name: string; receiver: TS.Identifier } | undefined;
   const last = statements[statements.length - 1];
   if (last && ts.isExpressionStatement(last) && ts.isCallExpression(last.expression)) {
     const call = last.expression;
@@ -115,7 +116,7 @@ export function promiseAllFix(loop: ts.Node, sf: ts.SourceFile, options: Promise
   if (pushTarget) {
     const target = pushTarget;
     let otherUse = false;
-    const scan = (n: ts.Node): void => {
+    const scan = (n: TS.Node): void => {
       if (otherUse) return;
       if (ts.isIdentifier(n) && n.text === target.name && n !== target.receiver) otherUse = true;
       n.forEachChild(scan);
@@ -123,14 +124,14 @@ export function promiseAllFix(loop: ts.Node, sf: ts.SourceFile, options: Promise
     scan(loop.statement);
     if (otherUse) pushTarget = undefined;
   }
-  for (let p: ts.Node | undefined = loop.parent; p && !isFunctionBoundary(p); p = p.parent) {
+  for (let p: TS.Node | undefined = loop.parent; p && !isFunctionBoundary(p); p = p.parent) {
     if (ts.isTryStatement(p) && pushTarget) return { reason: 'the loop is inside `try`: after an error the collected results would differ' };
   }
 
   let reason: string | undefined;
   let awaits = 0;
-  const continues: ts.ContinueStatement[] = [];
-  const visit = (n: ts.Node, depthInLoops: number, inFunction: boolean): void => {
+  const continues: TS.ContinueStatement[] = [];
+  const visit = (n: TS.Node, depthInLoops: number, inFunction: boolean): void => {
     if (reason) return;
     if (pushTarget && n === pushTarget.stmt) {
       // The collected result: visit only its argument.
@@ -145,7 +146,7 @@ export function promiseAllFix(loop: ts.Node, sf: ts.SourceFile, options: Promise
       else if (ts.isYieldExpression(n)) reason = 'the loop yields';
       else if (ts.isAwaitExpression(n)) {
         awaits++;
-        let e: ts.Expression = n.expression;
+        let e: TS.Expression = n.expression;
         while (ts.isParenthesizedExpression(e) || ts.isAsExpression(e) || ts.isNonNullExpression(e)) e = e.expression;
         if (isPacing(e)) reason = `it waits between iterations (\`${e.getText(sf).slice(0, 40)}\`), which looks deliberate`;
         else if (options.checkAwaited && !isInnerValue(e, inner)) {
@@ -157,7 +158,7 @@ export function promiseAllFix(loop: ts.Node, sf: ts.SourceFile, options: Promise
     }
     if ((ts.isBinaryExpression(n) && isAssignmentOperator(n.operatorToken.kind)) || ((ts.isPrefixUnaryExpression(n) || ts.isPostfixUnaryExpression(n)) && (n.operator === ts.SyntaxKind.PlusPlusToken || n.operator === ts.SyntaxKind.MinusMinusToken))) {
       const target = ts.isBinaryExpression(n) ? n.left : n.operand;
-      const root = rootIdentifier(target as ts.Expression);
+      const root = rootIdentifier(target as TS.Expression);
       if (!root || !inner.has(root.text)) {
         reason = `it writes \`${(root ?? target).getText(sf)}\`, which later iterations may read`;
         return;

@@ -1,6 +1,7 @@
 // invariant-in-loop: the same RegExp, JSON.parse/JSON.stringify result or Intl formatter is built on
 // every item of a loop from values the loop never changes. Build it once, before the loop.
-import { ts } from 'ts-morph';
+import { ts } from '../ts';
+import type { ts as TS } from 'ts-morph';
 import type { Finding, Rule } from '../analysis/types';
 import { isDeferredCallback } from '../analysis/queries';
 import { lineOf, referencedNames, spanOf } from '../analysis/syntax';
@@ -8,9 +9,9 @@ import { hoistInvariantFix, invariantKind, type InvariantKind } from '../fixes/h
 import { mutatedNames, walkItemContexts, type ItemContext } from './nplus1/contexts';
 
 /** Arguments made only of literals, templates, identifiers and property reads (no calls). */
-function plainArguments(args: readonly ts.Expression[]): boolean {
+function plainArguments(args: readonly TS.Expression[]): boolean {
   let ok = true;
-  const visit = (n: ts.Node): void => {
+  const visit = (n: TS.Node): void => {
     if (!ok) return;
     if (ts.isCallExpression(n) || ts.isNewExpression(n) || ts.isAwaitExpression(n) || ts.isTaggedTemplateExpression(n) || ts.isFunctionLike(n) || ts.isClassLike(n) || ts.isPostfixUnaryExpression(n) || ts.isDeleteExpression(n)) {
       ok = false;
@@ -50,11 +51,11 @@ export const invariantInLoop: Rule = {
     if (!/\b(RegExp|JSON\.(parse|stringify)|Intl\.)/.test(sf.text)) return [];
     const findings: Finding[] = [];
     const mutatedCache = new Map<ItemContext, Set<string>>();
-    const reported = new Set<ts.Node>();
+    const reported = new Set<TS.Node>();
     walkItemContexts(sf, (n, item) => {
       const kind = invariantKind(n);
       if (!kind || reported.has(n)) return;
-      const args = [...((n as ts.CallExpression | ts.NewExpression).arguments ?? [])];
+      const args = [...((n as TS.CallExpression | TS.NewExpression).arguments ?? [])];
       if (kind !== 'regexp' && args.length === 0) return;
       if (!plainArguments(args)) return;
       const refs = new Set<string>();
@@ -75,7 +76,7 @@ export const invariantInLoop: Rule = {
         message: `\`${what}\` ${LABEL[kind]} on every item (${where}); build it once before the loop`,
         related: [{ span: item.headerSpan, message: item.kind === 'loop' ? 'the loop' : 'the per-item callback' }],
       };
-      const result = hoistInvariantFix(n as ts.CallExpression | ts.NewExpression, kind, item, sf, ctx.getChecker);
+      const result = hoistInvariantFix(n as TS.CallExpression | TS.NewExpression, kind, item, sf, ctx.getChecker);
       if ('fix' in result) finding.fixes = [result.fix];
       else finding.noFixReason = `No safe fix: ${result.reason}.`;
       findings.push(finding);

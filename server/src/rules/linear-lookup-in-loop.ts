@@ -1,7 +1,8 @@
 // linear-lookup-in-loop: `xs.includes(v)`, `xs.indexOf(v)`, `xs.some((x) => x === v)`,
 // `xs.find((x) => x.id === v)` once per item of a loop, on an array the loop does not change.
 // Each lookup scans the whole array: O(n·m). A Set or Map built once before the loop makes it O(n + m).
-import { ts } from 'ts-morph';
+import { ts } from '../ts';
+import type { ts as TS } from 'ts-morph';
 import type { Finding, Rule } from '../analysis/types';
 import { isDeferredCallback } from '../analysis/queries';
 import { lineOf, referencedNames, rootIdentifier, spanOf, unwrap } from '../analysis/syntax';
@@ -13,12 +14,12 @@ const ARRAY_PRODUCERS = /^(map|filter|slice|concat|flat|flatMap|from|keys|values
 const SMALL = 8;
 
 /** The single-parameter predicate `(x) => x === v` / `(x) => x.k === v`: the parameter, the key path and `v`. */
-function equalityPredicate(fn: ts.Expression): { param: string; key?: string; value: ts.Expression; strict: boolean } | undefined {
+function equalityPredicate(fn: TS.Expression): { param: string; key?: string; value: TS.Expression; strict: boolean } | undefined {
   const f = unwrap(fn);
   if (!ts.isArrowFunction(f) && !ts.isFunctionExpression(f)) return undefined;
   if (f.parameters.length !== 1 || !ts.isIdentifier(f.parameters[0].name)) return undefined;
   const param = f.parameters[0].name.text;
-  let body: ts.Node | undefined = f.body;
+  let body: TS.Node | undefined = f.body;
   if (body && ts.isBlock(body)) {
     if (body.statements.length !== 1 || !ts.isReturnStatement(body.statements[0]) || !body.statements[0].expression) return undefined;
     body = body.statements[0].expression;
@@ -28,7 +29,7 @@ function equalityPredicate(fn: ts.Expression): { param: string; key?: string; va
   if (!ts.isBinaryExpression(b)) return undefined;
   const op = b.operatorToken.kind;
   if (op !== ts.SyntaxKind.EqualsEqualsEqualsToken && op !== ts.SyntaxKind.EqualsEqualsToken) return undefined;
-  const side = (e: ts.Expression): { key?: string } | undefined => {
+  const side = (e: TS.Expression): { key?: string } | undefined => {
     const u = unwrap(e);
     if (ts.isIdentifier(u) && u.text === param) return {};
     if (ts.isPropertyAccessExpression(u) && !u.questionDotToken && ts.isIdentifier(u.expression) && u.expression.text === param) return { key: u.name.text };
@@ -41,7 +42,7 @@ function equalityPredicate(fn: ts.Expression): { param: string; key?: string; va
   return undefined;
 }
 
-function isArrayValue(expr: ts.Expression, checker: ts.TypeChecker | undefined, at: ts.Node): boolean | 'small' {
+function isArrayValue(expr: TS.Expression, checker: TS.TypeChecker | undefined, at: TS.Node): boolean | 'small' {
   const e = unwrap(expr);
   const literal = ts.isArrayLiteralExpression(e) ? e : ts.isIdentifier(e) ? initializerOf(e.text, at) : undefined;
   const lit = literal && unwrap(literal);
@@ -50,7 +51,7 @@ function isArrayValue(expr: ts.Expression, checker: ts.TypeChecker | undefined, 
     try {
       const t = checker.getTypeAtLocation(expr);
       if (!(t.flags & (ts.TypeFlags.Any | ts.TypeFlags.Unknown))) {
-        if (checker.isTupleType(t)) return checker.getTypeArguments(t as ts.TypeReference).length <= SMALL ? 'small' : true;
+        if (checker.isTupleType(t)) return checker.getTypeArguments(t as TS.TypeReference).length <= SMALL ? 'small' : true;
         return checker.isArrayType(t) || t.getSymbol()?.name === 'ReadonlyArray';
       }
     } catch {
@@ -78,7 +79,7 @@ export const linearLookupInLoop: Rule = {
     if (!/\.(includes|indexOf|lastIndexOf|some|find|findLast|findIndex|findLastIndex|filter)\(/.test(text)) return [];
     const findings: Finding[] = [];
     const mutatedCache = new Map<ItemContext, Set<string>>();
-    let checker: ts.TypeChecker | undefined | null = null;
+    let checker: TS.TypeChecker | undefined | null = null;
     const getChecker = () => {
       if (checker === null) {
         try {
@@ -142,9 +143,9 @@ export const linearLookupInLoop: Rule = {
   },
 };
 
-function containsCallOrNew(n: ts.Node): boolean {
+function containsCallOrNew(n: TS.Node): boolean {
   let found = false;
-  const visit = (c: ts.Node): void => {
+  const visit = (c: TS.Node): void => {
     if (found) return;
     if (ts.isCallExpression(c) || ts.isNewExpression(c) || ts.isAwaitExpression(c) || ts.isTaggedTemplateExpression(c)) found = true;
     else c.forEachChild(visit);

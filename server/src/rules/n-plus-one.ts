@@ -2,7 +2,8 @@
 // a fan-out (`Promise.all(items.map(...))`), a recursion over a tree, or a GraphQL field resolver
 // on a list parent. One pass over the file with a stack of per-item contexts; the type checker is
 // asked only about calls inside those contexts (and the helpers they call).
-import { ts } from 'ts-morph';
+import { ts } from '../ts';
+import type { ts as TS } from 'ts-morph';
 import type { Finding, RelatedInfo, Rule, RuleContext } from '../analysis/types';
 import { consumptionOf, createQueryRecogniser, isDeferredCallback, isExecuted, type QueryMatch, type QueryRecogniser } from '../analysis/queries';
 import { isFanOut, isFunctionBoundary, isInLoopRepeatedPart, isInnerChainLink, isLoop, iteratingCallOf, lineOf, spanOf, unwrap } from '../analysis/syntax';
@@ -12,7 +13,7 @@ import { callbackItemContext, dependsOnIteration, initializerOf, isPaginationOrP
 import { findFieldResolvers } from './nplus1/graphql';
 
 interface FnFrame {
-  node: ts.Node;
+  node: TS.Node;
   /** `walk` for `function walk()`/`const walk = () =>`, `this.walk` for methods. */
   key?: string;
 }
@@ -20,11 +21,11 @@ interface FnFrame {
 interface Reported {
   finding: Finding;
   match: QueryMatch;
-  call: ts.CallExpression | ts.TaggedTemplateExpression;
+  call: TS.CallExpression | TS.TaggedTemplateExpression;
   item: ItemContext;
 }
 
-function frameKey(fn: ts.Node): string | undefined {
+function frameKey(fn: TS.Node): string | undefined {
   if (ts.isFunctionDeclaration(fn) && fn.name) return fn.name.text;
   if (ts.isMethodDeclaration(fn) && (ts.isIdentifier(fn.name) || ts.isPrivateIdentifier(fn.name))) return `this.${fn.name.text}`;
   const p = fn.parent;
@@ -36,19 +37,19 @@ function frameKey(fn: ts.Node): string | undefined {
   return undefined;
 }
 
-function callKey(call: ts.CallExpression): string | undefined {
+function callKey(call: TS.CallExpression): string | undefined {
   const e = unwrap(call.expression);
   if (ts.isIdentifier(e)) return e.text;
   if (ts.isPropertyAccessExpression(e) && e.expression.kind === ts.SyntaxKind.ThisKeyword) return `this.${e.name.text}`;
   return undefined;
 }
 
-function isSmallLiteralList(e: ts.Expression): boolean {
+function isSmallLiteralList(e: TS.Expression): boolean {
   const u = unwrap(e);
   return ts.isArrayLiteralExpression(u) && u.elements.length <= 5 && !u.elements.some(ts.isSpreadElement);
 }
 
-function contains(outer: ts.Node, inner: ts.Node): boolean {
+function contains(outer: TS.Node, inner: TS.Node): boolean {
   return inner.pos >= outer.pos && inner.end <= outer.end;
 }
 
@@ -56,7 +57,7 @@ function queryName(match: QueryMatch): string {
   return match.chain && match.chain.length > 1 ? match.chain.map((c) => `\`${c}\``).join(' → ') : `\`${match.callee}\``;
 }
 
-function whereText(item: ItemContext, sf: ts.SourceFile): string {
+function whereText(item: ItemContext, sf: TS.SourceFile): string {
   const line = lineOf(sf, item.headerSpan.start);
   if (item.kind === 'loop') return `loop at line ${line}`;
   if (item.kind === 'resolver') return `field resolver \`${item.resolver!.typeName}.${item.resolver!.field}\` at line ${line}`;
@@ -83,11 +84,11 @@ export const nPlusOne: Rule = {
 };
 
 class NPlusOneWalker {
-  private readonly sf: ts.SourceFile;
+  private readonly sf: TS.SourceFile;
   private readonly recogniser: QueryRecogniser;
   private readonly resolvers;
   private readonly reported: Reported[] = [];
-  private readonly recursions: Array<{ fn: ts.Node; call: ts.CallExpression; item: ItemContext; key: string }> = [];
+  private readonly recursions: Array<{ fn: TS.Node; call: TS.CallExpression; item: ItemContext; key: string }> = [];
   private readonly entityCache = new Map<ItemContext, Set<string>>();
   private current: ItemContext | undefined;
   /** Internal errors on single call sites, rethrown once the rest of the file is done. */
@@ -127,9 +128,9 @@ class NPlusOneWalker {
   }
 
   /** Was this value loaded by an ORM query (`await User.findAll()`, `await user.getFriends()` on such a row)? */
-  private isLoadedRows(expr: ts.Expression, at: ts.Node, depth: number): boolean {
+  private isLoadedRows(expr: TS.Expression, at: TS.Node, depth: number): boolean {
     if (depth > 3) return false;
-    let e: ts.Expression | undefined = unwrap(expr);
+    let e: TS.Expression | undefined = unwrap(expr);
     if (ts.isIdentifier(e)) e = initializerOf(e.text, at);
     if (!e) return false;
     e = unwrap(e);
@@ -151,7 +152,7 @@ class NPlusOneWalker {
     return false;
   }
 
-  private walk(n: ts.Node, item: ItemContext | undefined, fns: FnFrame[]): void {
+  private walk(n: TS.Node, item: ItemContext | undefined, fns: FnFrame[]): void {
     if (isFunctionBoundary(n)) {
       const iter = iteratingCallOf(n);
       let next: ItemContext | undefined;
@@ -183,7 +184,7 @@ class NPlusOneWalker {
     n.forEachChild((c) => this.walk(c, item, fns));
   }
 
-  private visitCall(call: ts.CallExpression | ts.TaggedTemplateExpression, item: ItemContext, fns: FnFrame[]): void {
+  private visitCall(call: TS.CallExpression | TS.TaggedTemplateExpression, item: ItemContext, fns: FnFrame[]): void {
     // Recursion over a tree: `walk(child)` inside a loop of `walk` itself.
     if (ts.isCallExpression(call)) {
       const key = callKey(call);
@@ -214,7 +215,7 @@ class NPlusOneWalker {
   }
 
   /** `Promise.all(ids.map(fetchUser))`: a query function passed by reference runs once per item. */
-  private visitCallbackReference(call: ts.CallExpression, fns: FnFrame[]): void {
+  private visitCallbackReference(call: TS.CallExpression, fns: FnFrame[]): void {
     const callee = unwrap(call.expression);
     if (!ts.isPropertyAccessExpression(callee) || !['map', 'forEach', 'flatMap', 'filter', 'some', 'every', 'find'].includes(callee.name.text)) return;
     const ref = call.arguments[0];
@@ -243,7 +244,7 @@ class NPlusOneWalker {
   }
 
   /** TypeORM lazy relations: `await post.author` on a row loaded by a query. */
-  private visitAwaitedRelation(n: ts.AwaitExpression, item: ItemContext): void {
+  private visitAwaitedRelation(n: TS.AwaitExpression, item: ItemContext): void {
     const e = unwrap(n.expression);
     if (!ts.isPropertyAccessExpression(e) || !ts.isIdentifier(e.expression)) return;
     if (!this.entities(item).has(e.expression.text)) return;
@@ -251,11 +252,11 @@ class NPlusOneWalker {
     this.reportAt(e, match, item, false);
   }
 
-  private report(call: ts.CallExpression | ts.TaggedTemplateExpression, match: QueryMatch, item: ItemContext, concurrent: boolean): void {
+  private report(call: TS.CallExpression | TS.TaggedTemplateExpression, match: QueryMatch, item: ItemContext, concurrent: boolean): void {
     this.reportAt(call, match, item, concurrent);
   }
 
-  private reportAt(node: ts.Node, match: QueryMatch, item: ItemContext, concurrent: boolean, messageOverride?: string, extraRelated: RelatedInfo[] = []): void {
+  private reportAt(node: TS.Node, match: QueryMatch, item: ItemContext, concurrent: boolean, messageOverride?: string, extraRelated: RelatedInfo[] = []): void {
     const sf = this.sf;
     const coll = item.collection?.replace(/\s+/g, ' ');
     const what = item.kind === 'resolver' ? `\`${item.resolver!.typeName}\` in a list` : coll ? `item of \`${coll.length > 40 ? coll.slice(0, 39) + '…' : coll}\`` : 'iteration';
@@ -269,20 +270,20 @@ class NPlusOneWalker {
     for (const site of match.sites ?? []) related.push({ span: site.span, message: site.message, ...(site.fileName !== sf.fileName ? { fileName: site.fileName } : {}) });
     const confidence = match.via === 'type' || match.via === 'setting' ? 'high' : match.confidence;
     const finding: Finding = { rule: 'n-plus-one', severity: 'warning', span: spanOf(node, sf), message, related, confidence };
-    this.reported.push({ finding, match, call: node as ts.CallExpression, item });
+    this.reported.push({ finding, match, call: node as TS.CallExpression, item });
   }
 
   /** The queries a recursive function runs once per node of the structure it walks. */
   private reportRecursions(): void {
-    const done = new Set<ts.Node>();
+    const done = new Set<TS.Node>();
     for (const { fn, call, item, key } of this.recursions) {
       if (done.has(fn)) continue;
       done.add(fn);
-      const body = (fn as ts.FunctionLikeDeclaration).body;
+      const body = (fn as TS.FunctionLikeDeclaration).body;
       if (!body) continue;
       const recLine = lineOf(this.sf, call.getStart(this.sf));
       const fnName = key.replace(/^this\./, '');
-      const visit = (n: ts.Node, inItem: boolean): void => {
+      const visit = (n: TS.Node, inItem: boolean): void => {
         if (n !== fn && isFunctionBoundary(n)) {
           if (iteratingCallOf(n)) inItem = true;
           else if (isDeferredCallback(n)) return;
@@ -307,7 +308,7 @@ class NPlusOneWalker {
   }
 
   /** For the Promise.all fix: may this awaited expression run concurrently with the other iterations? */
-  private checkAwaited(e: ts.Expression): string | undefined {
+  private checkAwaited(e: TS.Expression): string | undefined {
     const text = e.getText(this.sf).replace(/\s+/g, ' ');
     const short = text.length > 40 ? text.slice(0, 39) + '…' : text;
     if (!ts.isCallExpression(e) && !ts.isTaggedTemplateExpression(e)) return `it awaits \`${short}\`, which PerfLens cannot show is independent of the other iterations`;
@@ -326,11 +327,11 @@ class NPlusOneWalker {
         return undefined;
       }
     })();
-    const byLoop = new Map<ts.Node, Reported[]>();
+    const byLoop = new Map<TS.Node, Reported[]>();
     for (const r of this.reported) {
       if (r.item.kind === 'loop' && r.finding.message.includes('(loop at line')) byLoop.set(r.item.node, [...(byLoop.get(r.item.node) ?? []), r]);
     }
-    const loopResult = new Map<ts.Node, ReturnType<typeof promiseAllFix>>();
+    const loopResult = new Map<TS.Node, ReturnType<typeof promiseAllFix>>();
     for (const [loop, rs] of byLoop) {
       const readOnly = rs.every((r) => r.match.readOnly);
       loopResult.set(loop, promiseAllFix(loop, this.sf, { queriesReadOnly: readOnly, checker, checkAwaited: (e) => this.checkAwaited(e) }));
@@ -345,7 +346,7 @@ class NPlusOneWalker {
     }
   }
 
-  private fixesFor(r: Reported, checker: ts.TypeChecker | undefined, loopResult: Map<ts.Node, ReturnType<typeof promiseAllFix>>): void {
+  private fixesFor(r: Reported, checker: TS.TypeChecker | undefined, loopResult: Map<TS.Node, ReturnType<typeof promiseAllFix>>): void {
     {
       const reasons: string[] = [];
       const fixes = [];

@@ -1,7 +1,8 @@
 // The per-file complexity analyzer: walks raw ts.Nodes once per function, keeping symbolic
 // sizes of locals (shapes), a stack of loop frames (iteration counts), the evidence, and the
 // recursive call sites; calls use callee summaries mapped to argument sizes.
-import { ts } from 'ts-morph';
+import { ts } from '../../ts';
+import type { ts as TS } from 'ts-morph';
 
 /** Cached: `ts.SyntaxKind` is a getter on the bundled namespace, costly on hot paths. */
 const SK = ts.SyntaxKind;
@@ -53,14 +54,14 @@ export interface FnResult {
 }
 
 export interface FnInfo {
-  node: ts.FunctionLikeDeclaration;
+  node: TS.FunctionLikeDeclaration;
   name: string;
   qualifiedName: string;
   key: string;
   /** Scope id used in variable keys (unique in the program analysis). */
   scope: string;
   parent?: FnInfo;
-  classNode?: ts.ClassLikeDeclaration;
+  classNode?: TS.ClassLikeDeclaration;
   file: FileAnalyzer;
   params: string[];
   result?: FnResult;
@@ -71,7 +72,7 @@ export interface FnInfo {
   /** The body calls the function by name (directly, not counting nested functions' calls). */
   selfCalls?: boolean;
   /** Hoisted declarations of the body (function declarations, function/class-valued variables, classes). */
-  hoisted?: ts.Node[];
+  hoisted?: TS.Node[];
   /** Names that nested function declarations add to (computed on demand). */
   mutatedByNested?: Set<string>;
   /** Contains nested functions (which may read this function's environment). */
@@ -86,13 +87,13 @@ export interface Binding {
   level: number;
   owner?: FnInfo;
   fn?: FnInfo;
-  cls?: ts.ClassLikeDeclaration;
+  cls?: TS.ClassLikeDeclaration;
   growable?: boolean;
   /** object literal / Map / Set: element writes add keys */
   keyed?: boolean;
   param?: number;
-  imported?: ts.Identifier;
-  init?: ts.Expression;
+  imported?: TS.Identifier;
+  init?: TS.Expression;
 }
 
 export class Env {
@@ -113,7 +114,7 @@ export class Env {
 
 interface Frame {
   iter: Cost;
-  node: ts.Node;
+  node: TS.Node;
   kind: 'loop' | 'callback' | 'worklist';
   amort: Cost;
   loopVars: string[];
@@ -126,8 +127,8 @@ interface Frame {
 
 export interface ProgramContext {
   reg: VarRegistry;
-  files: Map<ts.SourceFile, FileAnalyzer>;
-  getChecker?: () => ts.TypeChecker | undefined;
+  files: Map<TS.SourceFile, FileAnalyzer>;
+  getChecker?: () => TS.TypeChecker | undefined;
   /** Depth of nested on-demand callee analyses. */
   depth: number;
   /** Total statement/expression nesting across all walkers on the stack (bounds JS stack use). */
@@ -143,7 +144,7 @@ const MAX_TOTAL_WALK_DEPTH = 800;
 const MAX_NODES = 60000;
 const MAX_CALL_DEPTH = 24;
 
-const HALVING = (e: ts.Expression): boolean => {
+const HALVING = (e: TS.Expression): boolean => {
   const u = unwrap(e);
   if (ts.isBinaryExpression(u)) {
     const k = u.operatorToken.kind;
@@ -158,17 +159,17 @@ const HALVING = (e: ts.Expression): boolean => {
 
 export class FileAnalyzer {
   readonly fns: FnInfo[] = [];
-  readonly byNode = new Map<ts.Node, FnInfo>();
+  readonly byNode = new Map<TS.Node, FnInfo>();
   readonly fileEnv = new Env();
   private fileEnvReady = false;
-  readonly classes = new Map<string, ts.ClassLikeDeclaration>();
-  readonly topHoisted: ts.Node[] = [];
+  readonly classes = new Map<string, TS.ClassLikeDeclaration>();
+  readonly topHoisted: TS.Node[] = [];
   /** Imported names resolved through the type checker (null: not a function we can analyse). */
   importAnswers?: Map<string, FnInfo | null>;
   private lineStarts: readonly number[];
 
   constructor(
-    readonly sf: ts.SourceFile,
+    readonly sf: TS.SourceFile,
     readonly program: ProgramContext,
     readonly tag: string,
   ) {
@@ -194,13 +195,13 @@ export class FileAnalyzer {
     interface Ctx {
       owner: string | undefined;
       parentFn: FnInfo | undefined;
-      cls: ts.ClassLikeDeclaration | undefined;
+      cls: TS.ClassLikeDeclaration | undefined;
     }
     const root: Ctx = { owner: undefined, parentFn: undefined, cls: undefined };
-    const nodes: ts.Node[] = [this.sf];
+    const nodes: TS.Node[] = [this.sf];
     const ctxs: Ctx[] = [root];
-    const kids: ts.Node[] = [];
-    const collectKid = (c: ts.Node) => {
+    const kids: TS.Node[] = [];
+    const collectKid = (c: TS.Node) => {
       kids.push(c);
     };
     while (nodes.length) {
@@ -208,7 +209,7 @@ export class FileAnalyzer {
       const ctx = ctxs.pop()!;
       let child = ctx;
       const k = node.kind;
-      if (k === SK.FunctionDeclaration || k === SK.ClassDeclaration || (k === SK.VariableDeclaration && (node as ts.VariableDeclaration).initializer && (isFunctionLike(unwrap((node as ts.VariableDeclaration).initializer!)) || unwrap((node as ts.VariableDeclaration).initializer!).kind === SK.ClassExpression || memoWrapped((node as ts.VariableDeclaration).initializer)))) {
+      if (k === SK.FunctionDeclaration || k === SK.ClassDeclaration || (k === SK.VariableDeclaration && (node as TS.VariableDeclaration).initializer && (isFunctionLike(unwrap((node as TS.VariableDeclaration).initializer!)) || unwrap((node as TS.VariableDeclaration).initializer!).kind === SK.ClassExpression || memoWrapped((node as TS.VariableDeclaration).initializer)))) {
         if (ctx.parentFn) (ctx.parentFn.hoisted ??= []).push(node);
         else this.topHoisted.push(node);
       }
@@ -226,15 +227,15 @@ export class FileAnalyzer {
         this.byNode.set(node, info);
         child = { owner: qualifiedName, parentFn: info, cls: ctx.cls };
       } else if (k === SK.ClassDeclaration || k === SK.ClassExpression) {
-        const c = node as ts.ClassLikeDeclaration;
+        const c = node as TS.ClassLikeDeclaration;
         const cname = c.name?.text ?? '<class>';
         if (c.name) this.classes.set(cname, c);
         child = { owner: ctx.owner ? `${ctx.owner}.${cname}` : cname, parentFn: ctx.parentFn, cls: c };
       } else if (k === SK.CallExpression && ctx.parentFn) {
         // direct self-calls: f(...) or this.f(...) inside f
-        const callee = (node as ts.CallExpression).expression;
+        const callee = (node as TS.CallExpression).expression;
         const fn = ctx.parentFn;
-        if ((callee.kind === SK.Identifier && (callee as ts.Identifier).text === fn.name) || (callee.kind === SK.PropertyAccessExpression && (callee as ts.PropertyAccessExpression).expression.kind === SK.ThisKeyword && (callee as ts.PropertyAccessExpression).name.text === fn.name)) fn.selfCalls = true;
+        if ((callee.kind === SK.Identifier && (callee as TS.Identifier).text === fn.name) || (callee.kind === SK.PropertyAccessExpression && (callee as TS.PropertyAccessExpression).expression.kind === SK.ThisKeyword && (callee as TS.PropertyAccessExpression).name.text === fn.name)) fn.selfCalls = true;
       }
       kids.length = 0;
       ts.forEachChild(node, collectKid);
@@ -316,7 +317,7 @@ export class FileAnalyzer {
   }
 }
 
-function kindFromType(t: ts.TypeNode | undefined, name: string): ShapeKind {
+function kindFromType(t: TS.TypeNode | undefined, name: string): ShapeKind {
   if (!t) {
     if (/^(root|node|tree)$/i.test(name)) return 'tree';
     if (/^(head|list|l1|l2|list1|list2)$/i.test(name)) return 'list';
@@ -345,15 +346,15 @@ function kindFromType(t: ts.TypeNode | undefined, name: string): ShapeKind {
   return 'unknown';
 }
 
-function hasJSDoc(n: ts.Node): boolean {
-  for (let cur: ts.Node | undefined = n, i = 0; cur && i < 4; cur = cur.parent, i++) {
+function hasJSDoc(n: TS.Node): boolean {
+  for (let cur: TS.Node | undefined = n, i = 0; cur && i < 4; cur = cur.parent, i++) {
     if ((cur as unknown as { jsDoc?: unknown[] }).jsDoc?.length) return true;
     if (ts.isBlock(cur) || ts.isSourceFile(cur)) break;
   }
   return false;
 }
 
-function paramKind(p: ts.ParameterDeclaration, name: string): ShapeKind {
+function paramKind(p: TS.ParameterDeclaration, name: string): ShapeKind {
   let t = p.type;
   if (!t && hasJSDoc(p.parent)) {
     try {
@@ -373,7 +374,7 @@ function paramKind(p: ts.ParameterDeclaration, name: string): ShapeKind {
 
 /** Hoisted declarations of a body: nested function declarations, function-valued consts, classes. */
 /** Bind a body's hoisted declarations (collected once per file): functions, function-valued consts, classes. */
-function prebind(file: FileAnalyzer, decls: readonly ts.Node[], env: Env, owner: FnInfo | undefined, level: number): void {
+function prebind(file: FileAnalyzer, decls: readonly TS.Node[], env: Env, owner: FnInfo | undefined, level: number): void {
   for (const st of decls) {
     if (ts.isFunctionDeclaration(st) && st.name) {
       const info = file.byNode.get(st);
@@ -405,8 +406,8 @@ const liveEnvs = new WeakMap<FnInfo, Env>();
 type UpdKind = 'inc' | 'dec' | 'mul' | 'div' | 'chase' | 'mid' | 'reset' | 'other' | 'harmonic' | 'series' | 'data';
 interface Upd {
   kind: UpdKind;
-  node: ts.Node;
-  rhs?: ts.Expression;
+  node: TS.Node;
+  rhs?: TS.Expression;
 }
 
 interface LoopInfo {
@@ -437,13 +438,13 @@ export class Walker {
   private depth = 0;
   private nodes = 0;
   private cut = false;
-  memoState?: { name: string; node: ts.Node };
+  memoState?: { name: string; node: TS.Node };
   /** Collections from enclosing scopes that this recursive function pushes to and pops (a path): their size is the recursion depth. */
   private pathStacks = new Set<string>();
   /** Key of the placeholder variable standing for the recursion depth (replaced when the recursion is solved). */
   depthKey?: string;
   readonly reg: VarRegistry;
-  readonly sf: ts.SourceFile;
+  readonly sf: TS.SourceFile;
 
   constructor(
     readonly file: FileAnalyzer,
@@ -525,7 +526,7 @@ export class Walker {
   returns: ReturnSizes = {};
 
   /** Record the sizes of a returned value (a keyed collection counts its insertions, not its local key variable). */
-  noteReturn(e: ts.Expression): void {
+  noteReturn(e: TS.Expression): void {
     const sh = this.shapeOf(e);
     const len = sh.upper ?? (sh.len || (sh.root && sh.root.scope !== this.scope) ? lenOf(sh, this.reg) : undefined);
     const val = sh.val ?? (sh.root && sh.root.scope !== this.scope && sh.root.kind !== 'tree' && sh.root.kind !== 'list' ? valOf(sh, this.reg) : undefined);
@@ -535,7 +536,7 @@ export class Walker {
     if (v) this.returns.val = this.returns.val ? add(this.returns.val, v) : v;
   }
 
-  private bindParam(p: ts.ParameterDeclaration, index: number): void {
+  private bindParam(p: TS.ParameterDeclaration, index: number): void {
     if (ts.isIdentifier(p.name)) {
       const name = p.name.text;
       const kind = paramKind(p, name);
@@ -544,12 +545,12 @@ export class Walker {
     } else this.bindPattern(p.name, (n) => rootShape(this.scope, n), 0);
   }
 
-  bindPattern(name: ts.BindingName, shapeFor: (leaf: string, path: number) => Shape, level: number): void {
+  bindPattern(name: TS.BindingName, shapeFor: (leaf: string, path: number) => Shape, level: number): void {
     if (ts.isIdentifier(name)) {
       this.env.vars.set(name.text, { shape: shapeFor(name.text, 0), level, owner: this.fn });
       return;
     }
-    const stack: Array<{ n: ts.BindingName; depth: number }> = [{ n: name, depth: 0 }];
+    const stack: Array<{ n: TS.BindingName; depth: number }> = [{ n: name, depth: 0 }];
     while (stack.length) {
       const { n, depth } = stack.pop()!;
       if (ts.isIdentifier(n)) this.env.vars.set(n.text, { shape: shapeFor(n.text, depth), level, owner: this.fn });
@@ -562,11 +563,11 @@ export class Walker {
 
   // ------------------------------------------------------------------ evidence helpers
 
-  note(node: ts.Node, factor: Cost, reason: string): void {
+  note(node: TS.Node, factor: Cost, reason: string): void {
     if (this.evidence.length < 200) this.evidence.push(evidenceAt(node, this.sf, factor, reason));
   }
 
-  text(node: ts.Node, max = 40): string {
+  text(node: TS.Node, max = 40): string {
     let t: string;
     try {
       t = textIn(node, this.sf).replace(/\s+/g, ' ');
@@ -592,7 +593,7 @@ export class Walker {
 
   // ------------------------------------------------------------------ statements
 
-  block(stmts: readonly ts.Statement[] | ts.NodeArray<ts.Statement>): Cost {
+  block(stmts: readonly TS.Statement[] | TS.NodeArray<TS.Statement>): Cost {
     const parts: Cost[] = [];
     for (const s of stmts) {
       const c = this.stmt(s);
@@ -601,7 +602,7 @@ export class Walker {
     return parts.length ? add(...parts) : O1;
   }
 
-  stmt(node: ts.Statement): Cost {
+  stmt(node: TS.Statement): Cost {
     if (!this.enter()) return O1;
     try {
       return this.stmtInner(node);
@@ -628,16 +629,16 @@ export class Walker {
     this.file.program.walkDepth!--;
   }
 
-  private stmtInner(node: ts.Statement): Cost {
+  private stmtInner(node: TS.Statement): Cost {
     switch (node.kind) {
       case SK.Block:
-        return this.block((node as ts.Block).statements);
+        return this.block((node as TS.Block).statements);
       case SK.VariableStatement:
-        return this.declList((node as ts.VariableStatement).declarationList);
+        return this.declList((node as TS.VariableStatement).declarationList);
       case SK.ExpressionStatement:
-        return this.expr((node as ts.ExpressionStatement).expression);
+        return this.expr((node as TS.ExpressionStatement).expression);
       case SK.IfStatement: {
-        const n = node as ts.IfStatement;
+        const n = node as TS.IfStatement;
         return add(this.expr(n.expression), this.stmt(n.thenStatement), n.elseStatement ? this.stmt(n.elseStatement) : O1);
       }
       case SK.ForStatement:
@@ -645,15 +646,15 @@ export class Walker {
       case SK.ForInStatement:
       case SK.WhileStatement:
       case SK.DoStatement:
-        return this.loop(node as ts.IterationStatement);
+        return this.loop(node as TS.IterationStatement);
       case SK.ReturnStatement:
       case SK.ThrowStatement: {
-        const e = (node as ts.ReturnStatement).expression;
+        const e = (node as TS.ReturnStatement).expression;
         if (e && node.kind === SK.ReturnStatement && !this.frames.some((f) => f.kind === 'callback')) this.noteReturn(e);
         return e ? this.expr(e) : O1;
       }
       case SK.SwitchStatement: {
-        const n = node as ts.SwitchStatement;
+        const n = node as TS.SwitchStatement;
         const parts = [this.expr(n.expression)];
         for (const c of n.caseBlock.clauses) {
           if (ts.isCaseClause(c)) parts.push(this.expr(c.expression));
@@ -662,11 +663,11 @@ export class Walker {
         return add(...parts);
       }
       case SK.TryStatement: {
-        const n = node as ts.TryStatement;
+        const n = node as TS.TryStatement;
         return add(this.stmt(n.tryBlock), n.catchClause ? this.stmt(n.catchClause.block) : O1, n.finallyBlock ? this.stmt(n.finallyBlock) : O1);
       }
       case SK.LabeledStatement:
-        return this.stmt((node as ts.LabeledStatement).statement);
+        return this.stmt((node as TS.LabeledStatement).statement);
       case SK.FunctionDeclaration:
       case SK.ClassDeclaration:
       case SK.InterfaceDeclaration:
@@ -686,7 +687,7 @@ export class Walker {
     }
   }
 
-  declList(list: ts.VariableDeclarationList): Cost {
+  declList(list: TS.VariableDeclarationList): Cost {
     let cost: Cost = O1;
     for (const d of list.declarations) {
       if (!d.initializer) {
@@ -778,7 +779,7 @@ export class Walker {
 
   // ------------------------------------------------------------------ loops
 
-  private loop(node: ts.IterationStatement): Cost {
+  private loop(node: TS.IterationStatement): Cost {
     let pre: Cost = O1;
     let info: LoopInfo;
     const outerEnv = this.env;
@@ -797,7 +798,7 @@ export class Walker {
         pre = this.expr(node.expression);
         info = this.forOfInfo(node);
       } else {
-        info = this.whileInfo(node as ts.WhileStatement | ts.DoStatement);
+        info = this.whileInfo(node as TS.WhileStatement | TS.DoStatement);
       }
       // bind loop variables
       if (ts.isForOfStatement(node) || ts.isForInStatement(node)) {
@@ -879,15 +880,15 @@ export class Walker {
     }
   }
 
-  private headerText(node: ts.IterationStatement): string {
+  private headerText(node: TS.IterationStatement): string {
     if (ts.isForOfStatement(node)) return `for-of over ${this.text(node.expression, 30)}`;
     if (ts.isForInStatement(node)) return `for-in over ${this.text(node.expression, 30)}`;
     if (ts.isForStatement(node)) return `for loop (${node.condition ? this.text(node.condition, 30) : ';;'})`;
     if (ts.isWhileStatement(node)) return `while (${this.text(node.expression, 30)})`;
-    return `do-while (${this.text((node as ts.DoStatement).expression, 30)})`;
+    return `do-while (${this.text((node as TS.DoStatement).expression, 30)})`;
   }
 
-  private elemShapeForIteration(expr: ts.Expression, coll: Shape): Shape {
+  private elemShapeForIteration(expr: TS.Expression, coll: Shape): Shape {
     const u = unwrap(expr);
     // nums.entries() -> [index, elem]
     if (ts.isCallExpression(u) && ts.isPropertyAccessExpression(u.expression) && u.expression.name.text === 'entries') {
@@ -899,7 +900,7 @@ export class Walker {
   }
 
   /** Values the counters of a for loop take (i in 0..n has value n). */
-  private loopVarValues(node: ts.ForStatement): Array<[string, Shape]> {
+  private loopVarValues(node: TS.ForStatement): Array<[string, Shape]> {
     const out: Array<[string, Shape]> = [];
     const init = node.initializer;
     if (!init || !ts.isVariableDeclarationList(init)) return out;
@@ -920,7 +921,7 @@ export class Walker {
 
   // ---- iteration counts
 
-  private forOfInfo(node: ts.ForOfStatement | ts.ForInStatement): LoopInfo {
+  private forOfInfo(node: TS.ForOfStatement | TS.ForInStatement): LoopInfo {
     const coll = this.shapeOf(node.expression);
     const exprText = this.text(node.expression, 30);
     // iterating the adjacency of one node inside a worklist or a visited-guarded recursion
@@ -937,7 +938,7 @@ export class Walker {
   }
 
   /** for (const v of g[u]) inside a worklist/visited recursion: sum of degrees = total edges. */
-  private adjacencyAmortisation(expr: ts.Expression): LoopInfo | undefined {
+  private adjacencyAmortisation(expr: TS.Expression): LoopInfo | undefined {
     const u = unwrap(expr);
     if (!ts.isElementAccessExpression(u)) return undefined;
     const wIndex = findLastIndex(this.frames, (f) => f.kind === 'worklist');
@@ -958,7 +959,7 @@ export class Walker {
     };
   }
 
-  private growingWorklist(expr: ts.Expression, body: ts.Statement): LoopInfo | undefined {
+  private growingWorklist(expr: TS.Expression, body: TS.Statement): LoopInfo | undefined {
     const name = identName(expr);
     if (!name) return undefined;
     if (!bodyGrows(body, name)) return undefined;
@@ -966,10 +967,10 @@ export class Walker {
   }
 
   /** Inside a worklist loop over q: `for (let k = q.length; k; --k)` drains one level; the worklist already counts it. */
-  private levelLoop(node: ts.IterationStatement): LoopInfo | undefined {
+  private levelLoop(node: TS.IterationStatement): LoopInfo | undefined {
     const wl = this.frames.filter((f) => f.kind === 'worklist' && f.worklist).map((f) => f.worklist!);
     if (!wl.length) return undefined;
-    const refersTo = (e: ts.Node | undefined) => {
+    const refersTo = (e: TS.Node | undefined) => {
       if (!e) return undefined;
       let hit: string | undefined;
       forEachSelfAndDescendant(e, (n) => {
@@ -993,7 +994,7 @@ export class Walker {
     return { iter: O1, reason: `drains the current level of ${q} (counted by the worklist loop)`, confident: true, kind: 'loop' };
   }
 
-  private forInfo(node: ts.ForStatement): LoopInfo {
+  private forInfo(node: TS.ForStatement): LoopInfo {
     const lvl = this.levelLoop(node);
     if (lvl) return lvl;
     const cond = node.condition;
@@ -1001,7 +1002,7 @@ export class Walker {
     // for (let i = 0; i < q.length; i++) with q.push inside: a worklist
     const wlName = worklistName(cond);
     if (wlName && bodyGrows(node.statement, wlName)) return this.worklistInfo(wlName, node.statement);
-    const starts = new Map<string, { shape: Shape; expr?: ts.Expression }>();
+    const starts = new Map<string, { shape: Shape; expr?: TS.Expression }>();
     if (node.initializer && ts.isVariableDeclarationList(node.initializer)) {
       for (const d of node.initializer.declarations) if (ts.isIdentifier(d.name) && d.initializer) starts.set(d.name.text, { shape: this.shapeOf(d.initializer), expr: d.initializer });
     } else if (node.initializer && ts.isBinaryExpression(node.initializer) && ts.isIdentifier(node.initializer.left)) {
@@ -1017,14 +1018,14 @@ export class Walker {
    * for (let j = i + 1; j < n; j++) { if (j - i > d) break; ... }: the exit caps the distance
    * travelled from the start, so the loop runs at most d times whatever n is.
    */
-  private spanExit(node: ts.ForStatement, starts: Map<string, { shape: Shape; expr?: ts.Expression }>): LoopInfo | undefined {
+  private spanExit(node: TS.ForStatement, starts: Map<string, { shape: Shape; expr?: TS.Expression }>): LoopInfo | undefined {
     if (starts.size !== 1) return undefined;
     const [[v, st]] = [...starts];
     if (!st.expr) return undefined;
     const se = unwrap(st.expr);
     const base = identName(se) ?? (ts.isBinaryExpression(se) ? identName(se.left) : undefined);
     if (!base || base === v) return undefined;
-    let bound: ts.Expression | undefined;
+    let bound: TS.Expression | undefined;
     const body = node.statement;
     const stmts = ts.isBlock(body) ? body.statements : [body];
     for (const stmt of stmts) {
@@ -1046,7 +1047,7 @@ export class Walker {
     return { iter: it, reason: `${v} moves at most ${this.text(bound, 16)} away from ${base}`, confident: true, kind: 'loop', progressVars: [v] };
   }
 
-  private whileInfo(node: ts.WhileStatement | ts.DoStatement): LoopInfo {
+  private whileInfo(node: TS.WhileStatement | TS.DoStatement): LoopInfo {
     const lvl = this.levelLoop(node);
     if (lvl) return lvl;
     const cond = unwrap(node.expression);
@@ -1058,8 +1059,8 @@ export class Walker {
   }
 
   /** while (true) / for (;;): read the bound off the exits. */
-  private unboundedInfo(node: ts.IterationStatement, body: ts.Statement): LoopInfo {
-    const exits: ts.Expression[] = [];
+  private unboundedInfo(node: TS.IterationStatement, body: TS.Statement): LoopInfo {
+    const exits: TS.Expression[] = [];
     forEachDescendant(body, (n) => {
       if (ts.isIterationStatement(n, false)) return false;
       if (ts.isIfStatement(n) && containsExit(n.thenStatement)) exits.push(n.expression);
@@ -1073,9 +1074,9 @@ export class Walker {
     return { iter: O1, reason: 'loop without a recognisable bound (counted once)', confident: false, kind: 'loop' };
   }
 
-  comparisonsOf(cond: ts.Expression, vars: Set<string>): Array<{ v: string; bound?: ts.Expression; form: 'plain' | 'square' | 'exp'; truthy?: boolean; indirect?: boolean }> {
-    const out: Array<{ v: string; bound?: ts.Expression; form: 'plain' | 'square' | 'exp'; truthy?: boolean; indirect?: boolean }> = [];
-    const stack: ts.Expression[] = [cond];
+  comparisonsOf(cond: TS.Expression, vars: Set<string>): Array<{ v: string; bound?: TS.Expression; form: 'plain' | 'square' | 'exp'; truthy?: boolean; indirect?: boolean }> {
+    const out: Array<{ v: string; bound?: TS.Expression; form: 'plain' | 'square' | 'exp'; truthy?: boolean; indirect?: boolean }> = [];
+    const stack: TS.Expression[] = [cond];
     let guard = 0;
     while (stack.length && guard++ < 200) {
       const e = unwrap(stack.pop()!);
@@ -1093,7 +1094,7 @@ export class Walker {
             out.push({ v: la, bound: ub.left, form: 'square' });
             continue;
           }
-          const sides: Array<[ts.Expression, ts.Expression]> = [
+          const sides: Array<[TS.Expression, TS.Expression]> = [
             [e.left, e.right],
             [e.right, e.left],
           ];
@@ -1143,13 +1144,13 @@ export class Walker {
     return out;
   }
 
-  private boundedInfo(node: ts.IterationStatement, cond: ts.Expression | undefined, updates: Map<string, Upd[]>, starts: Map<string, { shape: Shape; expr?: ts.Expression }>, exits?: ts.Expression[]): LoopInfo {
+  private boundedInfo(node: TS.IterationStatement, cond: TS.Expression | undefined, updates: Map<string, Upd[]>, starts: Map<string, { shape: Shape; expr?: TS.Expression }>, exits?: TS.Expression[]): LoopInfo {
     const vars = new Set(updates.keys());
     const conds = cond ? [cond] : exits ?? [];
     // top-level conjuncts: the loop stops when any of them fails, so it runs min(...) times
-    const conjuncts: ts.Expression[] = [];
+    const conjuncts: TS.Expression[] = [];
     for (const c of conds) {
-      const st: ts.Expression[] = [c];
+      const st: TS.Expression[] = [c];
       while (st.length) {
         const e = unwrap(st.pop()!);
         if (cond && ts.isBinaryExpression(e) && e.operatorToken.kind === SK.AmpersandAmpersandToken) st.push(e.right, e.left);
@@ -1157,7 +1158,7 @@ export class Walker {
       }
     }
     const comps = conjuncts.flatMap((c, i) => this.comparisonsOf(c, vars).map((x) => ({ ...x, conj: i })));
-    const startOf = (v: string): { shape: Shape; expr?: ts.Expression } => {
+    const startOf = (v: string): { shape: Shape; expr?: TS.Expression } => {
       const st = starts.get(v);
       if (st) return st;
       const m = /^([A-Za-z_$][\w$]*)\[/.exec(v);
@@ -1264,7 +1265,7 @@ export class Walker {
         const viaIndex = ups.find((u) => u.kind === 'chase' && u.rhs && ts.isElementAccessExpression(unwrap(u.rhs)));
         if (viaIndex) {
           // x = parent[x]: a parent-pointer walk; with path compression (parent[x] = ...) O(log n) amortised
-          const base = (unwrap(viaIndex.rhs!) as ts.ElementAccessExpression).expression;
+          const base = (unwrap(viaIndex.rhs!) as TS.ElementAccessExpression).expression;
           const l = lenOf(this.shapeOf(base), this.reg) ?? O1;
           const bn = identName(base);
           const compresses = !!bn && writesIndexed(node, bn);
@@ -1298,7 +1299,7 @@ export class Walker {
           }
         });
         if (ts.isIdentifier(unwrap(c)) && isConstant(guess)) {
-          const b = this.env.lookup((unwrap(c) as ts.Identifier).text);
+          const b = this.env.lookup((unwrap(c) as TS.Identifier).text);
           if (b) guess = valOf(b.shape, this.reg) ?? O1;
         }
       }
@@ -1346,7 +1347,7 @@ export class Walker {
   }
 
   /** Level at which a loop driven by `vars` is amortised (vars declared outside the enclosing loops, never reset). */
-  private amortLevelFor(vars: string[], _node: ts.Node): number | undefined {
+  private amortLevelFor(vars: string[], _node: TS.Node): number | undefined {
     if (!vars.length || !this.frames.length) return undefined;
     let level = Infinity;
     for (const v of vars) {
@@ -1354,7 +1355,7 @@ export class Walker {
       if (!b || b.owner !== this.fn || b.level >= this.frames.length) return undefined;
       // reset inside the enclosing loop at b.level?
       const host = this.frames[b.level];
-      const hostBody = ts.isIterationStatement(host.node, false) ? (host.node as ts.IterationStatement).statement : host.node;
+      const hostBody = ts.isIterationStatement(host.node, false) ? (host.node as TS.IterationStatement).statement : host.node;
       if (resets(hostBody, v)) return undefined;
       level = Math.min(level, b.level);
     }
@@ -1377,13 +1378,13 @@ export class Walker {
   }
 
   /** for (let j = i; ...; j++) inside a loop over i that then sets i = j: the two loops share one pass. */
-  private jumpAmortLevel(node: ts.ForStatement): number | undefined {
+  private jumpAmortLevel(node: TS.ForStatement): number | undefined {
     const init = node.initializer;
     if (!init || !ts.isVariableDeclarationList(init) || init.declarations.length !== 1) return undefined;
     const d = init.declarations[0];
     if (!ts.isIdentifier(d.name) || !d.initializer) return undefined;
     const j = d.name.text;
-    const from = identName(d.initializer) ?? (ts.isBinaryExpression(unwrap(d.initializer)) ? identName((unwrap(d.initializer) as ts.BinaryExpression).left) : undefined);
+    const from = identName(d.initializer) ?? (ts.isBinaryExpression(unwrap(d.initializer)) ? identName((unwrap(d.initializer) as TS.BinaryExpression).left) : undefined);
     if (!from) return undefined;
     const idx = findLastIndex(this.frames, (f) => f.loopVars.includes(from));
     if (idx < 0) return undefined;
@@ -1391,7 +1392,7 @@ export class Walker {
     return idx;
   }
 
-  private worklistInfo(name: string, body: ts.Statement): LoopInfo {
+  private worklistInfo(name: string, body: TS.Statement): LoopInfo {
     const b = this.env.lookup(name);
     const initial = b ? lenOf(b.shape, this.reg) ?? O1 : O1;
     const pushes = findPushes(body, name);
@@ -1431,11 +1432,11 @@ export class Walker {
     return { iter: add(initial, this.mult(0)), reason: `worklist ${name} (pushes not bounded by a visited set; estimated)`, confident: false, kind: 'worklist', worklist: name };
   }
 
-  private treePush(p: ts.CallExpression, b: Binding | undefined): Cost | undefined {
+  private treePush(p: TS.CallExpression, b: Binding | undefined): Cost | undefined {
     const arg = p.arguments[0];
     if (!arg) return undefined;
     const u = unwrap(ts.isSpreadElement(arg) ? arg.expression : arg);
-    const structural = (e: ts.Expression): boolean => {
+    const structural = (e: TS.Expression): boolean => {
       const x = unwrap(e);
       if (ts.isPropertyAccessExpression(x) && /^(left|right|next|children|child|prev|parent)$/.test(x.name.text)) return true;
       if (ts.isArrayLiteralExpression(x) && x.elements.length) return structural(x.elements[0]);
@@ -1450,16 +1451,16 @@ export class Walker {
   }
 
   /** A push guarded by `if (!seen[x][y])`, `seen.has(k)`, `--indeg[v] === 0`, `dist[v] > d`: at most |structure| pushes. */
-  private guardDomain(push: ts.CallExpression, body: ts.Node): { cost: Cost; why: string } | undefined {
-    const candidates: Array<{ base: ts.Expression; depth: number; has?: boolean }> = [];
-    const scan = (e: ts.Node) => {
+  private guardDomain(push: TS.CallExpression, body: TS.Node): { cost: Cost; why: string } | undefined {
+    const candidates: Array<{ base: TS.Expression; depth: number; has?: boolean }> = [];
+    const scan = (e: TS.Node) => {
       forEachSelfAndDescendant(e, (n) => {
         if (ts.isElementAccessExpression(n)) {
           let depth = 0;
-          let cur: ts.Expression = n;
+          let cur: TS.Expression = n;
           while (ts.isElementAccessExpression(unwrap(cur))) {
             depth++;
-            cur = (unwrap(cur) as ts.ElementAccessExpression).expression;
+            cur = (unwrap(cur) as TS.ElementAccessExpression).expression;
           }
           candidates.push({ base: cur, depth });
           return false;
@@ -1470,7 +1471,7 @@ export class Walker {
       if (ts.isElementAccessExpression(e)) scan(e.parent);
     };
     // enclosing ifs up to the loop body
-    for (let p: ts.Node | undefined = push.parent; p && p !== body.parent; p = p.parent) {
+    for (let p: TS.Node | undefined = push.parent; p && p !== body.parent; p = p.parent) {
       if (ts.isIfStatement(p)) scan(p.expression);
       if (ts.isConditionalExpression(p)) scan(p.condition);
       if (ts.isBinaryExpression(p) && (p.operatorToken.kind === SK.AmpersandAmpersandToken || p.operatorToken.kind === SK.BarBarToken)) scan(p.left);
@@ -1513,7 +1514,7 @@ export class Walker {
 
   // ------------------------------------------------------------------ expressions
 
-  expr(e: ts.Expression): Cost {
+  expr(e: TS.Expression): Cost {
     if (!this.enter()) return O1;
     try {
       return this.exprInner(e);
@@ -1522,7 +1523,7 @@ export class Walker {
     }
   }
 
-  private children(e: ts.Node): Cost {
+  private children(e: TS.Node): Cost {
     let c: Cost = O1;
     ts.forEachChild(e, (k) => {
       if (ts.isExpression(k) || ts.isSpreadElement(k) || ts.isSpreadAssignment(k) || ts.isPropertyAssignment(k) || ts.isShorthandPropertyAssignment(k) || ts.isTemplateSpan(k)) {
@@ -1533,7 +1534,7 @@ export class Walker {
     return c;
   }
 
-  private exprInner(e: ts.Expression): Cost {
+  private exprInner(e: TS.Expression): Cost {
     switch (e.kind) {
       case SK.Identifier:
       case SK.NumericLiteral:
@@ -1550,18 +1551,18 @@ export class Walker {
       case SK.ClassExpression:
         return O1;
       case SK.CallExpression:
-        return this.call(e as ts.CallExpression);
+        return this.call(e as TS.CallExpression);
       case SK.NewExpression:
-        return this.newExpr(e as ts.NewExpression);
+        return this.newExpr(e as TS.NewExpression);
       case SK.SpreadElement: {
-        const s = e as ts.SpreadElement;
+        const s = e as TS.SpreadElement;
         const n = lenOf(this.shapeOf(s.expression), this.reg) ?? O1;
         if (!isConstant(n)) this.note(e, n, `spread of ${this.text(s.expression, 24)} copies it`);
         return add(this.expr(s.expression), n);
       }
       case SK.ObjectLiteralExpression: {
         let c: Cost = O1;
-        for (const p of (e as ts.ObjectLiteralExpression).properties) {
+        for (const p of (e as TS.ObjectLiteralExpression).properties) {
           if (ts.isSpreadAssignment(p)) {
             const n = lenOf(this.shapeOf(p.expression), this.reg) ?? O1;
             c = add(c, this.expr(p.expression), n);
@@ -1570,7 +1571,7 @@ export class Walker {
         return c;
       }
       case SK.BinaryExpression:
-        return this.binary(e as ts.BinaryExpression);
+        return this.binary(e as TS.BinaryExpression);
       case SK.TaggedTemplateExpression:
         return this.children(e);
       default:
@@ -1578,7 +1579,7 @@ export class Walker {
     }
   }
 
-  private binary(e: ts.BinaryExpression): Cost {
+  private binary(e: TS.BinaryExpression): Cost {
     const k = e.operatorToken.kind;
     if (isAssignmentOp(k)) {
       const c = add(this.expr(e.right), this.lhsCost(e.left));
@@ -1589,7 +1590,7 @@ export class Walker {
     return add(this.expr(e.left), this.expr(e.right));
   }
 
-  private lhsCost(l: ts.Expression): Cost {
+  private lhsCost(l: TS.Expression): Cost {
     const u = unwrap(l);
     if (ts.isIdentifier(u)) return O1;
     if (ts.isArrayLiteralExpression(u) || ts.isObjectLiteralExpression(u)) return O1;
@@ -1597,7 +1598,7 @@ export class Walker {
   }
 
   /** Track sizes through assignments: x = e, s += c, obj[k] = v (keys grow). */
-  private assign(left: ts.Expression, right: ts.Expression, op: ts.SyntaxKind): void {
+  private assign(left: TS.Expression, right: TS.Expression, op: TS.SyntaxKind): void {
     const l = unwrap(left);
     if (ts.isIdentifier(l)) {
       const b = this.env.lookup(l.text);
@@ -1624,7 +1625,7 @@ export class Walker {
       return;
     }
     if (ts.isArrayLiteralExpression(l) && ts.isArrayLiteralExpression(unwrap(right))) {
-      const r = unwrap(right) as ts.ArrayLiteralExpression;
+      const r = unwrap(right) as TS.ArrayLiteralExpression;
       l.elements.forEach((el, i) => {
         const n = identName(el);
         const src = r.elements[i];
@@ -1647,9 +1648,9 @@ export class Walker {
     }
   }
 
-  private newExpr(e: ts.NewExpression): Cost {
+  private newExpr(e: TS.NewExpression): Cost {
     const name = identName(e.expression) ?? '';
-    const args = e.arguments ?? ts.factory.createNodeArray<ts.Expression>();
+    const args = e.arguments ?? ts.factory.createNodeArray<TS.Expression>();
     let c = this.argsCost(args, -1);
     const spec = CONSTRUCTORS[name];
     if (spec) {
@@ -1664,7 +1665,7 @@ export class Walker {
     const b = this.env.lookup(name) ?? this.file.fileEnv.lookup(name);
     const cls = b?.cls ?? this.file.classes.get(name);
     if (cls) {
-      const ctor = cls.members.find((m) => ts.isConstructorDeclaration(m)) as ts.ConstructorDeclaration | undefined;
+      const ctor = cls.members.find((m) => ts.isConstructorDeclaration(m)) as TS.ConstructorDeclaration | undefined;
       const info = ctor ? this.file.byNode.get(ctor) : undefined;
       if (info) c = add(c, this.applyCallee(info, args, e, undefined, `new ${name}()`));
       return c;
@@ -1674,7 +1675,7 @@ export class Walker {
     return c;
   }
 
-  private argsCost(args: readonly ts.Expression[], skip: number): Cost {
+  private argsCost(args: readonly TS.Expression[], skip: number): Cost {
     let c: Cost = O1;
     args.forEach((a, i) => {
       if (i !== skip) c = add(c, this.expr(a));
@@ -1685,7 +1686,7 @@ export class Walker {
   private unresolvedSeen?: Set<string>;
 
   /** An unresolved call: assumed O(1), named in the evidence (the first few dozen distinct ones), lowers confidence. */
-  private unresolved(node: ts.Node, what: string | (() => string)): void {
+  private unresolved(node: TS.Node, what: string | (() => string)): void {
     this.mediums.push('unresolved');
     const seen = (this.unresolvedSeen ??= new Set());
     if (seen.size >= 40) return;
@@ -1695,12 +1696,12 @@ export class Walker {
     this.note(node, O1, `assumes ${label} is O(1)`);
   }
 
-  private call(e: ts.CallExpression): Cost {
+  private call(e: TS.CallExpression): Cost {
     const callee = unwrap(e.expression);
     const args = e.arguments;
     // IIFE
     if (isFunctionLike(callee)) {
-      const c = this.inlineFunction(callee as ts.FunctionLikeDeclaration, [], O1, 'callback');
+      const c = this.inlineFunction(callee as TS.FunctionLikeDeclaration, [], O1, 'callback');
       return add(c, this.argsCost(args, -1));
     }
     if (ts.isIdentifier(callee)) return this.callIdentifier(e, callee, args);
@@ -1713,7 +1714,7 @@ export class Walker {
     return c;
   }
 
-  private callIdentifier(e: ts.CallExpression, id: ts.Identifier, args: ts.NodeArray<ts.Expression>): Cost {
+  private callIdentifier(e: TS.CallExpression, id: TS.Identifier, args: TS.NodeArray<TS.Expression>): Cost {
     const name = id.text;
     const b = this.env.lookup(name);
     if (b?.fn) return add(this.argsCost(args, -1), this.applyCallee(b.fn, args, e, undefined, `${name}()`));
@@ -1733,7 +1734,7 @@ export class Walker {
     return this.argsCost(args, -1);
   }
 
-  private resolveImported(id: ts.Identifier): FnInfo | undefined {
+  private resolveImported(id: TS.Identifier): FnInfo | undefined {
     // one checker question per imported name (or namespace member) per file
     const ns = ts.isPropertyAccessExpression(id.parent) && id.parent.name === id ? identName(id.parent.expression) : undefined;
     const key = ns ? `${ns}.${id.text}` : id.text;
@@ -1744,7 +1745,7 @@ export class Walker {
     return answer;
   }
 
-  private askChecker(id: ts.Identifier): FnInfo | undefined {
+  private askChecker(id: TS.Identifier): FnInfo | undefined {
     const checker = this.file.program.getChecker?.();
     if (!checker) return undefined;
     try {
@@ -1752,7 +1753,7 @@ export class Walker {
       if (sym && sym.flags & ts.SymbolFlags.Alias) sym = checker.getAliasedSymbol(sym);
       const decl = sym?.valueDeclaration ?? sym?.declarations?.[0];
       if (!decl) return undefined;
-      let fnNode: ts.Node | undefined = decl;
+      let fnNode: TS.Node | undefined = decl;
       if (ts.isVariableDeclaration(decl) && decl.initializer && isFunctionLike(unwrap(decl.initializer))) fnNode = unwrap(decl.initializer);
       if (!fnNode || !isFunctionLike(fnNode)) return undefined;
       const sf = fnNode.getSourceFile();
@@ -1767,7 +1768,7 @@ export class Walker {
     }
   }
 
-  private callMethod(e: ts.CallExpression, recvExpr: ts.Expression, mname: string, args: ts.NodeArray<ts.Expression>): Cost {
+  private callMethod(e: TS.CallExpression, recvExpr: TS.Expression, mname: string, args: TS.NodeArray<TS.Expression>): Cost {
     const recv = unwrap(recvExpr);
     const dotted = dottedName(recv);
     // this.method() -> a method of the enclosing class
@@ -1794,7 +1795,7 @@ export class Walker {
     if (ts.isIdentifier(recv)) {
       const b = this.env.lookup(recv.text);
       if (b?.imported && ts.isPropertyAccessExpression(unwrap(e.expression))) {
-        const nm = (unwrap(e.expression) as ts.PropertyAccessExpression).name;
+        const nm = (unwrap(e.expression) as TS.PropertyAccessExpression).name;
         const target = ts.isIdentifier(nm) ? this.resolveImported(nm) : undefined;
         if (target) return add(this.argsCost(args, -1), this.applyCallee(target, args, e, undefined, `${recv.text}.${mname}()`));
       }
@@ -1819,7 +1820,7 @@ export class Walker {
     return recvCost;
   }
 
-  private enclosingClass(): ts.ClassLikeDeclaration | undefined {
+  private enclosingClass(): TS.ClassLikeDeclaration | undefined {
     for (let f: FnInfo | undefined = this.fn; f; f = f.parent) {
       if (f.classNode) return f.classNode;
       if (ts.isArrowFunction(f.node)) continue;
@@ -1828,7 +1829,7 @@ export class Walker {
     return undefined;
   }
 
-  private isFunctionArg(a: ts.Expression | undefined): boolean {
+  private isFunctionArg(a: TS.Expression | undefined): boolean {
     if (!a) return false;
     const u = unwrap(a);
     if (isFunctionLike(u)) return true;
@@ -1863,13 +1864,13 @@ export class Walker {
       const c = unwrap(n.expression);
       if (!ts.isBinaryExpression(c)) return undefined;
       const k = c.operatorToken.kind;
-      const sizeOf = (e: ts.Expression) => {
+      const sizeOf = (e: TS.Expression) => {
         const x = unwrap(e);
         if (ts.isPropertyAccessExpression(x) && /^(length|size)$/.test(x.name.text)) return identName(x.expression) === name;
         if (ts.isCallExpression(x) && ts.isPropertyAccessExpression(x.expression) && /^(size|length|count)$/.test(x.expression.name.text)) return identName(x.expression.expression) === name;
         return false;
       };
-      let bound: ts.Expression | undefined;
+      let bound: TS.Expression | undefined;
       if ((k === SK.GreaterThanToken || k === SK.GreaterThanEqualsToken) && sizeOf(c.left)) bound = c.right;
       if ((k === SK.LessThanToken || k === SK.LessThanEqualsToken) && sizeOf(c.right)) bound = c.left;
       if (bound) cap = valOf(this.shapeOf(bound), this.reg);
@@ -1878,7 +1879,7 @@ export class Walker {
     return cap;
   }
 
-  private grow(recv: ts.Expression, args: readonly ts.Expression[]): void {
+  private grow(recv: TS.Expression, args: readonly TS.Expression[]): void {
     const u = unwrap(recv);
     const nArgs = args.reduce<Cost>((acc, a) => add(acc, ts.isSpreadElement(a) ? lenOf(this.shapeOf(a.expression), this.reg) ?? O1 : O1), O1);
     if (ts.isIdentifier(u)) {
@@ -1912,7 +1913,7 @@ export class Walker {
   }
 
   /** Cost of a catalogued call: receiver size x kind, plus its callback. */
-  private builtin(e: ts.CallExpression, spec: BuiltinCost, recvShape: Shape | undefined, args: ts.NodeArray<ts.Expression>, label: string, recv?: ts.Expression): Cost {
+  private builtin(e: TS.CallExpression, spec: BuiltinCost, recvShape: Shape | undefined, args: TS.NodeArray<TS.Expression>, label: string, recv?: TS.Expression): Cost {
     const cbIndex = spec.callback && this.isFunctionArg(args[spec.callback.arg]) ? spec.callback.arg : -1;
     let c = this.argsCost(args, cbIndex);
     const own = this.builtinCost(spec, recvShape, args);
@@ -1922,7 +1923,7 @@ export class Walker {
     return c;
   }
 
-  builtinCost(spec: BuiltinCost, recvShape: Shape | undefined, args: readonly ts.Expression[]): Cost {
+  builtinCost(spec: BuiltinCost, recvShape: Shape | undefined, args: readonly TS.Expression[]): Cost {
     const n = (): Cost => lenOf(recvShape, this.reg) ?? O1;
     const a0 = (): Cost => {
       const a = args[0];
@@ -1964,7 +1965,7 @@ export class Walker {
   }
 
   /** Length of slice(a, b) / substring(a, b): b - a when visible, else the receiver's size. */
-  rangeLen(args: readonly ts.Expression[], whole: Cost): Cost {
+  rangeLen(args: readonly TS.Expression[], whole: Cost): Cost {
     const [a, b] = args;
     if (a && b) {
       const ub = unwrap(b);
@@ -1976,12 +1977,12 @@ export class Walker {
   }
 
   /** Run a callback argument `times` times with its parameters bound to elements of the receiver. */
-  private callback(arg: ts.Expression, spec: BuiltinCost, recvShape: Shape | undefined, site: ts.Node, _recv?: ts.Expression): Cost {
+  private callback(arg: TS.Expression, spec: BuiltinCost, recvShape: Shape | undefined, site: TS.Node, _recv?: TS.Expression): Cost {
     const cb = spec.callback!;
     let coll: Shape | undefined = recvShape;
     if (!coll && spec.cost === 'arg0') {
       // Array.from(xs, f) / Array.from({ length: n }, f)
-      const a0 = (site as ts.CallExpression).arguments?.[0];
+      const a0 = (site as TS.CallExpression).arguments?.[0];
       coll = a0 ? this.shapeOf(a0) : undefined;
     }
     const n = lenOf(coll, this.reg) ?? O1;
@@ -1991,7 +1992,7 @@ export class Walker {
     const u = unwrap(arg);
     if (isFunctionLike(u)) {
       const label = cb.times === 'nlogn' ? 'comparator runs n log n times' : cb.times === 'n' ? `callback runs once per element of ${coll ? 'the receiver' : 'the input'}` : 'callback runs once';
-      return this.inlineFunction(u as ts.FunctionLikeDeclaration, roles, times, 'callback', label);
+      return this.inlineFunction(u as TS.FunctionLikeDeclaration, roles, times, 'callback', label);
     }
     const name = identName(u);
     const b = name ? this.env.lookup(name) : undefined;
@@ -2004,7 +2005,7 @@ export class Walker {
   }
 
   /** Analyse a function expression in place (callbacks, IIFEs): its body under a new frame. */
-  inlineFunction(fnNode: ts.FunctionLikeDeclaration, roles: Shape[], times: Cost, kind: 'callback', label = 'callback'): Cost {
+  inlineFunction(fnNode: TS.FunctionLikeDeclaration, roles: Shape[], times: Cost, kind: 'callback', label = 'callback'): Cost {
     const outerEnv = this.env;
     this.env = new Env(outerEnv);
     const frame: Frame = { iter: times, node: fnNode, kind, amort: O1, loopVars: [] };
@@ -2036,7 +2037,7 @@ export class Walker {
   }
 
   /** Cost of calling `callee` with these argument expressions. */
-  applyCallee(callee: FnInfo, args: readonly ts.Expression[], site: ts.Node, recvShape: Shape | undefined, label: string): Cost {
+  applyCallee(callee: FnInfo, args: readonly TS.Expression[], site: TS.Node, recvShape: Shape | undefined, label: string): Cost {
     // argument shapes are computed only for the parameters the callee's cost mentions
     const memo: Array<Shape | undefined> = [];
     const lazy = (i: number): Shape | undefined => {
@@ -2047,7 +2048,7 @@ export class Walker {
     return this.applyCalleeShapes(callee, lazy, site, label, recvShape, args);
   }
 
-  applyCalleeShapes(callee: FnInfo, shapesArg: Shape[] | ((i: number) => Shape | undefined), site: ts.Node, label: string, recvShape?: Shape, args?: readonly ts.Expression[]): Cost {
+  applyCalleeShapes(callee: FnInfo, shapesArg: Shape[] | ((i: number) => Shape | undefined), site: TS.Node, label: string, recvShape?: Shape, args?: readonly TS.Expression[]): Cost {
     const shapesOf = () => shapesArg;
     // recursion: a call to the function being analysed, or to one on the analysis stack
     if (!callee.node.body) {
@@ -2057,7 +2058,7 @@ export class Walker {
     }
     if (callee === this.fn || callee.running) {
       if (this.fn) {
-        this.recSites.push({ site: site as ts.CallExpression, args: args ?? [], frames: this.frames.map((f) => ({ iter: f.iter, node: f.node, kind: f.kind, loopVars: f.loopVars, count: f.count })), mutual: callee !== this.fn, callee });
+        this.recSites.push({ site: site as TS.CallExpression, args: args ?? [], frames: this.frames.map((f) => ({ iter: f.iter, node: f.node, kind: f.kind, loopVars: f.loopVars, count: f.count })), mutual: callee !== this.fn, callee });
       }
       return O1;
     }
@@ -2129,7 +2130,7 @@ export class Walker {
 
   // ------------------------------------------------------------------ shapes
 
-  shapeOf(e: ts.Expression | undefined): Shape {
+  shapeOf(e: TS.Expression | undefined): Shape {
     if (!e) return {};
     try {
       return this.shapeInner(unwrap(e), 0);
@@ -2138,7 +2139,7 @@ export class Walker {
     }
   }
 
-  private shapeInner(e: ts.Expression, depth: number): Shape {
+  private shapeInner(e: TS.Expression, depth: number): Shape {
     if (depth > 40) return {};
     // a literal value range (hi = 1e9, i < 10 ** 6): a million iterations is not O(1) in any useful
     // sense, so large literal bounds get a named magnitude variable; small ones (26, 32, 1000) stay O(1)
@@ -2150,7 +2151,7 @@ export class Walker {
         return { val: this.reg.mint({ scope: '', name, depth: 0, kind: 'number' }, 'val'), len: O1, kind: 'number' };
       }
     }
-    const S = (x: ts.Expression) => this.shapeInner(unwrap(x), depth + 1);
+    const S = (x: TS.Expression) => this.shapeInner(unwrap(x), depth + 1);
     switch (e.kind) {
       case SK.NumericLiteral:
       case SK.BigIntLiteral:
@@ -2164,7 +2165,7 @@ export class Walker {
       case SK.NoSubstitutionTemplateLiteral:
         return { len: O1, val: O1, kind: 'string' };
       case SK.Identifier: {
-        const name = (e as ts.Identifier).text;
+        const name = (e as TS.Identifier).text;
         if (name === 'undefined' || name === 'NaN' || name === 'Infinity') return CONST_SHAPE;
         const b = this.env.lookup(name);
         if (b && this.depthKey && this.pathStacks.has(name) && b.owner !== this.fn) return { ...b.shape, len: variable(this.depthKey), root: undefined };
@@ -2174,7 +2175,7 @@ export class Walker {
       case SK.ThisKeyword:
         return rootShape(this.scope, 'this');
       case SK.PropertyAccessExpression: {
-        const p = e as ts.PropertyAccessExpression;
+        const p = e as TS.PropertyAccessExpression;
         const name = p.name.text;
         const base = S(p.expression);
         if (name === 'length' || name === 'size') return { val: lenOf(base, this.reg) ?? O1, len: O1, kind: 'number' };
@@ -2190,11 +2191,11 @@ export class Walker {
         return this.textRoot(base.root?.scope ?? this.file.tag, p);
       }
       case SK.ElementAccessExpression: {
-        const p = e as ts.ElementAccessExpression;
+        const p = e as TS.ElementAccessExpression;
         return elemOf(S(p.expression));
       }
       case SK.ArrayLiteralExpression: {
-        const a = e as ts.ArrayLiteralExpression;
+        const a = e as TS.ArrayLiteralExpression;
         let len: Cost = O1;
         let elem: Shape | undefined;
         for (const el of a.elements) {
@@ -2208,7 +2209,7 @@ export class Walker {
       }
       case SK.ObjectLiteralExpression: {
         // { length: n } (Array.from's array-like)
-        for (const p of (e as ts.ObjectLiteralExpression).properties) {
+        for (const p of (e as TS.ObjectLiteralExpression).properties) {
           if (p.name && ts.isIdentifier(p.name) && p.name.text === 'length') {
             if (ts.isPropertyAssignment(p)) return { len: valOf(S(p.initializer), this.reg) ?? O1, kind: 'object' };
             if (ts.isShorthandPropertyAssignment(p)) return { len: valOf(S(p.name), this.reg) ?? O1, kind: 'object' };
@@ -2218,26 +2219,26 @@ export class Walker {
       }
       case SK.TemplateExpression: {
         let len: Cost = O1;
-        for (const sp of (e as ts.TemplateExpression).templateSpans) len = add(len, lenOf(S(sp.expression), this.reg) ?? O1);
+        for (const sp of (e as TS.TemplateExpression).templateSpans) len = add(len, lenOf(S(sp.expression), this.reg) ?? O1);
         return { len, kind: 'string' };
       }
       case SK.ConditionalExpression: {
-        const c = e as ts.ConditionalExpression;
+        const c = e as TS.ConditionalExpression;
         return joinShapes(S(c.whenTrue), S(c.whenFalse));
       }
       case SK.PrefixUnaryExpression: {
-        const p = e as ts.PrefixUnaryExpression;
+        const p = e as TS.PrefixUnaryExpression;
         if (p.operator === SK.ExclamationToken) return CONST_SHAPE;
         return S(p.operand);
       }
       case SK.PostfixUnaryExpression:
-        return S((e as ts.PostfixUnaryExpression).operand);
+        return S((e as TS.PostfixUnaryExpression).operand);
       case SK.BinaryExpression:
-        return this.binaryShape(e as ts.BinaryExpression, S);
+        return this.binaryShape(e as TS.BinaryExpression, S);
       case SK.CallExpression:
-        return this.callShape(e as ts.CallExpression, S);
+        return this.callShape(e as TS.CallExpression, S);
       case SK.NewExpression: {
-        const n = e as ts.NewExpression;
+        const n = e as TS.NewExpression;
         const name = identName(n.expression) ?? '';
         const a0 = n.arguments?.[0];
         if (name === 'Array' || /Array$/.test(name)) {
@@ -2260,7 +2261,7 @@ export class Walker {
   }
 
   /** An unknown value named after its source text; the text is read only if a variable is minted. */
-  private textRoot(scope: string, node: ts.Node): Shape {
+  private textRoot(scope: string, node: TS.Node): Shape {
     let name: string | undefined;
     const text = () => (name ??= this.text(node, 30));
     const root: RootRef = {
@@ -2274,11 +2275,11 @@ export class Walker {
     return { root, kind: 'unknown' };
   }
 
-  classScope(cls: ts.ClassLikeDeclaration): string {
+  classScope(cls: TS.ClassLikeDeclaration): string {
     return `${this.file.tag}class:${cls.name?.text ?? cls.pos}`;
   }
 
-  private binaryShape(b: ts.BinaryExpression, S: (x: ts.Expression) => Shape): Shape {
+  private binaryShape(b: TS.BinaryExpression, S: (x: TS.Expression) => Shape): Shape {
     const k = b.operatorToken.kind;
     const l = () => S(b.left);
     const r = () => S(b.right);
@@ -2328,7 +2329,7 @@ export class Walker {
     }
   }
 
-  private callShape(c: ts.CallExpression, S: (x: ts.Expression) => Shape): Shape {
+  private callShape(c: TS.CallExpression, S: (x: TS.Expression) => Shape): Shape {
     const callee = unwrap(c.expression);
     const args = c.arguments;
     const dotted = dottedName(callee);
@@ -2448,7 +2449,7 @@ export class Walker {
     }
     // a call to a function we know: its result size is unknown; name a variable after the call
     if (ts.isIdentifier(callee) || (ts.isPropertyAccessExpression(callee) && callee.expression.kind === SK.ThisKeyword)) {
-      const name = ts.isIdentifier(callee) ? callee.text : (callee as ts.PropertyAccessExpression).name.text;
+      const name = ts.isIdentifier(callee) ? callee.text : (callee as TS.PropertyAccessExpression).name.text;
       const b = ts.isIdentifier(callee) ? this.env.lookup(name) : undefined;
       const cls = ts.isIdentifier(callee) ? undefined : this.enclosingClass();
       const target = b?.fn ?? (cls ? findMethod(this.file, cls, name) : undefined);
@@ -2469,10 +2470,10 @@ export class Walker {
   }
 
   /** Shape of what a callback returns (for map / Array.from). */
-  private returnShape(arg: ts.Expression, params: Shape[] = []): Shape | undefined {
+  private returnShape(arg: TS.Expression, params: Shape[] = []): Shape | undefined {
     const u = unwrap(arg);
     if (!isFunctionLike(u)) return undefined;
-    const fnNode = u as ts.FunctionLikeDeclaration;
+    const fnNode = u as TS.FunctionLikeDeclaration;
     const body = fnNode.body;
     if (!body) return undefined;
     const outer = this.env;
@@ -2482,7 +2483,7 @@ export class Walker {
         if (ts.isIdentifier(p.name)) this.env.vars.set(p.name.text, { shape: params[i] ?? {}, level: this.frames.length, owner: this.fn });
       });
       if (!ts.isBlock(body)) return this.shapeOf(body);
-      const ret = body.statements.find((s) => ts.isReturnStatement(s)) as ts.ReturnStatement | undefined;
+      const ret = body.statements.find((s) => ts.isReturnStatement(s)) as TS.ReturnStatement | undefined;
       return ret?.expression ? this.shapeOf(ret.expression) : undefined;
     } finally {
       this.env = outer;
@@ -2496,7 +2497,7 @@ export class Walker {
 export const LARGE_LITERAL = 1e5;
 
 /** Value of a numeric constant expression (literals, unary minus, + - * / ** << on constants). */
-function constValue(e: ts.Expression, depth = 0): number | undefined {
+function constValue(e: TS.Expression, depth = 0): number | undefined {
   if (depth > 20) return undefined;
   const u = unwrap(e);
   if (ts.isNumericLiteral(u)) {
@@ -2560,7 +2561,7 @@ function costFactorialOf(k: string, f: number): Cost {
 }
 
 /** The literal iteration count of a constant loop, when it is written down: k < 4, c of 'abc', d of dirs literal. */
-function constantCount(node: ts.Node): number | undefined {
+function constantCount(node: TS.Node): number | undefined {
   if (ts.isForOfStatement(node)) {
     const e = unwrap(node.expression);
     if (ts.isStringLiteral(e) || ts.isNoSubstitutionTemplateLiteral(e)) return e.text.length;
@@ -2581,7 +2582,7 @@ function constantCount(node: ts.Node): number | undefined {
   return undefined;
 }
 
-export function evidenceAt(node: ts.Node, sf: ts.SourceFile, factor: Cost, reason: string): RawEvidence {
+export function evidenceAt(node: TS.Node, sf: TS.SourceFile, factor: Cost, reason: string): RawEvidence {
   const start = startOf(node, sf);
   return { start, end: Math.max(start, node.end), factor, reason };
 }
@@ -2591,12 +2592,12 @@ function findLastIndex<T>(xs: T[], p: (x: T) => boolean): number {
   return -1;
 }
 
-function isNullish(e: ts.Expression): boolean {
+function isNullish(e: TS.Expression): boolean {
   const u = unwrap(e);
   return u.kind === SK.NullKeyword || (ts.isIdentifier(u) && u.text === 'undefined');
 }
 
-function isEmptyCollection(e: ts.Expression): boolean {
+function isEmptyCollection(e: TS.Expression): boolean {
   if (ts.isArrayLiteralExpression(e)) return e.elements.length === 0;
   if (ts.isObjectLiteralExpression(e)) return e.properties.length === 0;
   if (ts.isStringLiteral(e) || ts.isNoSubstitutionTemplateLiteral(e)) return e.text.length === 0;
@@ -2604,14 +2605,14 @@ function isEmptyCollection(e: ts.Expression): boolean {
   return false;
 }
 
-function isKeyedInit(e: ts.Expression): boolean {
+function isKeyedInit(e: TS.Expression): boolean {
   if (ts.isObjectLiteralExpression(e)) return true;
   if (ts.isNewExpression(e)) return /^(Map|Set|Object)$/.test(identName(e.expression) ?? '');
   if (ts.isCallExpression(e) && dottedName(e.expression) === 'Object.create') return true;
   return false;
 }
 
-function containsExit(s: ts.Node): boolean {
+function containsExit(s: TS.Node): boolean {
   if (ts.isBreakStatement(s) || ts.isReturnStatement(s) || ts.isThrowStatement(s)) return true;
   let found = false;
   forEachDescendant(s, (n) => {
@@ -2623,9 +2624,9 @@ function containsExit(s: ts.Node): boolean {
 }
 
 /** `while (q.length)`, `while (q.length > 0)`, `while (!q.isEmpty())`, `while (q.size)`: the worklist name. */
-function worklistName(cond: ts.Expression): string | undefined {
+function worklistName(cond: TS.Expression): string | undefined {
   let name: string | undefined;
-  const stack: ts.Expression[] = [cond];
+  const stack: TS.Expression[] = [cond];
   while (stack.length && !name) {
     const e = unwrap(stack.pop()!);
     if (ts.isBinaryExpression(e)) {
@@ -2643,14 +2644,14 @@ function worklistName(cond: ts.Expression): string | undefined {
   return name;
 }
 
-function calleeIs(n: ts.Node, recv: string, methods: Set<string>): n is ts.CallExpression {
+function calleeIs(n: TS.Node, recv: string, methods: Set<string>): n is TS.CallExpression {
   if (!ts.isCallExpression(n)) return false;
   const c = unwrap(n.expression);
   if (!ts.isPropertyAccessExpression(c) || !methods.has(c.name.text)) return false;
   return (identName(c.expression) ?? dottedName(c.expression)) === recv;
 }
 
-function bodyTakes(body: ts.Node, name: string): boolean {
+function bodyTakes(body: TS.Node, name: string): boolean {
   let found = false;
   forEachDescendant(body, (n) => {
     if (calleeIs(n, name, TAKE_METHODS)) found = true;
@@ -2660,7 +2661,7 @@ function bodyTakes(body: ts.Node, name: string): boolean {
   return found;
 }
 
-function bodyGrows(body: ts.Node, name: string): boolean {
+function bodyGrows(body: TS.Node, name: string): boolean {
   let found = false;
   forEachDescendant(body, (n) => {
     if (calleeIs(n, name, GROW_METHODS)) found = true;
@@ -2670,7 +2671,7 @@ function bodyGrows(body: ts.Node, name: string): boolean {
 }
 
 /** q = next (level-by-level BFS swaps in the next level). */
-function bodyReassigns(body: ts.Node, name: string): boolean {
+function bodyReassigns(body: TS.Node, name: string): boolean {
   let found = false;
   forEachDescendant(body, (n) => {
     if (ts.isBinaryExpression(n) && n.operatorToken.kind === SK.EqualsToken && identName(n.left) === name) found = true;
@@ -2679,8 +2680,8 @@ function bodyReassigns(body: ts.Node, name: string): boolean {
   return found;
 }
 
-function findPushes(body: ts.Node, name: string): ts.CallExpression[] {
-  const out: ts.CallExpression[] = [];
+function findPushes(body: TS.Node, name: string): TS.CallExpression[] {
+  const out: TS.CallExpression[] = [];
   // pushes to the queue, or to the next-level array swapped into it
   const names = new Set([name]);
   forEachDescendant(body, (n) => {
@@ -2690,12 +2691,12 @@ function findPushes(body: ts.Node, name: string): ts.CallExpression[] {
     }
   });
   forEachDescendant(body, (n) => {
-    for (const nm of names) if (calleeIs(n, nm, GROW_METHODS)) out.push(n as ts.CallExpression);
+    for (const nm of names) if (calleeIs(n, nm, GROW_METHODS)) out.push(n as TS.CallExpression);
   });
   return out;
 }
 
-function collectUpdates(roots: Array<ts.Node | undefined>): Map<string, Upd[]> {
+function collectUpdates(roots: Array<TS.Node | undefined>): Map<string, Upd[]> {
   const out = new Map<string, Upd[]>();
   const midVars = new Set<string>();
   const put = (v: string, u: Upd) => {
@@ -2711,7 +2712,7 @@ function collectUpdates(roots: Array<ts.Node | undefined>): Map<string, Upd[]> {
       if (ts.isBinaryExpression(n) && n.operatorToken.kind === SK.EqualsToken && ts.isIdentifier(n.left) && HALVING(n.right)) midVars.add(n.left.text);
     });
   }
-  const classify = (v: string, rhs: ts.Expression): UpdKind => {
+  const classify = (v: string, rhs: TS.Expression): UpdKind => {
     const r = unwrap(rhs);
     const mentionsMid = [...midVars].some((m) => m !== v && mentions(r, m));
     if (mentionsMid) return 'mid';
@@ -2742,7 +2743,7 @@ function collectUpdates(roots: Array<ts.Node | undefined>): Map<string, Upd[]> {
       if (d === 'Math.min' && r.arguments.some((a) => identName(a) === v)) return 'dec';
       if (d === 'parseInt' || d === 'Number') return r.arguments[0] ? classify(v, r.arguments[0]) : 'other';
     }
-    if (ts.isPrefixUnaryExpression(r) && r.operator === SK.TildeToken && ts.isPrefixUnaryExpression(unwrap(r.operand))) return classify(v, (unwrap(r.operand) as ts.PrefixUnaryExpression).operand);
+    if (ts.isPrefixUnaryExpression(r) && r.operator === SK.TildeToken && ts.isPrefixUnaryExpression(unwrap(r.operand))) return classify(v, (unwrap(r.operand) as TS.PrefixUnaryExpression).operand);
     if (ts.isConditionalExpression(r)) {
       const a = classify(v, r.whenTrue), b = classify(v, r.whenFalse);
       return a === b ? a : a === 'chase' || b === 'chase' ? 'chase' : 'other';
@@ -2761,7 +2762,7 @@ function collectUpdates(roots: Array<ts.Node | undefined>): Map<string, Upd[]> {
   const jumps: Array<{ v: string; u: string }> = [];
   for (const r of roots) {
     if (!r) continue;
-    const visit = (n: ts.Node) => {
+    const visit = (n: TS.Node) => {
       if ((ts.isPostfixUnaryExpression(n) || ts.isPrefixUnaryExpression(n)) && (n.operator === SK.PlusPlusToken || n.operator === SK.MinusMinusToken)) {
         const v = updKey(n.operand);
         if (v) put(v, { kind: n.operator === SK.PlusPlusToken ? 'inc' : 'dec', node: n });
@@ -2779,7 +2780,7 @@ function collectUpdates(roots: Array<ts.Node | undefined>): Map<string, Upd[]> {
           else if (k === SK.EqualsToken) put(v, { kind: classify(v, n.right), node: n, rhs: n.right });
           else put(v, { kind: 'other', node: n });
         } else if (ts.isArrayLiteralExpression(unwrap(n.left)) && n.operatorToken.kind === SK.EqualsToken) {
-          const l = unwrap(n.left) as ts.ArrayLiteralExpression;
+          const l = unwrap(n.left) as TS.ArrayLiteralExpression;
           const rr = unwrap(n.right);
           l.elements.forEach((el, i) => {
             const v2 = identName(el);
@@ -2807,7 +2808,7 @@ function collectUpdates(roots: Array<ts.Node | undefined>): Map<string, Upd[]> {
 }
 
 /** Identifier name, or `a[i]` text for element slots updated in place (c[j] -= i, nums[i] = nums[i] / 10). */
-function updKey(e: ts.Expression): string | undefined {
+function updKey(e: TS.Expression): string | undefined {
   const u = unwrap(e);
   const id = identName(u);
   if (id) return id;
@@ -2819,10 +2820,10 @@ function updKey(e: ts.Expression): string | undefined {
   return undefined;
 }
 
-function boundIsStartPlus(bound: ts.Expression, start: ts.Expression): boolean {
+function boundIsStartPlus(bound: TS.Expression, start: TS.Expression): boolean {
   return !!boundExtra(bound, start);
 }
-function boundExtra(bound: ts.Expression, start: ts.Expression): ts.Expression | undefined {
+function boundExtra(bound: TS.Expression, start: TS.Expression): TS.Expression | undefined {
   const b = unwrap(bound);
   if (!ts.isBinaryExpression(b) || b.operatorToken.kind !== SK.PlusToken) return undefined;
   const st = nodeText(unwrap(start)).replace(/\s+/g, '');
@@ -2835,7 +2836,7 @@ function boundExtra(bound: ts.Expression, start: ts.Expression): ts.Expression |
 }
 
 /** Does `host` assign `name[...] = ...`? */
-export function writesIndexed(host: ts.Node, name: string): boolean {
+export function writesIndexed(host: TS.Node, name: string): boolean {
   let found = false;
   forEachDescendant(host, (n) => {
     if (ts.isBinaryExpression(n) && isAssignmentOp(n.operatorToken.kind)) {
@@ -2848,7 +2849,7 @@ export function writesIndexed(host: ts.Node, name: string): boolean {
 }
 
 /** Is `v` reset (assigned something not derived from itself) inside `host`? */
-function resets(host: ts.Node, v: string): boolean {
+function resets(host: TS.Node, v: string): boolean {
   let found = false;
   forEachDescendant(host, (n) => {
     if (ts.isBinaryExpression(n) && n.operatorToken.kind === SK.EqualsToken && identName(n.left) === v && !mentions(n.right, v)) {
@@ -2866,7 +2867,7 @@ function resets(host: ts.Node, v: string): boolean {
 }
 
 /** The loop at `host` assigns `from = to` (or to ± c): it resumes where the inner loop stopped. */
-function assignsFrom(host: ts.Node, from: string, to: string): boolean {
+function assignsFrom(host: TS.Node, from: string, to: string): boolean {
   let found = false;
   forEachDescendant(host, (n) => {
     if (ts.isBinaryExpression(n) && n.operatorToken.kind === SK.EqualsToken && identName(n.left) === from && mentions(n.right, to)) found = true;
@@ -2875,7 +2876,7 @@ function assignsFrom(host: ts.Node, from: string, to: string): boolean {
   return found;
 }
 
-function findMethod(file: FileAnalyzer, cls: ts.ClassLikeDeclaration, name: string): FnInfo | undefined {
+function findMethod(file: FileAnalyzer, cls: TS.ClassLikeDeclaration, name: string): FnInfo | undefined {
   for (const m of cls.members) {
     // declarations without a body (declare class, overload signatures) say nothing about cost
     if ((ts.isMethodDeclaration(m) || ts.isGetAccessorDeclaration(m)) && m.body && m.name && ts.isIdentifier(m.name) && m.name.text === name) return file.byNode.get(m);
@@ -2889,7 +2890,7 @@ function findMethod(file: FileAnalyzer, cls: ts.ClassLikeDeclaration, name: stri
   return undefined;
 }
 
-function isMethodScopeOf(_file: FileAnalyzer, _cls: ts.ClassLikeDeclaration, scope: string): boolean {
+function isMethodScopeOf(_file: FileAnalyzer, _cls: TS.ClassLikeDeclaration, scope: string): boolean {
   return scope.includes('class:');
 }
 
@@ -2898,16 +2899,16 @@ function isMethodScopeOf(_file: FileAnalyzer, _cls: ts.ClassLikeDeclaration, sco
  * parameters (`if (memo[i][j] !== -1) return memo[i][j]`, `if (vis[i]) return`, `if (grid[i][j]
  * === 0) return`, `if (memo.has(key)) return ...`) where the function also writes that structure.
  */
-function detectMemo(w: Walker, fn: ts.FunctionLikeDeclaration): { name: string; node: ts.Node } | undefined {
+function detectMemo(w: Walker, fn: TS.FunctionLikeDeclaration): { name: string; node: TS.Node } | undefined {
   const body = fn.body;
   if (!body || !ts.isBlock(body)) return undefined;
   const params = new Set(fn.parameters.map((p) => (ts.isIdentifier(p.name) ? p.name.text : '')).filter(Boolean));
-  const reads: Array<{ name: string; node: ts.Node }> = [];
-  const readBase = (e: ts.Node) => {
+  const reads: Array<{ name: string; node: TS.Node }> = [];
+  const readBase = (e: TS.Node) => {
     forEachSelfAndDescendant(e, (n) => {
       if (ts.isElementAccessExpression(n)) {
-        let cur: ts.Expression = n;
-        while (ts.isElementAccessExpression(unwrap(cur))) cur = (unwrap(cur) as ts.ElementAccessExpression).expression;
+        let cur: TS.Expression = n;
+        while (ts.isElementAccessExpression(unwrap(cur))) cur = (unwrap(cur) as TS.ElementAccessExpression).expression;
         const name = identName(cur) ?? dottedName(cur);
         if (name && mentionsAny(n, params)) reads.push({ name, node: n });
         return false;
@@ -2938,8 +2939,8 @@ function detectMemo(w: Walker, fn: ts.FunctionLikeDeclaration): { name: string; 
       if (callsSelf) {
         forEachSelfAndDescendant(n.expression, (k) => {
           if (ts.isElementAccessExpression(k)) {
-            let cur: ts.Expression = k;
-            while (ts.isElementAccessExpression(unwrap(cur))) cur = (unwrap(cur) as ts.ElementAccessExpression).expression;
+            let cur: TS.Expression = k;
+            while (ts.isElementAccessExpression(unwrap(cur))) cur = (unwrap(cur) as TS.ElementAccessExpression).expression;
             const name = identName(cur);
             if (name) reads.push({ name, node: k });
             return false;
@@ -2959,11 +2960,11 @@ function detectMemo(w: Walker, fn: ts.FunctionLikeDeclaration): { name: string; 
     let written = false;
     forEachDescendant(body, (n) => {
       if (ts.isBinaryExpression(n) && isAssignmentOp(n.operatorToken.kind)) {
-        let cur: ts.Expression = n.left;
+        let cur: TS.Expression = n.left;
         let indexed = false;
         while (ts.isElementAccessExpression(unwrap(cur))) {
           indexed = true;
-          cur = (unwrap(cur) as ts.ElementAccessExpression).expression;
+          cur = (unwrap(cur) as TS.ElementAccessExpression).expression;
         }
         if (indexed && (identName(cur) ?? dottedName(cur)) === r.name) written = true;
       }
@@ -2979,10 +2980,10 @@ function detectMemo(w: Walker, fn: ts.FunctionLikeDeclaration): { name: string; 
  * Tree walk over an adjacency structure: `for (const b of g[a]) if (b !== parent) dfs(b, a)`:
  * the current node is passed down as the parent and excluded, so every node is visited once.
  */
-function treeWalk(w: Walker, fn: ts.FunctionLikeDeclaration, params: Set<string>): { name: string; node: ts.Node } | undefined {
+function treeWalk(w: Walker, fn: TS.FunctionLikeDeclaration, params: Set<string>): { name: string; node: TS.Node } | undefined {
   const self = w.fn?.name;
   if (!self || !fn.body) return undefined;
-  let found: { name: string; node: ts.Node } | undefined;
+  let found: { name: string; node: TS.Node } | undefined;
   forEachDescendant(fn.body, (n) => {
     if (found || !ts.isForOfStatement(n)) return undefined;
     const it = unwrap(n.expression);
@@ -2990,7 +2991,7 @@ function treeWalk(w: Walker, fn: ts.FunctionLikeDeclaration, params: Set<string>
     const p = identName(it.argumentExpression)!;
     const base = identName(it.expression) ?? dottedName(it.expression);
     const d = n.initializer;
-    const lv = ts.isVariableDeclarationList(d) && d.declarations[0] && ts.isIdentifier(d.declarations[0].name) ? d.declarations[0].name.text : ts.isVariableDeclarationList(d) && d.declarations[0] && ts.isArrayBindingPattern(d.declarations[0].name) ? nodeText((d.declarations[0].name.elements[0] as ts.BindingElement)?.name) : undefined;
+    const lv = ts.isVariableDeclarationList(d) && d.declarations[0] && ts.isIdentifier(d.declarations[0].name) ? d.declarations[0].name.text : ts.isVariableDeclarationList(d) && d.declarations[0] && ts.isArrayBindingPattern(d.declarations[0].name) ? nodeText((d.declarations[0].name.elements[0] as TS.BindingElement)?.name) : undefined;
     if (!base || !lv) return undefined;
     forEachDescendant(n.statement, (k) => {
       if (found || !ts.isCallExpression(k) || identName(k.expression) !== self) return undefined;
@@ -3004,7 +3005,7 @@ function treeWalk(w: Walker, fn: ts.FunctionLikeDeclaration, params: Set<string>
 }
 
 /** Backtracking: the structure is written again after a recursive call (vis[j] = false, board[i][j] = c). */
-function restoredAfterRecursion(body: ts.Block, name: string, self: string | undefined): boolean {
+function restoredAfterRecursion(body: TS.Block, name: string, self: string | undefined): boolean {
   if (!self) return false;
   let firstCall = Infinity;
   forEachDescendant(body, (n) => {
@@ -3015,11 +3016,11 @@ function restoredAfterRecursion(body: ts.Block, name: string, self: string | und
   forEachDescendant(body, (n) => {
     let writes = false;
     if (ts.isBinaryExpression(n) && n.operatorToken.kind === SK.EqualsToken) {
-      let cur: ts.Expression = n.left;
+      let cur: TS.Expression = n.left;
       let indexed = false;
       while (ts.isElementAccessExpression(unwrap(cur))) {
         indexed = true;
-        cur = (unwrap(cur) as ts.ElementAccessExpression).expression;
+        cur = (unwrap(cur) as TS.ElementAccessExpression).expression;
       }
       if (indexed && identName(cur) === name) writes = true;
     }
@@ -3035,7 +3036,7 @@ function restoredAfterRecursion(body: ts.Block, name: string, self: string | und
 }
 
 
-function mentionsAny(n: ts.Node, names: Set<string>): boolean {
+function mentionsAny(n: TS.Node, names: Set<string>): boolean {
   for (const x of names) if (mentions(n, x)) return true;
   return false;
 }

@@ -6,7 +6,8 @@
 // The walk is over raw ts.Nodes (no ts-morph wrappers); the type checker is asked for only
 // when a call goes to an imported function. See analyzer.ts (loops, calls, sizes),
 // recursion.ts, catalog.ts (built-in costs) and cache.ts (incremental summaries).
-import { ts } from 'ts-morph';
+import { ts } from '../../ts';
+import type { ts as TS } from 'ts-morph';
 import type { Evidence, FunctionSummary } from '../types';
 import { formatCost, formatFactor, isConstant, renameVars, variablesOf, type Cost } from '../cost';
 import { FileAnalyzer, type FnInfo, type FnResult, type ProgramContext, type RawEvidence } from './analyzer';
@@ -20,7 +21,7 @@ export { METHODS, STATICS, CONSTRUCTORS, CONTAINER_TYPES } from './catalog';
 
 export interface ComplexityOptions {
   /** Lazily creates the type checker; asked only for calls into imported functions. */
-  getChecker?: () => ts.TypeChecker | undefined;
+  getChecker?: () => TS.TypeChecker | undefined;
   /** Reuse summaries across edits (keyed by function text and callee summaries). */
   cache?: SummaryCache;
   /** Identity of the file in the cache (defaults to sf.fileName). */
@@ -28,7 +29,7 @@ export interface ComplexityOptions {
 }
 
 
-export function analyzeFunctions(sf: ts.SourceFile, opts: ComplexityOptions = {}): FunctionSummary[] {
+export function analyzeFunctions(sf: TS.SourceFile, opts: ComplexityOptions = {}): FunctionSummary[] {
   const reg = new VarRegistry();
   const cache = opts.cache;
   const fileId = opts.fileName ?? sf.fileName;
@@ -145,8 +146,8 @@ export function analyzeFunctions(sf: ts.SourceFile, opts: ComplexityOptions = {}
   return out;
 }
 
-function unwrapInit(e: ts.Expression): ts.Node {
-  let cur: ts.Expression = e;
+function unwrapInit(e: TS.Expression): TS.Node {
+  let cur: TS.Expression = e;
   while (ts.isParenthesizedExpression(cur) || ts.isAsExpression(cur)) cur = cur.expression;
   return cur;
 }

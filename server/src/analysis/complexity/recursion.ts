@@ -8,7 +8,8 @@
 //   calls in a loop over all remaining items    -> n! (permutations)
 //   node.left / node.right   -> one call per node of the structure
 //   memo / visited consulted before recursing   -> distinct states x work per state
-import { ts } from 'ts-morph';
+import { ts } from '../../ts';
+import type { ts as TS } from 'ts-morph';
 
 /** Cached: `ts.SyntaxKind` is a getter on the bundled namespace, costly on hot paths. */
 const SK = ts.SyntaxKind;
@@ -19,9 +20,9 @@ import { cellsOf, lenOf, valOf, type Shape } from './shape';
 import { COMPARISONS, forEachDescendant, forEachSelfAndDescendant, nodeText, identName, isNumericLiteralLike, mentions, unwrap } from './syntax';
 
 export interface RecSite {
-  site: ts.CallExpression;
-  args: readonly ts.Expression[];
-  frames: Array<{ iter: Cost; node: ts.Node; kind: string; loopVars: string[]; count?: number }>;
+  site: TS.CallExpression;
+  args: readonly TS.Expression[];
+  frames: Array<{ iter: Cost; node: TS.Node; kind: string; loopVars: string[]; count?: number }>;
   mutual: boolean;
   callee: FnInfo;
 }
@@ -96,7 +97,7 @@ export function solveRecursion(w: Walker, W0: Cost, fnAmort: Cost): RecursionRes
 
   // ---- parent-pointer walks (union-find find)
   if (used.length === 1 && kinds[0].includes('parent') && isConstant(siteMult[0])) {
-    const a = unwrap(used[0].args[kinds[0].indexOf('parent')]) as ts.ElementAccessExpression;
+    const a = unwrap(used[0].args[kinds[0].indexOf('parent')]) as TS.ElementAccessExpression;
     const base = identName(a.expression);
     const len = lenOf(w.shapeOf(a.expression), w.reg) ?? O1;
     const compresses = !!base && !!node.body && writesIndexed(node.body, base);
@@ -168,7 +169,7 @@ export function solveRecursion(w: Walker, W0: Cost, fnAmort: Cost): RecursionRes
 
   const loopSites = used.map((s, i) => ({ s, i })).filter(({ i }) => !isConstant(siteMult[i]));
   // calls per invocation: exclusive branches (if/else, ?:) count once; constant loops multiply
-  const weights = new Map<ts.Node, number>();
+  const weights = new Map<TS.Node, number>();
   used.forEach((s, i) => {
     if (isConstant(siteMult[i])) weights.set(s.site, s.frames.reduce((a, f) => a * constIter(f), 1));
   });
@@ -229,8 +230,8 @@ export function solveRecursion(w: Walker, W0: Cost, fnAmort: Cost): RecursionRes
 }
 
 /** Worst-case recursive calls per invocation: sums along a path, max over exclusive branches. */
-function callsPerInvocation(body: ts.Node, weights: Map<ts.Node, number>): number {
-  const visit = (n: ts.Node, depth: number): number => {
+function callsPerInvocation(body: TS.Node, weights: Map<TS.Node, number>): number {
+  const visit = (n: TS.Node, depth: number): number => {
     if (depth > 200) return 0;
     const own = weights.get(n) ?? 0;
     if (n !== body && isFunctionLikeNode(n)) return own;
@@ -252,7 +253,7 @@ function callsPerInvocation(body: ts.Node, weights: Map<ts.Node, number>): numbe
 }
 
 /** `param`, `param.x.y`, `param[i]`, `f(param)`: an expression derived from the parameter's structure. */
-function rootedAt(e: ts.Expression, param: string): boolean {
+function rootedAt(e: TS.Expression, param: string): boolean {
   let cur = unwrap(e);
   for (let i = 0; i < 16; i++) {
     if (ts.isIdentifier(cur)) return cur.text === param;
@@ -263,7 +264,7 @@ function rootedAt(e: ts.Expression, param: string): boolean {
   return false;
 }
 
-function isFunctionLikeNode(n: ts.Node): boolean {
+function isFunctionLikeNode(n: TS.Node): boolean {
   return ts.isFunctionDeclaration(n) || ts.isFunctionExpression(n) || ts.isArrowFunction(n) || ts.isMethodDeclaration(n);
 }
 
@@ -284,7 +285,7 @@ function maxOverParams(w: Walker, W: Cost, sites: RecSite[]): Cost {
 }
 
 /** `if (t.length === n) return` where t is pushed to before recursing: depth n. */
-function lengthGuard(w: Walker, body: ts.Node): Cost | undefined {
+function lengthGuard(w: Walker, body: TS.Node): Cost | undefined {
   let out: Cost | undefined;
   forEachDescendant(body, (n) => {
     if (out) return false;
@@ -348,7 +349,7 @@ function degreeIn(W: Cost, range: Cost): number {
 }
 
 /** How the i-th argument of a recursive call relates to the parameter. */
-function classifyArg(w: Walker, site: RecSite, param: string, arg: ts.Expression | undefined): ArgKind {
+function classifyArg(w: Walker, site: RecSite, param: string, arg: TS.Expression | undefined): ArgKind {
   if (!arg || !param) return 'other';
   const a = unwrap(arg);
   if (identName(a) === param) return 'same';
@@ -356,14 +357,14 @@ function classifyArg(w: Walker, site: RecSite, param: string, arg: ts.Expression
   // node.left / node.right / head.next / node.expression: a part of the parameter's structure
   if (ts.isPropertyAccessExpression(a) && rootedAt(a.expression, param) && !/^(length|size|val|value|key|count)$/.test(a.name.text)) return 'struct';
   if (ts.isElementAccessExpression(a) && identName(a.expression) === param) return 'struct';
-  if (ts.isElementAccessExpression(a) && ts.isPropertyAccessExpression(unwrap(a.expression)) && /^children$/.test((unwrap(a.expression) as ts.PropertyAccessExpression).name.text)) return 'struct';
+  if (ts.isElementAccessExpression(a) && ts.isPropertyAccessExpression(unwrap(a.expression)) && /^children$/.test((unwrap(a.expression) as TS.PropertyAccessExpression).name.text)) return 'struct';
   // a loop variable over param.children
   const an = identName(a);
   if (an) {
     for (const f of site.frames) {
       // node.statements.forEach((s) => visit(s)): the callback's element is a part of the parameter
       if (f.kind === 'callback' && isFunctionLikeNode(f.node)) {
-        const cb = f.node as ts.FunctionLikeDeclaration;
+        const cb = f.node as TS.FunctionLikeDeclaration;
         const first = cb.parameters[0];
         const call = cb.parent;
         if (first && ts.isIdentifier(first.name) && first.name.text === an && call && ts.isCallExpression(call) && ts.isPropertyAccessExpression(call.expression) && rootedAt(call.expression.expression, param)) return 'struct';
@@ -374,7 +375,7 @@ function classifyArg(w: Walker, site: RecSite, param: string, arg: ts.Expression
         // for (const c of node.statements) visit(c): recursion into the parts of the parameter
         if (rootedAt(it, param)) return 'struct';
         // for (const nxt of [node.left, node.right, parent.get(node)])
-        if (ts.isArrayLiteralExpression(it) && it.elements.some((el) => ts.isPropertyAccessExpression(unwrap(el as ts.Expression)) && identName((unwrap(el as ts.Expression) as ts.PropertyAccessExpression).expression) === param && /^(left|right|next|prev|child)$/.test((unwrap(el as ts.Expression) as ts.PropertyAccessExpression).name.text))) return 'struct';
+        if (ts.isArrayLiteralExpression(it) && it.elements.some((el) => ts.isPropertyAccessExpression(unwrap(el as TS.Expression)) && identName((unwrap(el as TS.Expression) as TS.PropertyAccessExpression).expression) === param && /^(left|right|next|prev|child)$/.test((unwrap(el as TS.Expression) as TS.PropertyAccessExpression).name.text))) return 'struct';
       }
     }
   }
@@ -384,7 +385,7 @@ function classifyArg(w: Walker, site: RecSite, param: string, arg: ts.Expression
   const text = nodeText(a);
   if (HALF_RE.test(text) && mentions(a, param)) return 'half';
   if (an || ts.isBinaryExpression(a)) {
-    const base = an ?? identName((a as ts.BinaryExpression).left) ?? identName((a as ts.BinaryExpression).right);
+    const base = an ?? identName((a as TS.BinaryExpression).left) ?? identName((a as TS.BinaryExpression).right);
     if (base && isMidVar(w, base)) return 'half';
   }
   // slices of a collection
@@ -399,7 +400,7 @@ function classifyArg(w: Walker, site: RecSite, param: string, arg: ts.Expression
   }
   if (ts.isArrayLiteralExpression(a) && a.elements.some((e) => ts.isSpreadElement(e) && ts.isCallExpression(unwrap(e.expression)))) return 'shrink';
   // loop variable + c: subsets (loop from i) or permutations (loop over everything)
-  const loopVarOf = (e: ts.Expression): string | undefined => {
+  const loopVarOf = (e: TS.Expression): string | undefined => {
     const x = unwrap(e);
     if (identName(x)) return identName(x);
     if (ts.isBinaryExpression(x) && (x.operatorToken.kind === SK.PlusToken || x.operatorToken.kind === SK.MinusToken)) return identName(x.left);
@@ -471,7 +472,7 @@ function paramRange(w: Walker, i: number, kind: ArgKind, sites: RecSite[]): Cost
   const fn = w.fn!;
   const p = fn.params[i];
   const shape: Shape | undefined = w.env.lookup(p)?.shape;
-  const isSlice = (a: ts.Expression | undefined) => {
+  const isSlice = (a: TS.Expression | undefined) => {
     const u = a && unwrap(a);
     return !!u && ts.isCallExpression(u) && ts.isPropertyAccessExpression(u.expression) && /^(slice|substring|substr|subarray|filter|concat)$/.test(u.expression.name.text);
   };
@@ -518,7 +519,7 @@ function paramRange(w: Walker, i: number, kind: ArgKind, sites: RecSite[]): Cost
   return bound ?? O1;
 }
 
-function loopVarOfArg(e: ts.Expression | undefined): string | undefined {
+function loopVarOfArg(e: TS.Expression | undefined): string | undefined {
   if (!e) return undefined;
   const x = unwrap(e);
   if (identName(x)) return identName(x);
@@ -531,11 +532,11 @@ function statesOf(w: Walker, sites: RecSite[]): Cost | undefined {
   const fn = w.fn!;
   const memo = w.memoState!;
   let depth = 0;
-  let cur: ts.Node = memo.node;
+  let cur: TS.Node = memo.node;
   if (ts.isElementAccessExpression(cur)) {
     while (ts.isElementAccessExpression(cur)) {
       depth++;
-      cur = unwrap((cur as ts.ElementAccessExpression).expression);
+      cur = unwrap((cur as TS.ElementAccessExpression).expression);
     }
   }
   const b = w.env.lookup(memo.name);

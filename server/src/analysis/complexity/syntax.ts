@@ -1,10 +1,11 @@
 // Syntactic helpers for the complexity engine (raw ts.Node, no wrappers).
-import { ts } from 'ts-morph';
+import { ts } from '../../ts';
+import type { ts as TS } from 'ts-morph';
 
 /** Cached: `ts.SyntaxKind` is a getter on the bundled namespace, costly on hot paths. */
 const SK = ts.SyntaxKind;
 
-export function isFunctionLike(node: ts.Node): node is ts.FunctionLikeDeclaration {
+export function isFunctionLike(node: TS.Node): node is TS.FunctionLikeDeclaration {
   switch (node.kind) {
     case SK.FunctionDeclaration:
     case SK.MethodDeclaration:
@@ -19,7 +20,7 @@ export function isFunctionLike(node: ts.Node): node is ts.FunctionLikeDeclaratio
   }
 }
 
-function propName(name: ts.PropertyName | ts.BindingName | undefined): string | undefined {
+function propName(name: TS.PropertyName | TS.BindingName | undefined): string | undefined {
   if (!name) return undefined;
   if (ts.isIdentifier(name) || ts.isPrivateIdentifier(name) || ts.isStringLiteral(name) || ts.isNumericLiteral(name)) return name.text;
   if (ts.isComputedPropertyName(name) && ts.isStringLiteralLike(name.expression)) return name.expression.text;
@@ -30,23 +31,23 @@ function propName(name: ts.PropertyName | ts.BindingName | undefined): string | 
 export const MEMO_WRAPPER = /(^|\.)(memoi[sz]e\w*|memo|cached?|moize|lru\w*)$/i;
 
 /** `memoize((n) => ...)`: the wrapped function, if `e` is a call to a memoising wrapper. */
-export function memoWrapped(e: ts.Expression | undefined): ts.FunctionLikeDeclaration | undefined {
+export function memoWrapped(e: TS.Expression | undefined): TS.FunctionLikeDeclaration | undefined {
   if (!e) return undefined;
   const u = unwrap(e);
   if (!ts.isCallExpression(u) || !u.arguments.length) return undefined;
   const callee = dottedName(u.expression);
   if (!callee || !MEMO_WRAPPER.test(callee)) return undefined;
   const a = unwrap(u.arguments[0]);
-  return isFunctionLike(a) ? (a as ts.FunctionLikeDeclaration) : undefined;
+  return isFunctionLike(a) ? (a as TS.FunctionLikeDeclaration) : undefined;
 }
 
 /** A method decorated @memoize / @cache / @memo. */
-export function hasMemoDecorator(node: ts.Node): boolean {
-  const mods = (node as { modifiers?: ts.NodeArray<ts.ModifierLike> }).modifiers;
+export function hasMemoDecorator(node: TS.Node): boolean {
+  const mods = (node as { modifiers?: TS.NodeArray<TS.ModifierLike> }).modifiers;
   if (!mods) return false;
   for (const m of mods) {
     if (m.kind !== ts.SyntaxKind.Decorator) continue;
-    let e = (m as ts.Decorator).expression;
+    let e = (m as TS.Decorator).expression;
     if (ts.isCallExpression(e)) e = e.expression;
     const name = dottedName(e);
     if (name && MEMO_WRAPPER.test(name)) return true;
@@ -54,15 +55,15 @@ export function hasMemoDecorator(node: ts.Node): boolean {
   return false;
 }
 
-export function functionName(node: ts.FunctionLikeDeclaration): string {
-  const own = propName(node.name as ts.PropertyName | undefined);
+export function functionName(node: TS.FunctionLikeDeclaration): string {
+  const own = propName(node.name as TS.PropertyName | undefined);
   if (own) return own;
   if (ts.isConstructorDeclaration(node)) return 'constructor';
-  let p: ts.Node | undefined = node.parent;
+  let p: TS.Node | undefined = node.parent;
   while (p && (ts.isParenthesizedExpression(p) || ts.isAsExpression(p) || ts.isSatisfiesExpression?.(p) || ts.isTypeAssertionExpression(p))) p = p.parent;
   // const fib = memoize((n) => ...): the function is called by the variable's name
   if (p && ts.isCallExpression(p) && p.arguments[0] && unwrap(p.arguments[0]) === node && memoWrapped(p)) {
-    let q: ts.Node | undefined = p.parent;
+    let q: TS.Node | undefined = p.parent;
     while (q && (ts.isParenthesizedExpression(q) || ts.isAsExpression(q))) q = q.parent;
     if (q && ts.isVariableDeclaration(q) && ts.isIdentifier(q.name)) return q.name.text;
   }
@@ -81,14 +82,14 @@ export function functionName(node: ts.FunctionLikeDeclaration): string {
   return ts.isArrowFunction(node) ? '<arrow>' : '<anonymous>';
 }
 
-function unwrapNode(target: ts.Node, e: ts.Expression): ts.Node {
-  let cur: ts.Node = e;
+function unwrapNode(target: TS.Node, e: TS.Expression): TS.Node {
+  let cur: TS.Node = e;
   while (ts.isParenthesizedExpression(cur) || ts.isAsExpression(cur)) cur = cur.expression;
   return cur === target ? e : target;
 }
 
 /** Strip parentheses, `!`, `as`, `satisfies`, `<T>x`. */
-export function unwrap(e: ts.Expression): ts.Expression {
+export function unwrap(e: TS.Expression): TS.Expression {
   let cur = e;
   for (let i = 0; i < 64; i++) {
     if (ts.isParenthesizedExpression(cur) || ts.isNonNullExpression(cur) || ts.isAsExpression(cur) || ts.isTypeAssertionExpression(cur)) cur = cur.expression;
@@ -98,14 +99,14 @@ export function unwrap(e: ts.Expression): ts.Expression {
   return cur;
 }
 
-export function identName(e: ts.Node | undefined): string | undefined {
+export function identName(e: TS.Node | undefined): string | undefined {
   if (!e) return undefined;
-  const u = ts.isExpression(e as ts.Expression) ? unwrap(e as ts.Expression) : e;
+  const u = ts.isExpression(e as TS.Expression) ? unwrap(e as TS.Expression) : e;
   return ts.isIdentifier(u) ? u.text : undefined;
 }
 
 /** `a.b.c` as text for property chains of identifiers (this included); undefined otherwise. */
-export function dottedName(e: ts.Expression): string | undefined {
+export function dottedName(e: TS.Expression): string | undefined {
   const u = unwrap(e);
   if (ts.isIdentifier(u)) return u.text;
   if (u.kind === SK.ThisKeyword) return 'this';
@@ -116,7 +117,7 @@ export function dottedName(e: ts.Expression): string | undefined {
   return undefined;
 }
 
-export function isNumericLiteralLike(e: ts.Expression): boolean {
+export function isNumericLiteralLike(e: TS.Expression): boolean {
   const u = unwrap(e);
   if (ts.isNumericLiteral(u) || ts.isBigIntLiteral(u)) return true;
   if (ts.isPrefixUnaryExpression(u) && (u.operator === SK.MinusToken || u.operator === SK.PlusToken)) return isNumericLiteralLike(u.operand);
@@ -134,14 +135,14 @@ export const COMPARISONS = new Set([
   SK.EqualsEqualsToken,
 ]);
 
-export function isAssignmentOp(k: ts.SyntaxKind): boolean {
+export function isAssignmentOp(k: TS.SyntaxKind): boolean {
   return k >= SK.FirstAssignment && k <= SK.LastAssignment;
 }
 
 /** Does `e` mention identifier `name` (not looking into nested functions)? */
-export function mentions(e: ts.Node, name: string): boolean {
+export function mentions(e: TS.Node, name: string): boolean {
   let found = false;
-  const stack: ts.Node[] = [e];
+  const stack: TS.Node[] = [e];
   let guard = 0;
   while (stack.length && !found && guard++ < 20000) {
     const n = stack.pop()!;
@@ -162,10 +163,10 @@ export function mentions(e: ts.Node, name: string): boolean {
 }
 
 /** All descendants (pre-order), not entering nested functions. */
-export function forEachDescendant(root: ts.Node, fn: (n: ts.Node) => boolean | void, limit = 50000): void {
-  const stack: ts.Node[] = [];
-  const kids: ts.Node[] = [];
-  const collect = (c: ts.Node) => {
+export function forEachDescendant(root: TS.Node, fn: (n: TS.Node) => boolean | void, limit = 50000): void {
+  const stack: TS.Node[] = [];
+  const kids: TS.Node[] = [];
+  const collect = (c: TS.Node) => {
     kids.push(c);
   };
   ts.forEachChild(root, collect);
@@ -182,8 +183,8 @@ export function forEachDescendant(root: ts.Node, fn: (n: ts.Node) => boolean | v
 }
 
 /** Same, but also entering nested functions. */
-export function forEachDescendantDeep(root: ts.Node, fn: (n: ts.Node) => boolean | void, limit = 50000): void {
-  const stack: ts.Node[] = [];
+export function forEachDescendantDeep(root: TS.Node, fn: (n: TS.Node) => boolean | void, limit = 50000): void {
+  const stack: TS.Node[] = [];
   ts.forEachChild(root, (c) => {
     stack.push(c);
   });
@@ -197,14 +198,14 @@ export function forEachDescendantDeep(root: ts.Node, fn: (n: ts.Node) => boolean
   }
 }
 
-export function forEachSelfAndDescendant(root: ts.Node, fn: (n: ts.Node) => boolean | void, limit = 50000): void {
+export function forEachSelfAndDescendant(root: TS.Node, fn: (n: TS.Node) => boolean | void, limit = 50000): void {
   if (fn(root) === false) return;
   if (isFunctionLike(root)) return;
   forEachDescendant(root, fn, limit);
 }
 
 /** Source text of a node, or '' for synthesized nodes (no position or no parent chain). */
-export function nodeText(n: ts.Node | undefined): string {
+export function nodeText(n: TS.Node | undefined): string {
   if (!n) return '';
   try {
     return n.pos >= 0 ? n.getText() : '';
@@ -214,7 +215,7 @@ export function nodeText(n: ts.Node | undefined): string {
 }
 
 /** Start of a node without trivia; falls back to its full start for synthesized nodes. */
-export function startOf(n: ts.Node, sf: ts.SourceFile): number {
+export function startOf(n: TS.Node, sf: TS.SourceFile): number {
   try {
     return n.pos >= 0 ? n.getStart(sf) : 0;
   } catch {
@@ -223,7 +224,7 @@ export function startOf(n: ts.Node, sf: ts.SourceFile): number {
 }
 
 /** Text of a node in a file, '' when it has no real position. */
-export function textIn(n: ts.Node, sf: ts.SourceFile): string {
+export function textIn(n: TS.Node, sf: TS.SourceFile): string {
   try {
     return n.pos >= 0 ? n.getText(sf) : '';
   } catch {

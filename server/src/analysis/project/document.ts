@@ -1,8 +1,9 @@
 // An open document's syntax tree, updated incrementally on each edit (ts.updateSourceFile reuses
 // the unchanged subtrees), independent of the ts-morph Project used for type information.
-import { ts } from 'ts-morph';
+import { ts } from '../../ts';
+import type { ts as TS } from 'ts-morph';
 
-export function scriptKindFor(fileName: string): ts.ScriptKind {
+export function scriptKindFor(fileName: string): TS.ScriptKind {
   const lower = fileName.toLowerCase();
   if (lower.endsWith('.tsx')) return ts.ScriptKind.TSX;
   if (lower.endsWith('.jsx')) return ts.ScriptKind.JSX;
@@ -10,12 +11,12 @@ export function scriptKindFor(fileName: string): ts.ScriptKind {
   return ts.ScriptKind.TS;
 }
 
-export function parse(fileName: string, text: string): ts.SourceFile {
+export function parse(fileName: string, text: string): TS.SourceFile {
   return ts.createSourceFile(fileName, text, ts.ScriptTarget.Latest, true, scriptKindFor(fileName));
 }
 
 /** The single edit that turns `a` into `b`: common prefix and suffix, one changed middle. */
-export function changeRange(a: string, b: string): ts.TextChangeRange {
+export function changeRange(a: string, b: string): TS.TextChangeRange {
   const max = Math.min(a.length, b.length);
   let start = 0;
   while (start < max && a.charCodeAt(start) === b.charCodeAt(start)) start++;
@@ -29,13 +30,13 @@ export function changeRange(a: string, b: string): ts.TextChangeRange {
 }
 
 export class SyntaxDocument {
-  private sf: ts.SourceFile;
+  private sf: TS.SourceFile;
 
   constructor(readonly fileName: string, text: string) {
     this.sf = parse(fileName, text);
   }
 
-  get sourceFile(): ts.SourceFile {
+  get sourceFile(): TS.SourceFile {
     return this.sf;
   }
 
@@ -44,7 +45,7 @@ export class SyntaxDocument {
   }
 
   /** Re-parses incrementally; returns the changed range (in the old text) for cache invalidation. */
-  update(text: string): ts.TextChangeRange | undefined {
+  update(text: string): TS.TextChangeRange | undefined {
     const old = this.sf.text;
     if (old === text) return undefined;
     const range = changeRange(old, text);
@@ -63,13 +64,13 @@ export class SyntaxDocument {
  * range as `node`: how nodes of an editor's syntax tree are asked about in the type checker's
  * program. Undefined when the texts differ or no such node exists.
  */
-export function correspondingNode<T extends ts.Node>(node: T, target: ts.SourceFile): T | undefined {
+export function correspondingNode<T extends TS.Node>(node: T, target: TS.SourceFile): T | undefined {
   if (node.kind === ts.SyntaxKind.SourceFile) return target as unknown as T;
   const pos = node.pos;
   const end = node.end;
-  let cur: ts.Node = target;
+  let cur: TS.Node = target;
   for (let guard = 0; guard < 100000; guard++) {
-    let next: ts.Node | undefined;
+    let next: TS.Node | undefined;
     ts.forEachChild(cur, (child) => {
       if (child.pos <= pos && end <= child.end) {
         next = child;

@@ -1,6 +1,8 @@
 // One long-lived ts-morph Project per workspace folder (plus one for loose files).
 // Never build a Project per request: a discarded Project leaks its language service.
-import { Project, ts } from 'ts-morph';
+import { Project } from 'ts-morph';
+import { ts } from '../../ts';
+import type { ts as TS } from 'ts-morph';
 import * as path from 'node:path';
 import * as fs from 'node:fs';
 import { correspondingNode } from './document';
@@ -10,7 +12,7 @@ export interface ProjectHostOptions {
   roots: string[];
 }
 
-const compilerOptions: ts.CompilerOptions = {
+const compilerOptions: TS.CompilerOptions = {
   allowJs: true,
   checkJs: false,
   jsx: ts.JsxEmit.Preserve,
@@ -66,7 +68,7 @@ export class ProjectHost {
   }
 
   /** Adds or replaces a file's text; returns the compiler SourceFile. */
-  setText(fileName: string, text: string): ts.SourceFile {
+  setText(fileName: string, text: string): TS.SourceFile {
     const project = this.projectFor(fileName);
     const existing = project.getSourceFile(fileName);
     if (existing) {
@@ -77,7 +79,7 @@ export class ProjectHost {
   }
 
   /** Adds a file from disk (CLI). */
-  addFromDisk(fileName: string): ts.SourceFile {
+  addFromDisk(fileName: string): TS.SourceFile {
     return this.setText(fileName, fs.readFileSync(fileName, 'utf8'));
   }
 
@@ -88,7 +90,7 @@ export class ProjectHost {
   }
 
   /** The type checker, created only when a rule asks for it. */
-  checkerFor(fileName: string): ts.TypeChecker | undefined {
+  checkerFor(fileName: string): TS.TypeChecker | undefined {
     try {
       return this.projectFor(fileName).getTypeChecker().compilerObject;
     } catch {
@@ -102,7 +104,7 @@ export class ProjectHost {
    * now, when a rule needs types; nodes of `sf` passed to the checker are mapped to the
    * project's nodes with the same kind and range.
    */
-  checkerForTree(fileName: string, sf: ts.SourceFile): ts.TypeChecker | undefined {
+  checkerForTree(fileName: string, sf: TS.SourceFile): TS.TypeChecker | undefined {
     try {
       const programFile = this.setText(fileName, sf.text);
       const checker = this.projectFor(fileName).getTypeChecker().compilerObject;
@@ -114,17 +116,17 @@ export class ProjectHost {
   }
 }
 
-function rootOf(node: ts.Node): ts.Node {
+function rootOf(node: TS.Node): TS.Node {
   let cur = node;
   while (cur.parent) cur = cur.parent;
   return cur;
 }
 
-function isNode(value: unknown): value is ts.Node {
-  return typeof value === 'object' && value !== null && typeof (value as ts.Node).kind === 'number' && typeof (value as ts.Node).pos === 'number' && 'parent' in value;
+function isNode(value: unknown): value is TS.Node {
+  return typeof value === 'object' && value !== null && typeof (value as TS.Node).kind === 'number' && typeof (value as TS.Node).pos === 'number' && 'parent' in value;
 }
 
-function mapNodesProxy(checker: ts.TypeChecker, from: ts.SourceFile, to: ts.SourceFile): ts.TypeChecker {
+function mapNodesProxy(checker: TS.TypeChecker, from: TS.SourceFile, to: TS.SourceFile): TS.TypeChecker {
   const map = (arg: unknown) => (isNode(arg) && rootOf(arg) === from ? correspondingNode(arg, to) ?? arg : arg);
   const cache = new Map<PropertyKey, unknown>();
   return new Proxy(checker, {

@@ -1,6 +1,7 @@
 // Per-item contexts for n-plus-one: which loops and callbacks run their body once per item, which
 // names vary per iteration, and which look-alikes (chunks, small literal lists, pagination) do not.
-import { ts } from 'ts-morph';
+import { ts } from '../../ts';
+import type { ts as TS } from 'ts-morph';
 import {
   bindingNames, callbackContext, declaredNames, isAssignmentOperator, isFanOut, isFunctionBoundary, isInLoopRepeatedPart as isInLoopRepeatedPartOf, isLoop,
   iteratingCallOf as iteratingCallOfFn, loopCollectionExpr, loopHeaderSpan, referencedNames, rootIdentifier, unwrap, type LoopStatement, type PerItemContext,
@@ -10,7 +11,7 @@ import type { FieldResolver } from './graphql';
 export interface ItemContext extends PerItemContext {
   kind: 'loop' | 'callback' | 'fan-out' | 'resolver';
   /** The iterated expression, when there is one. */
-  collectionExpr?: ts.Expression;
+  collectionExpr?: TS.Expression;
   /** Names whose value changes from one iteration to the next. */
   varying: Set<string>;
   /** Names bound to the current item (the loop variable, the callback's first parameter). */
@@ -21,7 +22,7 @@ export interface ItemContext extends PerItemContext {
   open: boolean;
   resolver?: FieldResolver;
   /** The function that contains the context. */
-  fn: ts.Node;
+  fn: TS.Node;
 }
 
 /** A collection of chunks (`chunks`, `_.chunk(ids, 100)`) or an item that is one (`for (const batch of ...)`). */
@@ -34,8 +35,8 @@ const PAGINATION_VAR = /^(page|pageNumber|pageIndex|pageNo|offset|skip|cursor|ne
 const SMALL = 5;
 
 /** The initializer of the nearest declaration of `name` visible from `at` (same function), if any. */
-export function initializerOf(name: string, at: ts.Node): ts.Expression | undefined {
-  for (let scope: ts.Node | undefined = at.parent; scope; scope = scope.parent) {
+export function initializerOf(name: string, at: TS.Node): TS.Expression | undefined {
+  for (let scope: TS.Node | undefined = at.parent; scope; scope = scope.parent) {
     if (ts.isBlock(scope) || ts.isSourceFile(scope) || ts.isModuleBlock(scope)) {
       for (const st of scope.statements) {
         if (st.pos >= at.pos) break;
@@ -50,7 +51,7 @@ export function initializerOf(name: string, at: ts.Node): ts.Expression | undefi
   return undefined;
 }
 
-function isSmallLiteral(expr: ts.Expression | undefined, at: ts.Node, depth = 0): boolean {
+function isSmallLiteral(expr: TS.Expression | undefined, at: TS.Node, depth = 0): boolean {
   if (!expr) return false;
   const e = unwrap(expr);
   if (ts.isArrayLiteralExpression(e)) return e.elements.length <= SMALL && !e.elements.some(ts.isSpreadElement);
@@ -64,11 +65,11 @@ function isSmallLiteral(expr: ts.Expression | undefined, at: ts.Node, depth = 0)
   return false;
 }
 
-function assignedNames(node: ts.Node, into: Set<string>): void {
-  const visit = (n: ts.Node): void => {
+function assignedNames(node: TS.Node, into: Set<string>): void {
+  const visit = (n: TS.Node): void => {
     if (ts.isBinaryExpression(n) && isAssignmentOperator(n.operatorToken.kind)) {
-      const r = rootIdentifier(n.left as ts.Expression);
-      if (r && unwrap(n.left as ts.Expression) === r) into.add(r.text);
+      const r = rootIdentifier(n.left as TS.Expression);
+      if (r && unwrap(n.left as TS.Expression) === r) into.add(r.text);
       else if (ts.isArrayLiteralExpression(n.left) || ts.isObjectLiteralExpression(n.left)) referencedNames(n.left, into);
     } else if ((ts.isPrefixUnaryExpression(n) || ts.isPostfixUnaryExpression(n)) && (n.operator === ts.SyntaxKind.PlusPlusToken || n.operator === ts.SyntaxKind.MinusMinusToken)) {
       const r = rootIdentifier(n.operand);
@@ -79,7 +80,7 @@ function assignedNames(node: ts.Node, into: Set<string>): void {
   visit(node);
 }
 
-function forStepIsChunk(loop: ts.ForStatement): boolean {
+function forStepIsChunk(loop: TS.ForStatement): boolean {
   const inc = loop.incrementor;
   if (!inc || !ts.isBinaryExpression(inc)) return false;
   const k = inc.operatorToken.kind;
@@ -92,7 +93,7 @@ function forStepIsChunk(loop: ts.ForStatement): boolean {
 }
 
 /** `i < 3`, `attempt <= MAX_RETRIES` with a small literal bound. */
-function smallBound(cond: ts.Expression | undefined): boolean {
+function smallBound(cond: TS.Expression | undefined): boolean {
   if (!cond || !ts.isBinaryExpression(cond)) return false;
   const k = cond.operatorToken.kind;
   if (k !== ts.SyntaxKind.LessThanToken && k !== ts.SyntaxKind.LessThanEqualsToken) return false;
@@ -100,7 +101,7 @@ function smallBound(cond: ts.Expression | undefined): boolean {
   return ts.isNumericLiteral(r) && Number(r.text) <= SMALL;
 }
 
-export function loopContext(loop: LoopStatement, fn: ts.Node, sf: ts.SourceFile): ItemContext {
+export function loopContext(loop: LoopStatement, fn: TS.Node, sf: TS.SourceFile): ItemContext {
   const collectionExpr = loopCollectionExpr(loop);
   const varying = new Set<string>();
   const itemNames = new Set<string>();
@@ -133,25 +134,25 @@ export function loopContext(loop: LoopStatement, fn: ts.Node, sf: ts.SourceFile)
   return { kind: 'loop', node: loop, collection: collectionExpr?.getText(sf), collectionExpr, headerSpan: loopHeaderSpan(loop, sf), body: loop.statement, varying, itemNames, quietReason, open, fn };
 }
 
-export function callbackItemContext(call: ts.CallExpression, cb: ts.FunctionLikeDeclaration, fn: ts.Node, sf: ts.SourceFile): ItemContext {
+export function callbackItemContext(call: TS.CallExpression, cb: TS.FunctionLikeDeclaration, fn: TS.Node, sf: TS.SourceFile): ItemContext {
   const base = callbackContext(call, cb, sf);
   const varying = new Set<string>();
   const itemNames = new Set<string>();
   const first = cb.parameters[0];
   // reduce's first parameter is the accumulator; the item is the second.
-  const method = ts.isPropertyAccessExpression(unwrap(call.expression)) ? (unwrap(call.expression) as ts.PropertyAccessExpression).name.text : '';
+  const method = ts.isPropertyAccessExpression(unwrap(call.expression)) ? (unwrap(call.expression) as TS.PropertyAccessExpression).name.text : '';
   const itemParam = method === 'reduce' || method === 'reduceRight' ? cb.parameters[1] : first;
   if (itemParam) bindingNames(itemParam.name, itemNames);
   for (const p of cb.parameters) bindingNames(p.name, varying);
   if (cb.body) declaredNames(cb.body, varying);
-  const collectionExpr = ts.isPropertyAccessExpression(unwrap(call.expression)) ? (unwrap(call.expression) as ts.PropertyAccessExpression).expression : call.arguments[0];
+  const collectionExpr = ts.isPropertyAccessExpression(unwrap(call.expression)) ? (unwrap(call.expression) as TS.PropertyAccessExpression).expression : call.arguments[0];
   let quietReason: string | undefined;
   if (isSmallLiteral(collectionExpr, call)) quietReason = 'a small literal list';
   else if (collectionExpr && isChunked(collectionExpr.getText(sf), itemNames)) quietReason = 'one call per chunk';
   return { ...base, kind: isFanOut(call) ? 'fan-out' : 'callback', collectionExpr, varying, itemNames, quietReason, open: false, fn };
 }
 
-export function resolverContext(fnNode: ts.FunctionLikeDeclaration, resolver: FieldResolver, sf: ts.SourceFile): ItemContext {
+export function resolverContext(fnNode: TS.FunctionLikeDeclaration, resolver: FieldResolver, sf: TS.SourceFile): ItemContext {
   const varying = new Set<string>();
   const itemNames = new Set<string>();
   const first = fnNode.parameters[0];
@@ -174,7 +175,7 @@ export function resolverContext(fnNode: ts.FunctionLikeDeclaration, resolver: Fi
 }
 
 /** Does `node` read a name that changes per iteration? */
-export function dependsOnIteration(node: ts.Node, ctx: ItemContext): boolean {
+export function dependsOnIteration(node: TS.Node, ctx: ItemContext): boolean {
   const refs = referencedNames(node);
   for (const r of refs) if (ctx.varying.has(r)) return true;
   return false;
@@ -185,17 +186,17 @@ export function dependsOnIteration(node: ts.Node, ctx: ItemContext): boolean {
  * (a cursor, a page token) or whose result decides whether to go on (polling) is pagination,
  * not N+1: the calls cannot be batched.
  */
-export function isPaginationOrPolling(query: ts.Node, loop: ts.Node): boolean {
+export function isPaginationOrPolling(query: TS.Node, loop: TS.Node): boolean {
   if (!isLoop(loop)) return false;
   // Names that hold this query's result.
   const resultVars = new Set<string>();
-  for (let p: ts.Node | undefined = query.parent; p && p !== loop; p = p.parent) {
+  for (let p: TS.Node | undefined = query.parent; p && p !== loop; p = p.parent) {
     if (ts.isVariableDeclaration(p)) {
       bindingNames(p.name, resultVars);
       break;
     }
     if (ts.isBinaryExpression(p) && p.operatorToken.kind === ts.SyntaxKind.EqualsToken) {
-      const r = rootIdentifier(p.left as ts.Expression);
+      const r = rootIdentifier(p.left as TS.Expression);
       if (r) resultVars.add(r.text);
       else referencedNames(p.left, resultVars);
       break;
@@ -206,11 +207,11 @@ export function isPaginationOrPolling(query: ts.Node, loop: ts.Node): boolean {
   // Names assigned from the result (two rounds of propagation).
   const tainted = new Set(resultVars);
   for (let round = 0; round < 2; round++) {
-    const visit = (n: ts.Node): void => {
+    const visit = (n: TS.Node): void => {
       if (ts.isBinaryExpression(n) && isAssignmentOperator(n.operatorToken.kind)) {
         const refs = referencedNames(n.right);
         if ([...refs].some((r) => tainted.has(r))) {
-          const r = rootIdentifier(n.left as ts.Expression);
+          const r = rootIdentifier(n.left as TS.Expression);
           if (r) tainted.add(r.text);
         }
       } else if (ts.isVariableDeclaration(n) && n.initializer) {
@@ -231,7 +232,7 @@ export function isPaginationOrPolling(query: ts.Node, loop: ts.Node): boolean {
   for (const a of args) if ([...referencedNames(a)].some((r) => tainted.has(r) && assignedInLoop.has(r))) return true;
   // `while (true) { const r = await poll(); if (r.done) break; }`
   let stops = false;
-  const visitStops = (n: ts.Node): void => {
+  const visitStops = (n: TS.Node): void => {
     if (stops || (n !== l.statement && (isFunctionBoundary(n) || isLoop(n)))) return;
     if (ts.isIfStatement(n) && [...referencedNames(n.expression)].some((r) => tainted.has(r)) && containsExit(n.thenStatement)) stops = true;
     n.forEachChild(visitStops);
@@ -240,9 +241,9 @@ export function isPaginationOrPolling(query: ts.Node, loop: ts.Node): boolean {
   return stops;
 }
 
-function containsExit(n: ts.Node): boolean {
+function containsExit(n: TS.Node): boolean {
   let found = false;
-  const visit = (c: ts.Node): void => {
+  const visit = (c: TS.Node): void => {
     if (found || isFunctionBoundary(c)) return;
     if (ts.isBreakStatement(c) || ts.isReturnStatement(c) || ts.isThrowStatement(c)) found = true;
     else c.forEachChild(visit);
@@ -256,8 +257,8 @@ function containsExit(n: ts.Node): boolean {
  * callback), with the innermost context. One pass; nested functions that are registered rather than
  * run (handlers, declarations) start with no context.
  */
-export function walkItemContexts(sf: ts.SourceFile, visit: (n: ts.Node, item: ItemContext) => void, isDeferred: (fn: ts.Node) => boolean): void {
-  const walk = (n: ts.Node, item: ItemContext | undefined, fn: ts.Node): void => {
+export function walkItemContexts(sf: TS.SourceFile, visit: (n: TS.Node, item: ItemContext) => void, isDeferred: (fn: TS.Node) => boolean): void {
+  const walk = (n: TS.Node, item: ItemContext | undefined, fn: TS.Node): void => {
     if (isFunctionBoundary(n)) {
       const iter = iteratingCallOfFn(n);
       const next = iter ? callbackItemContext(iter, n, n, sf) : isDeferred(n) ? undefined : item;
@@ -276,12 +277,12 @@ export function walkItemContexts(sf: ts.SourceFile, visit: (n: ts.Node, item: It
 }
 
 /** Names written inside `node`: assignments, ++/--, and receivers of mutating methods. */
-export function mutatedNames(node: ts.Node): Set<string> {
+export function mutatedNames(node: TS.Node): Set<string> {
   const out = new Set<string>();
   assignedNames(node, out);
-  const visit = (n: ts.Node): void => {
+  const visit = (n: TS.Node): void => {
     if (ts.isBinaryExpression(n) && isAssignmentOperator(n.operatorToken.kind)) {
-      const r = rootIdentifier(n.left as ts.Expression);
+      const r = rootIdentifier(n.left as TS.Expression);
       if (r) out.add(r.text);
     }
     if (ts.isCallExpression(n) && ts.isPropertyAccessExpression(n.expression) && /^(push|pop|shift|unshift|splice|sort|reverse|fill|copyWithin|set|delete|add|clear|assign)$/.test(n.expression.name.text)) {

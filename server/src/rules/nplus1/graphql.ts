@@ -1,7 +1,8 @@
 // GraphQL field resolvers: a resolver on a type that appears in lists runs once per parent object.
 // Recognised in resolver maps (`{ Query: {...}, Post: { author: (post) => ... } }`) and in
 // decorator-based resolvers (`@ResolveField()` / `@FieldResolver()` in `@Resolver(() => Post)`).
-import { ts } from 'ts-morph';
+import { ts } from '../../ts';
+import type { ts as TS } from 'ts-morph';
 import { unwrap } from '../../analysis/syntax';
 
 export interface FieldResolver {
@@ -10,20 +11,20 @@ export interface FieldResolver {
   /** Whether the parent type is known to appear in a list (`[Post]`) or the schema is not visible. */
   listParent: boolean;
   /** Where to point: the field name. */
-  nameNode: ts.Node;
+  nameNode: TS.Node;
 }
 
 const ROOT_TYPES = new Set(['Query', 'Mutation', 'Subscription']);
 const META_FIELDS = new Set(['__resolveType', '__isTypeOf', '__parseValue', '__serialize', '__parseLiteral']);
 
-function propName(p: ts.ObjectLiteralElementLike | ts.ClassElement): string | undefined {
+function propName(p: TS.ObjectLiteralElementLike | TS.ClassElement): string | undefined {
   const n = p.name;
   if (!n) return undefined;
   if (ts.isIdentifier(n) || ts.isStringLiteral(n) || ts.isPrivateIdentifier(n)) return n.text;
   return undefined;
 }
 
-function functionOf(p: ts.ObjectLiteralElementLike): ts.FunctionLikeDeclaration | undefined {
+function functionOf(p: TS.ObjectLiteralElementLike): TS.FunctionLikeDeclaration | undefined {
   if (ts.isMethodDeclaration(p)) return p;
   if (ts.isPropertyAssignment(p)) {
     const v = unwrap(p.initializer);
@@ -37,10 +38,10 @@ function functionOf(p: ts.ObjectLiteralElementLike): ts.FunctionLikeDeclaration 
   return undefined;
 }
 
-function looksLikeResolverMap(obj: ts.ObjectLiteralExpression): boolean {
+function looksLikeResolverMap(obj: TS.ObjectLiteralExpression): boolean {
   const names = obj.properties.map((p) => propName(p)).filter((n): n is string => !!n);
   if (names.some((n) => ROOT_TYPES.has(n))) return true;
-  let p: ts.Node | undefined = obj.parent;
+  let p: TS.Node | undefined = obj.parent;
   while (p && (ts.isParenthesizedExpression(p) || ts.isAsExpression(p) || ts.isSatisfiesExpression(p))) p = p.parent;
   if (p && ts.isVariableDeclaration(p) && ts.isIdentifier(p.name) && /resolvers?$/i.test(p.name.text)) return true;
   if (p && ts.isVariableDeclaration(p) && p.type && /Resolvers?\b/.test(p.type.getText())) return true;
@@ -50,9 +51,9 @@ function looksLikeResolverMap(obj: ts.ObjectLiteralExpression): boolean {
 }
 
 /** The SDL visible in the file (template literals and strings that declare types), if any. */
-function schemaText(sf: ts.SourceFile): string | undefined {
+function schemaText(sf: TS.SourceFile): string | undefined {
   let out = '';
-  const visit = (n: ts.Node): void => {
+  const visit = (n: TS.Node): void => {
     if (ts.isNoSubstitutionTemplateLiteral(n) || ts.isStringLiteral(n)) {
       if (/\btype\s+\w+\s*(implements\s+[\w&\s]+)?\{/.test(n.text)) out += n.text + '\n';
     } else if (ts.isTemplateExpression(n)) {
@@ -70,13 +71,13 @@ function inList(schema: string | undefined, typeName: string): boolean {
   return new RegExp(`\\[\\s*${typeName}\\s*!?\\s*\\]`).test(schema) || new RegExp(`\\bconnection|\\bedges\\b`, 'i').test(schema) && new RegExp(`\\b${typeName}Edge\\b|node\\s*:\\s*${typeName}\\b`).test(schema);
 }
 
-function decoratorName(d: ts.Decorator): string | undefined {
+function decoratorName(d: TS.Decorator): string | undefined {
   const e = d.expression;
   if (ts.isCallExpression(e)) return ts.isIdentifier(e.expression) ? e.expression.text : ts.isPropertyAccessExpression(e.expression) ? e.expression.name.text : undefined;
   return ts.isIdentifier(e) ? e.text : undefined;
 }
 
-function resolverTypeOf(cls: ts.ClassLikeDeclaration): string | undefined {
+function resolverTypeOf(cls: TS.ClassLikeDeclaration): string | undefined {
   for (const d of ts.getDecorators(cls) ?? []) {
     if (decoratorName(d) !== 'Resolver' || !ts.isCallExpression(d.expression)) continue;
     const arg = d.expression.arguments[0];
@@ -93,8 +94,8 @@ function resolverTypeOf(cls: ts.ClassLikeDeclaration): string | undefined {
 }
 
 /** Field resolvers of the file, keyed by their function node. */
-export function findFieldResolvers(sf: ts.SourceFile): Map<ts.Node, FieldResolver> {
-  const out = new Map<ts.Node, FieldResolver>();
+export function findFieldResolvers(sf: TS.SourceFile): Map<TS.Node, FieldResolver> {
+  const out = new Map<TS.Node, FieldResolver>();
   // Cheap pre-check: most files have no resolvers.
   const text = sf.text;
   const hasMap = /\b(Query|Mutation|resolvers?|Resolvers)\b/.test(text);
@@ -102,7 +103,7 @@ export function findFieldResolvers(sf: ts.SourceFile): Map<ts.Node, FieldResolve
   if (!hasMap && !hasDecorators) return out;
   let schema: string | undefined | null = null;
   const getSchema = () => (schema === null ? (schema = schemaText(sf)) : schema);
-  const visit = (n: ts.Node): void => {
+  const visit = (n: TS.Node): void => {
     if (hasMap && ts.isObjectLiteralExpression(n) && looksLikeResolverMap(n)) {
       for (const typeProp of n.properties) {
         const typeName = propName(typeProp);

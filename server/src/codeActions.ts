@@ -4,7 +4,7 @@ import type { TextDocument } from 'vscode-languageserver-textdocument';
 import type { ts } from 'ts-morph';
 import type { FileAnalysis, Finding, Fix } from './analysis/types';
 import { SOURCE, toRange } from './diagnostics';
-import { disableFix } from './engine';
+import { disableFix, ensureFixes } from './engine';
 
 function toEdit(doc: TextDocument, fix: Fix): WorkspaceEdit {
   // The version pins the edit: VS Code refuses it if the document changed since.
@@ -26,6 +26,7 @@ export function codeActions(doc: TextDocument, sf: ts.SourceFile, analysis: File
     if (d.source !== SOURCE) continue;
     const finding = analysis.findings.find((f) => f.rule === d.code && sameRange(doc, f, d));
     if (!finding) continue;
+    ensureFixes(finding);
     for (const fix of finding.fixes ?? []) {
       const a = CodeAction.create(fix.title, toEdit(doc, fix), CodeActionKind.QuickFix);
       a.diagnostics = [d];

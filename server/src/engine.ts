@@ -15,6 +15,8 @@ export interface AnalyzeInput {
   settings: EngineSettings;
   getChecker?: () => TS.TypeChecker | undefined;
   complexity?: Omit<ComplexityOptions, 'getChecker'>;
+  /** Compute quick fixes only when asked (ensureFixes): the language server's mode. */
+  lazyFixes?: boolean;
   /** Called for an internal error in one rule; the other rules still run. */
   onError?: (message: string, error: unknown) => void;
 }
@@ -84,6 +86,19 @@ export function describeParseFailure(error: unknown): string {
   return `the parser failed (${error instanceof Error ? error.message : String(error)})`;
 }
 
+/** Makes sure a finding's fixes (or its reason for having none) are computed. */
+export function ensureFixes(finding: Finding): void {
+  const resolve = finding.resolveFixes;
+  if (!resolve) return;
+  delete finding.resolveFixes;
+  try {
+    resolve();
+  } catch (error) {
+    finding.fixes = undefined;
+    finding.noFixReason = `No fix: PerfLens hit an internal error while preparing one (${error instanceof Error ? error.message : String(error)}).`;
+  }
+}
+
 export function analyzeFile(input: AnalyzeInput): FileAnalysis {
   const { sourceFile: sf, settings } = input;
   let checkerCache: TS.TypeChecker | undefined | null = null;
@@ -108,7 +123,7 @@ export function analyzeFile(input: AnalyzeInput): FileAnalysis {
     if (error instanceof RangeError && /call stack/i.test(error.message)) return declinedAnalysis(input.fileName, 'it is nested too deeply to analyse');
     throw error;
   }
-  const ctx: RuleContext = { fileName: input.fileName, sourceFile: sf, text: sf.text, summaries, settings, getChecker };
+  const ctx: RuleContext = { fileName: input.fileName, sourceFile: sf, text: sf.text, summaries, settings, getChecker, lazyFixes: input.lazyFixes };
   const findings: Finding[] = [];
   let notice: string | undefined;
   for (const rule of rules) {

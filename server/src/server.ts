@@ -117,6 +117,7 @@ export function startServer(connection: Connection): void {
         settings: engineSettings(),
         getChecker: () => host.checkerForTree(fileName, sourceFile),
         complexity: { cache: summaries, fileName },
+        lazyFixes: true,
         onError: (message, error) => connection.console.error(`${message}: ${error instanceof Error ? error.stack ?? error.message : String(error)}`),
       });
       const entry = { version: doc.version, generation, sourceFile, analysis };

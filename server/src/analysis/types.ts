@@ -75,6 +75,12 @@ export interface Finding {
   fixes?: Fix[];
   /** Why no fix is offered, when the rule looked for one and declined (shown as a disabled code action). */
   noFixReason?: string;
+  /**
+   * With lazy fixes (the language server), fills `fixes`/`noFixReason` when first asked for: fixes
+   * need the type checker, which must not be synchronised on every keystroke. Call it through
+   * `ensureFixes` (engine.ts); absent once the fixes are known.
+   */
+  resolveFixes?: () => void;
   /** How sure the rule is: 'high' when types showed it, lower when only names did (n-plus-one). */
   confidence?: Confidence;
 }
@@ -104,6 +110,14 @@ export interface RuleContext {
   summaries: FunctionSummary[];
   settings: EngineSettings;
   getChecker(): ts.TypeChecker | undefined;
+  /** Defer fixes (set `Finding.resolveFixes`) instead of computing them during the check. */
+  lazyFixes?: boolean;
+}
+
+/** Registers `compute` as the finding's fix computation: now, or on first use when fixes are lazy. */
+export function deferFixes(ctx: Pick<RuleContext, 'lazyFixes'>, finding: Finding, compute: () => void): void {
+  if (!ctx.lazyFixes) compute();
+  else finding.resolveFixes = compute;
 }
 
 export interface RuleMeta {

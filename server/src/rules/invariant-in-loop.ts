@@ -2,7 +2,7 @@
 // every item of a loop from values the loop never changes. Build it once, before the loop.
 import { ts } from '../ts';
 import type { ts as TS } from 'ts-morph';
-import type { Finding, Rule } from '../analysis/types';
+import { deferFixes, type Finding, type Rule } from '../analysis/types';
 import { isDeferredCallback } from '../analysis/queries';
 import { lineOf, referencedNames, spanOf } from '../analysis/syntax';
 import { hoistInvariantFix, invariantKind, type InvariantKind } from '../fixes/hoistInvariant';
@@ -76,9 +76,11 @@ export const invariantInLoop: Rule = {
         message: `\`${what}\` ${LABEL[kind]} on every item (${where}); build it once before the loop`,
         related: [{ span: item.headerSpan, message: item.kind === 'loop' ? 'the loop' : 'the per-item callback' }],
       };
-      const result = hoistInvariantFix(n as TS.CallExpression | TS.NewExpression, kind, item, sf, ctx.getChecker);
-      if ('fix' in result) finding.fixes = [result.fix];
-      else finding.noFixReason = `No safe fix: ${result.reason}.`;
+      deferFixes(ctx, finding, () => {
+        const result = hoistInvariantFix(n as TS.CallExpression | TS.NewExpression, kind, item, sf, ctx.getChecker);
+        if ('fix' in result) finding.fixes = [result.fix];
+        else finding.noFixReason = `No safe fix: ${result.reason}.`;
+      });
       findings.push(finding);
     }, isDeferredCallback);
     return findings;

@@ -3,7 +3,7 @@
 // Each lookup scans the whole array: O(n·m). A Set or Map built once before the loop makes it O(n + m).
 import { ts } from '../ts';
 import type { ts as TS } from 'ts-morph';
-import type { Finding, Rule } from '../analysis/types';
+import { deferFixes, type Finding, type Rule } from '../analysis/types';
 import { isDeferredCallback } from '../analysis/queries';
 import { lineOf, referencedNames, rootIdentifier, spanOf, unwrap } from '../analysis/syntax';
 import { lookupIndexFix, type LinearLookup } from '../fixes/lookupIndex';
@@ -134,9 +134,11 @@ export const linearLookupInLoop: Rule = {
         message,
         related: [{ span: item.headerSpan, message: item.kind === 'loop' ? 'the loop' : 'the per-item callback' }],
       };
-      const result = lookupIndexFix(lookup, item, sf, getChecker());
-      if ('fix' in result) finding.fixes = [result.fix];
-      else finding.noFixReason = `No safe fix: ${result.reason}.`;
+      deferFixes(ctx, finding, () => {
+        const result = lookupIndexFix(lookup, item, sf, getChecker());
+        if ('fix' in result) finding.fixes = [result.fix];
+        else finding.noFixReason = `No safe fix: ${result.reason}.`;
+      });
       findings.push(finding);
     }, isDeferredCallback);
     return findings;

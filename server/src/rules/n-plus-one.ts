@@ -108,7 +108,18 @@ class NPlusOneWalker {
   run(): Finding[] {
     this.walk(this.sf, undefined, []);
     this.reportRecursions();
-    this.attachFixes();
+    if (!this.ctx.lazyFixes) this.attachFixes();
+    else {
+      // One computation for all of this file's findings (the Promise.all fix is per loop).
+      let done = false;
+      const once = () => {
+        if (done) return;
+        done = true;
+        for (const r of this.reported) delete r.finding.resolveFixes;
+        this.attachFixes();
+      };
+      for (const r of this.reported) r.finding.resolveFixes = once;
+    }
     return this.reported.map((r) => r.finding);
   }
 

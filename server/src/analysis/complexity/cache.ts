@@ -4,6 +4,8 @@
 // changed, its callers; everything else is reused.
 import type { Cost } from '../cost';
 import type { Confidence } from '../types';
+import type { ts as TS } from 'ts-morph';
+import type { FunctionSummary } from '../types';
 import type { VarInfo } from './shape';
 
 export interface CachedEvidence {
@@ -28,10 +30,14 @@ export interface CacheEntry {
   /** Variables the cost/evidence mention (re-registered on reuse). */
   vars: VarInfo[];
   fingerprint: string;
+  /** The presented summary (offsets relative to the function, lines relative to its first line). */
+  presented?: FunctionSummary;
 }
 
 export class SummaryCache {
   private readonly entries = new Map<string, CacheEntry>();
+  /** Hash of a function's text and its outermost function's text, valid while both nodes are the same objects. */
+  readonly textHashes = new WeakMap<TS.Node, { top: TS.Node; key: string; hash: string }>();
   /** Number of function summaries computed (not reused) since creation or the last reset. */
   recomputations = 0;
   /** Number of summaries reused from the cache. */

@@ -58,10 +58,29 @@ export function analyzeFunctions(sf: TS.SourceFile, opts: ComplexityOptions = {}
   const textKeyOf = (fn: FnInfo): string => {
     let top = fn;
     while (top.parent) top = top.parent;
-    const own = textIn(fn.node, fn.file.sf);
-    const outer = top === fn ? '' : textIn(top.node, fn.file.sf);
-    return hashText(`${fn.key}\n${own}\n${outer}\n${fn.file === fa ? contextSig() : ''}`);
+    // The incremental parser hands back the very same node objects for unchanged code, so a
+    // function whose node and outermost function node are both unchanged has the same text:
+    // its hash is remembered instead of re-hashing every function on every keystroke.
+    const memo = cache?.textHashes.get(fn.node);
+    let own: string;
+    if (memo && memo.top === top.node && memo.key === fn.key) own = memo.hash;
+    else {
+      const outer = top === fn ? '' : textIn(top.node, fn.file.sf);
+      own = hashText(`${fn.key}\n${textIn(fn.node, fn.file.sf)}\n${outer}`);
+      cache?.textHashes.set(fn.node, { top: top.node, key: fn.key, hash: own });
+    }
+    return fn.file === fa ? `${own}|${contextSig()}` : own;
   };
+  let byKey: Map<string, FnInfo> | undefined;
+  const fnByKey = (key: string): FnInfo | undefined => {
+    if (!byKey) {
+      byKey = new Map();
+      for (const f of fa.fns) byKey.set(f.key, f);
+    }
+    return byKey.get(key);
+  };
+  // Results served from the cache, with the entry they came from (its presentation is reused too).
+  const fromCache = new WeakMap<FnResult, CacheEntry>();
   const fingerprint = (r: FnResult): string =>
     `${costKey(r.cost)}|${r.amortized ? costKey(r.amortized.cost) + '@' + r.amortized.stateName : ''}|${r.confidence}|${r.returns?.len ? costKey(r.returns.len) : ''}|${r.returns?.val ? costKey(r.returns.val) : ''}`;
 
@@ -74,7 +93,7 @@ export function analyzeFunctions(sf: TS.SourceFile, opts: ComplexityOptions = {}
       fn.running = true;
       try {
         for (const d of entry.deps) {
-          const dep = d.file === fileId ? fa.fns.find((x) => x.key === d.key) : undefined;
+          const dep = d.file === fileId ? fnByKey(d.key) : undefined;
           if (!dep) return undefined;
           if (dep.running) {
             const de = cache.get(d.file, d.key);
@@ -92,10 +111,10 @@ export function analyzeFunctions(sf: TS.SourceFile, opts: ComplexityOptions = {}
       const start = startOf(fn.node, fn.file.sf);
       const deps = new Set<FnInfo>();
       for (const d of entry.deps) {
-        const dep = fa.fns.find((x) => x.key === d.key);
+        const dep = fnByKey(d.key);
         if (dep) deps.add(dep);
       }
-      return {
+      const result: FnResult = {
         cost: entry.cost,
         amortized: entry.amortized,
         evidence: entry.evidence.map((e) => ({ start: start + e.relStart, end: start + e.relEnd, factor: e.factor, reason: e.reason })),
@@ -104,6 +123,8 @@ export function analyzeFunctions(sf: TS.SourceFile, opts: ComplexityOptions = {}
         recursive: entry.recursive,
         returns: entry.returns,
       };
+      fromCache.set(result, entry);
+      return result;
     };
     program.afterAnalyze = (fn, r) => {
       if (fn.file !== fa) return;
@@ -141,9 +162,46 @@ export function analyzeFunctions(sf: TS.SourceFile, opts: ComplexityOptions = {}
     } catch {
       res = undefined;
     }
-    out.push(present(fa, fn, res ?? { cost: { terms: [{ vars: {}, vexp: [] }] }, evidence: [], confidence: 'low', deps: new Set(), recursive: false }, reg));
+    const entry = res && fromCache.get(res);
+    if (entry?.presented) {
+      out.push(placeSummary(entry.presented, startOf(fn.node, sf), fa));
+      continue;
+    }
+    const summary = present(fa, fn, res ?? { cost: { terms: [{ vars: {}, vexp: [] }] }, evidence: [], confidence: 'low', deps: new Set(), recursive: false }, reg);
+    if (cache && res) {
+      const e = entry ?? cache.get(fileId, fn.key);
+      if (e) e.presented = relativeSummary(summary);
+    }
+    out.push(summary);
   }
   return out;
+}
+
+/** A summary with offsets relative to the function's start and lines relative to its first line. */
+function relativeSummary(s: FunctionSummary): FunctionSummary {
+  const at = s.span.start;
+  const line = s.line;
+  return {
+    ...s,
+    span: { start: 0, end: s.span.end - at },
+    headerSpan: { start: s.headerSpan.start - at, end: s.headerSpan.end - at },
+    line: 0,
+    endLine: s.endLine - line,
+    evidence: s.evidence.map((e) => ({ ...e, span: { start: e.span.start - at, end: e.span.end - at }, line: e.line - line })),
+  };
+}
+
+/** A cached relative summary placed at the function's current position. */
+function placeSummary(r: FunctionSummary, at: number, fa: FileAnalyzer): FunctionSummary {
+  const line = fa.lineOf(at);
+  return {
+    ...r,
+    span: { start: at, end: at + r.span.end },
+    headerSpan: { start: at + r.headerSpan.start, end: at + r.headerSpan.end },
+    line,
+    endLine: line + r.endLine,
+    evidence: r.evidence.map((e) => ({ ...e, span: { start: at + e.span.start, end: at + e.span.end }, line: line + e.line })),
+  };
 }
 
 function unwrapInit(e: TS.Expression): TS.Node {

@@ -33,3 +33,19 @@ export const EXPLAIN_REQUEST = 'perflens/explain';
 
 /** Command the CodeLens runs: explain the function at (uri, line). */
 export const EXPLAIN_COMMAND = 'perflens.explainComplexity';
+
+/** Server statistics (bench and tests): memory and what the server holds for open documents. */
+export const STATS_REQUEST = 'perflens/stats';
+export interface StatsParams {
+  /** Run a full garbage collection first (only when the server was started with --expose-gc). */
+  gc?: boolean;
+}
+export interface StatsResult {
+  rssMB: number;
+  heapUsedMB: number;
+  openDocuments: number;
+  analysedDocuments: number;
+  syntaxTrees: number;
+  cachedSummaries: number;
+  projectFiles: number;
+}

@@ -28,7 +28,7 @@ import { toDiagnostic, toRange } from './diagnostics';
 import { codeLenses } from './codeLens';
 import { codeActions } from './codeActions';
 import { explainMarkdown, tooltip } from './explain';
-import { EXPLAIN_REQUEST, defaultPerfLensSettings, type ExplainParams, type ExplainResult, type PerfLensSettings } from './protocol';
+import { EXPLAIN_REQUEST, STATS_REQUEST, type StatsParams, type StatsResult, defaultPerfLensSettings, type ExplainParams, type ExplainResult, type PerfLensSettings } from './protocol';
 
 const LANGUAGE_EXT: Record<string, string> = { typescript: '.ts', typescriptreact: '.tsx', javascript: '.js', javascriptreact: '.jsx' };
 
@@ -234,6 +234,21 @@ export function startServer(connection: Connection): void {
     if (!a) return {};
     const s = summaryAt(a, doc, params.line);
     return s ? { markdown: explainMarkdown(s), functionName: s.qualifiedName } : {};
+  });
+
+  connection.onRequest(STATS_REQUEST, (params: StatsParams | undefined): StatsResult => {
+    const gc = (globalThis as { gc?: () => void }).gc;
+    if (params?.gc && gc) gc();
+    const mem = process.memoryUsage();
+    return {
+      rssMB: mem.rss / 2 ** 20,
+      heapUsedMB: mem.heapUsed / 2 ** 20,
+      openDocuments: documents.all().length,
+      analysedDocuments: analysed.size,
+      syntaxTrees: trees.size,
+      cachedSummaries: summaries.size,
+      projectFiles: host.fileCount(),
+    };
   });
 
   documents.onDidClose((e) => {

@@ -141,6 +141,59 @@ async function keystrokes(): Promise<{ cold: number[]; edits: number[] }> {
   return { cold, edits };
 }
 
+// Workspace scale: open 200 files of a real project (ESLint's own lib/), ask for diagnostics and
+// lenses of each, close them all; repeat. The server's RSS after a full GC (perflens/stats with
+// --expose-gc), after opening and after closing, per round: closing must give the memory back.
+const WORKSPACE_DIR = path.join(root, 'node_modules/eslint/lib');
+async function workspaceRounds(): Promise<{ open: number[]; closed: number[]; heapAfterClose: number[]; baseline: number; files: number; held: string }> {
+  const server = path.join(root, 'dist/server/main.js');
+  const child = spawn(process.execPath, ['--expose-gc', server, '--stdio'], { stdio: ['pipe', 'pipe', 'inherit'] });
+  const conn = createMessageConnection(new StreamMessageReader(child.stdout), new StreamMessageWriter(child.stdin));
+  conn.onRequest('workspace/configuration', (p: { items: unknown[] }) => p.items.map(() => ({})));
+  conn.onRequest('workspace/diagnostic/refresh', () => null);
+  conn.onRequest('workspace/codeLens/refresh', () => null);
+  conn.listen();
+  const rootUri = pathToFileURL(path.join(root, 'node_modules/eslint')).toString();
+  await conn.sendRequest('initialize', { processId: process.pid, rootUri, workspaceFolders: [{ uri: rootUri, name: 'eslint' }], capabilities: { workspace: { configuration: true } } });
+  await conn.sendNotification('initialized', {});
+  const files: string[] = [];
+  const walk = (dir: string) => {
+    for (const e of fs.readdirSync(dir, { withFileTypes: true }).sort((a, b) => a.name.localeCompare(b.name))) {
+      if (e.isDirectory()) walk(path.join(dir, e.name));
+      else if (e.name.endsWith('.js')) files.push(path.join(dir, e.name));
+    }
+  };
+  walk(WORKSPACE_DIR);
+  const chosen = files.slice(0, 200);
+  type Stats = { rssMB: number; heapUsedMB: number; openDocuments: number; syntaxTrees: number; cachedSummaries: number; projectFiles: number };
+  const stats = () => conn.sendRequest<Stats>('perflens/stats', { gc: true });
+  const baseline = (await stats()).rssMB;
+  const open: number[] = [];
+  const closed: number[] = [];
+  const heapAfterClose: number[] = [];
+  let held = '';
+  for (let round = 0; round < REPS; round++) {
+    for (const f of chosen) {
+      const uri = pathToFileURL(f).toString();
+      await conn.sendNotification('textDocument/didOpen', { textDocument: { uri, languageId: 'javascript', version: 1, text: fs.readFileSync(f, 'utf8') } });
+      await Promise.all([conn.sendRequest('textDocument/diagnostic', { textDocument: { uri } }), conn.sendRequest('textDocument/codeLens', { textDocument: { uri } })]);
+    }
+    open.push((await stats()).rssMB);
+    for (const f of chosen) await conn.sendNotification('textDocument/didClose', { textDocument: { uri: pathToFileURL(f).toString() } });
+    const s = await stats();
+    closed.push(s.rssMB);
+    heapAfterClose.push(s.heapUsedMB);
+    held = `documents ${s.openDocuments}, trees ${s.syntaxTrees}, summaries ${s.cachedSummaries}, project files ${s.projectFiles}`;
+  }
+  await conn.sendRequest('shutdown');
+  await conn.sendNotification('exit');
+  await new Promise<void>((resolve) => {
+    const timer = setTimeout(() => (child.kill(), resolve()), 5000);
+    child.once('exit', () => (clearTimeout(timer), resolve()));
+  });
+  return { open, closed, heapAfterClose, baseline, files: chosen.length, held };
+}
+
 // ── driver ──
 interface Result {
   times: number[];
@@ -165,7 +218,9 @@ async function main(): Promise<void> {
   const i = process.argv.indexOf('--scenario');
   if (i > 0) {
     const name = process.argv[i + 1];
-    if (name === 'keystroke') {
+    if (name === 'workspace') {
+      console.log(JSON.stringify({ ...(await workspaceRounds()), maxRssMB: process.resourceUsage().maxRSS / 1024 }));
+    } else if (name === 'keystroke') {
       const r = await keystrokes();
       console.log(JSON.stringify({ ...r, maxRssMB: process.resourceUsage().maxRSS / 1024 }));
     } else {
@@ -188,6 +243,10 @@ async function main(): Promise<void> {
   const ks = child('keystroke') as unknown as { cold: number[]; edits: number[]; maxRssMB: number };
   console.log(row(`server cold open+diagnostics+lenses (${editLines} lines)`, { times: ks.cold, maxRssMB: ks.maxRssMB }));
   console.log(row('server keystroke → diagnostics+lenses (100 edits)', { times: ks.edits }, `p50 ${fmt(pct(ks.edits, 50))} ms, p95 ${fmt(pct(ks.edits, 95))} ms = ${((pct(ks.edits, 95) / median(ks.cold)) * 100).toFixed(1)}% of cold (target ≤ 5%)`));
+  const ws = child('workspace') as unknown as { open: number[]; closed: number[]; heapAfterClose: number[]; baseline: number; files: number; held: string };
+  const mb = (xs: number[]) => `${Math.min(...xs).toFixed(0)} / ${median(xs).toFixed(0)} / ${Math.max(...xs).toFixed(0)} MB`;
+  console.log(`server RSS, ${ws.files} files of eslint/lib opened then closed, ${ws.open.length} rounds (after GC; min / median / max):`);
+  console.log(`  before opening ${ws.baseline.toFixed(0)} MB · all open ${mb(ws.open)} · all closed ${mb(ws.closed)} · growth after close, first → last round ${(ws.closed[ws.closed.length - 1] - ws.closed[0]).toFixed(1)} MB · JS heap after close ${ws.heapAfterClose.map((x) => x.toFixed(0)).join(', ')} MB · held after close: ${ws.held}`);
   if (fs.existsSync(PROFILE)) {
     const jsonR = child('json');
     console.log(row('JSON.parse 9.4 MB .cpuprofile (read + parse)', jsonR));

@@ -156,6 +156,27 @@ describe('language server over stdio', () => {
     assert.match(r.markdown ?? '', /\| 3 \|/);
   });
 
+  test('closing documents releases their trees, analyses, cached summaries and project files', async () => {
+    type Stats = { openDocuments: number; analysedDocuments: number; syntaxTrees: number; cachedSummaries: number; projectFiles: number; rssMB: number };
+    const extra = ['a', 'b', 'c'].map((n) => ({ uri: pathToFileURL(path.join(workspace, 'src', `scratch-${n}.ts`)).toString(), text: `export function f${n}(xs: number[]) {\n  return xs.filter((x) => xs.includes(x + 1));\n}\n` }));
+    const before = await conn.sendRequest<Stats>('perflens/stats', {});
+    for (const e of extra) {
+      await conn.sendNotification('textDocument/didOpen', { textDocument: { uri: e.uri, languageId: 'typescript', version: 1, text: e.text } });
+      await diagnostics(e.uri);
+    }
+    const open = await conn.sendRequest<Stats>('perflens/stats', {});
+    assert.equal(open.openDocuments, before.openDocuments + 3);
+    assert.equal(open.syntaxTrees, before.syntaxTrees + 3);
+    assert.ok(open.cachedSummaries >= before.cachedSummaries + 6, `summaries of f and its callback per file: ${JSON.stringify(open)}`);
+    for (const e of extra) await conn.sendNotification('textDocument/didClose', { textDocument: { uri: e.uri } });
+    const closed = await conn.sendRequest<Stats>('perflens/stats', {});
+    assert.deepEqual(
+      { open: closed.openDocuments, analysed: closed.analysedDocuments, trees: closed.syntaxTrees, summaries: closed.cachedSummaries, files: closed.projectFiles },
+      { open: before.openDocuments, analysed: before.analysedDocuments, trees: before.syntaxTrees, summaries: before.cachedSummaries, files: before.projectFiles },
+    );
+    assert.ok(closed.rssMB > 0);
+  });
+
   test('the server wrote no errors to stderr', () => {
     assert.equal(stderr.trim(), '');
   });

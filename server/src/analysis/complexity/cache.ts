@@ -42,8 +42,19 @@ export class SummaryCache {
   recomputations = 0;
   /** Number of summaries reused from the cache. */
   reuses = 0;
-  /** Keys of the functions recomputed, in order (for tests and diagnostics). */
+  /**
+   * Keys of the functions recomputed since the last reset, in order (for tests and diagnostics).
+   * Bounded: a long-lived server never resets it.
+   */
   recomputed: string[] = [];
+  static readonly MAX_RECORDED = 1000;
+
+  /** Counts one recomputation of `key`. */
+  noteRecomputed(key: string): void {
+    this.recomputations++;
+    if (this.recomputed.length >= SummaryCache.MAX_RECORDED) this.recomputed.splice(0, this.recomputed.length - SummaryCache.MAX_RECORDED + 1);
+    this.recomputed.push(key);
+  }
 
   get(file: string, key: string): CacheEntry | undefined {
     return this.entries.get(`${file}\u0000${key}`);

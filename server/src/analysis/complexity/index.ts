@@ -128,8 +128,7 @@ export function analyzeFunctions(sf: TS.SourceFile, opts: ComplexityOptions = {}
     };
     program.afterAnalyze = (fn, r) => {
       if (fn.file !== fa) return;
-      cache.recomputations++;
-      cache.recomputed.push(fn.key);
+      cache.noteRecomputed(fn.key);
       const start = startOf(fn.node, fn.file.sf);
       const used = new Set<string>();
       const collect = (c: Cost) => variablesOf(c).forEach((v) => used.add(v));

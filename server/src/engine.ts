@@ -3,7 +3,7 @@
 // Plain data in, plain data out: no LSP or vscode imports.
 import { ts } from './ts';
 import type { ts as TS } from 'ts-morph';
-import { analyzeFunctions, type ComplexityOptions } from './analysis/complexity';
+import { analyzeFunctionsStepwise, type ComplexityOptions } from './analysis/complexity';
 import type { EngineSettings, FileAnalysis, Finding, Fix, RuleContext } from './analysis/types';
 import { rules } from './rules';
 
@@ -100,6 +100,28 @@ export function ensureFixes(finding: Finding): void {
 }
 
 export function analyzeFile(input: AnalyzeInput): FileAnalysis {
+  const job = beginAnalysis(input);
+  while (!job.step());
+  return job.result!;
+}
+
+/** An analysis that runs in slices, so a server can answer other requests in between. */
+export interface AnalysisJob {
+  /** Works for about `sliceMs` (default: to the end); true once the analysis is complete. */
+  step(sliceMs?: number): boolean;
+  /** The analysis, once `step` returned true. */
+  readonly result: FileAnalysis | undefined;
+}
+
+const budgetNotice = (ms: number, what: string) => `PerfLens stopped early on this file: analysis took longer than perflens.analysis.timeBudgetMs (${ms} ms); ${what}.`;
+
+/**
+ * Starts analysing a file: function summaries one function per step, then each rule. The time
+ * budget counts only the time spent in `step` (not time suspended between slices, and not the
+ * one-time creation of the type checker); when it is spent, the remaining functions get no
+ * estimate, the remaining rules do not run, and the result carries a notice saying so.
+ */
+export function beginAnalysis(input: AnalyzeInput): AnalysisJob {
   const { sourceFile: sf, settings } = input;
   let checkerCache: TS.TypeChecker | undefined | null = null;
   // Building the type checker (loading a project's declarations) is a one-time cost shared by
@@ -113,35 +135,77 @@ export function analyzeFile(input: AnalyzeInput): FileAnalysis {
     }
     return checkerCache;
   };
-  const declined = declineReason(sf.text);
-  if (declined) return declinedAnalysis(input.fileName, declined);
-  const started = Date.now();
-  let summaries: FileAnalysis['summaries'];
-  try {
-    summaries = analyzeFunctions(sf, { ...input.complexity, getChecker });
-  } catch (error) {
-    if (error instanceof RangeError && /call stack/i.test(error.message)) return declinedAnalysis(input.fileName, 'it is nested too deeply to analyse');
-    throw error;
-  }
-  const ctx: RuleContext = { fileName: input.fileName, sourceFile: sf, text: sf.text, summaries, settings, getChecker, lazyFixes: input.lazyFixes };
-  const findings: Finding[] = [];
-  let notice: string | undefined;
-  for (const rule of rules) {
-    if (Date.now() - started - checkerMs > settings.timeBudgetMs) {
-      notice = `PerfLens stopped early on this file: analysis took longer than perflens.analysis.timeBudgetMs (${settings.timeBudgetMs} ms); some rules did not run.`;
-      break;
-    }
+  let spent = 0;
+  let sliceStart = 0;
+  let checkerAtSlice = 0;
+  const elapsed = () => spent + (Date.now() - sliceStart) - (checkerMs - checkerAtSlice);
+  const overBudget = () => elapsed() > settings.timeBudgetMs;
+
+  function* run(): Generator<void, FileAnalysis> {
+    const declined = declineReason(sf.text);
+    if (declined) return declinedAnalysis(input.fileName, declined);
+    const summaries: FileAnalysis['summaries'] = [];
+    let notice: string | undefined;
     try {
-      findings.push(...rule.check(ctx));
+      const steps = analyzeFunctionsStepwise(sf, { ...input.complexity, getChecker }, summaries);
+      while (!steps.next().done) {
+        if (overBudget()) {
+          notice = budgetNotice(settings.timeBudgetMs, `functions after line ${summaries.length ? summaries[summaries.length - 1].endLine : 1} have no estimate and the rules did not run`);
+          break;
+        }
+        yield;
+      }
     } catch (error) {
-      input.onError?.(`rule ${rule.id} failed on ${input.fileName}`, error);
+      if (error instanceof RangeError && /call stack/i.test(error.message)) return declinedAnalysis(input.fileName, 'it is nested too deeply to analyse');
+      throw error;
     }
+    const ctx: RuleContext = { fileName: input.fileName, sourceFile: sf, text: sf.text, summaries, settings, getChecker, lazyFixes: input.lazyFixes };
+    const findings: Finding[] = [];
+    if (!notice) {
+      for (const rule of rules) {
+        yield;
+        if (overBudget()) {
+          notice = budgetNotice(settings.timeBudgetMs, 'some rules did not run');
+          break;
+        }
+        try {
+          findings.push(...rule.check(ctx));
+        } catch (error) {
+          input.onError?.(`rule ${rule.id} failed on ${input.fileName}`, error);
+        }
+      }
+    }
+    const off = suppressions(sf);
+    const kept = off.size === 0 ? findings : findings.filter((f) => {
+      const set = off.get(sf.getLineAndCharacterOfPosition(f.span.start).line);
+      return !set || !(set.has('*') || set.has(f.rule));
+    });
+    kept.sort((a, b) => a.span.start - b.span.start || a.rule.localeCompare(b.rule));
+    return { fileName: input.fileName, summaries, findings: kept, syntaxErrors: countParseErrors(sf), notice };
   }
-  const off = suppressions(sf);
-  const kept = off.size === 0 ? findings : findings.filter((f) => {
-    const set = off.get(sf.getLineAndCharacterOfPosition(f.span.start).line);
-    return !set || !(set.has('*') || set.has(f.rule));
-  });
-  kept.sort((a, b) => a.span.start - b.span.start || a.rule.localeCompare(b.rule));
-  return { fileName: input.fileName, summaries, findings: kept, syntaxErrors: countParseErrors(sf), notice };
+
+  const gen = run();
+  let result: FileAnalysis | undefined;
+  return {
+    step(sliceMs = Infinity) {
+      if (result) return true;
+      sliceStart = Date.now();
+      checkerAtSlice = checkerMs;
+      try {
+        for (;;) {
+          const r = gen.next();
+          if (r.done) {
+            result = r.value;
+            return true;
+          }
+          if (Date.now() - sliceStart >= sliceMs) return false;
+        }
+      } finally {
+        spent += Date.now() - sliceStart - (checkerMs - checkerAtSlice);
+      }
+    },
+    get result() {
+      return result;
+    },
+  };
 }

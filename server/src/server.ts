@@ -22,7 +22,7 @@ import type { ts } from 'ts-morph';
 import { ProjectHost } from './analysis/project/projectHost';
 import { SyntaxDocument } from './analysis/project/document';
 import { SummaryCache } from './analysis/complexity';
-import { analyzeFile, declinedAnalysis, describeParseFailure } from './engine';
+import { beginAnalysis, declinedAnalysis, describeParseFailure } from './engine';
 import { defaultSettings, type EngineSettings, type FileAnalysis, type FunctionSummary } from './analysis/types';
 import { toDiagnostic, toRange } from './diagnostics';
 import { codeLenses } from './codeLens';
@@ -93,9 +93,33 @@ export function startServer(connection: Connection): void {
     return path.join(path.sep, '__perflens_virtual__', base.endsWith(ext) ? base : base + ext);
   };
 
-  const analyse = (doc: TextDocument): Analysed | undefined => {
+  // One analysis in flight per document. It runs in slices with the message loop in between, so
+  // requests for other files are answered meanwhile; a newer version of the document cancels it
+  // (its tree is about to be updated in place by the incremental parser).
+  interface Job {
+    version: number;
+    generation: number;
+    cancelled: boolean;
+    promise: Promise<Analysed | undefined>;
+  }
+  const jobs = new Map<string, Job>();
+  const SLICE_MS = 15;
+
+  const analyse = (doc: TextDocument): Promise<Analysed | undefined> => {
     const cached = analysed.get(doc.uri);
-    if (cached && cached.version === doc.version && cached.generation === generation) return cached;
+    if (cached && cached.version === doc.version && cached.generation === generation) return Promise.resolve(cached);
+    const running = jobs.get(doc.uri);
+    if (running && running.version === doc.version && running.generation === generation) return running.promise;
+    if (running) running.cancelled = true;
+    const job: Job = { version: doc.version, generation, cancelled: false, promise: Promise.resolve(undefined) };
+    jobs.set(doc.uri, job);
+    job.promise = runJob(doc, job).finally(() => {
+      if (jobs.get(doc.uri) === job) jobs.delete(doc.uri);
+    });
+    return job.promise;
+  };
+
+  const runJob = async (doc: TextDocument, job: Job): Promise<Analysed | undefined> => {
     const fileName = fileNameOf(doc);
     try {
       let tree = trees.get(doc.uri);
@@ -106,12 +130,12 @@ export function startServer(connection: Connection): void {
         trees.delete(doc.uri);
         const reason = describeParseFailure(error);
         connection.console.warn(`PerfLens skipped ${fileName}: ${reason}`);
-        const entry = { version: doc.version, generation, sourceFile: undefined as unknown as ts.SourceFile, analysis: declinedAnalysis(fileName, reason) };
+        const entry = { version: doc.version, generation: job.generation, sourceFile: undefined as unknown as ts.SourceFile, analysis: declinedAnalysis(fileName, reason) };
         analysed.set(doc.uri, entry);
         return entry;
       }
       const sourceFile = tree.sourceFile;
-      const analysis = analyzeFile({
+      const work = beginAnalysis({
         fileName,
         sourceFile,
         settings: engineSettings(),
@@ -120,13 +144,24 @@ export function startServer(connection: Connection): void {
         lazyFixes: true,
         onError: (message, error) => connection.console.error(`${message}: ${error instanceof Error ? error.stack ?? error.message : String(error)}`),
       });
-      const entry = { version: doc.version, generation, sourceFile, analysis };
+      while (!work.step(SLICE_MS)) {
+        await settle();
+        if (job.cancelled || !documents.get(doc.uri)) return undefined;
+      }
+      const entry = { version: doc.version, generation: job.generation, sourceFile, analysis: work.result! };
       analysed.set(doc.uri, entry);
       return entry;
     } catch (error) {
       connection.console.error(`PerfLens could not analyse ${doc.uri}: ${error instanceof Error ? error.stack ?? error.message : String(error)}`);
       return undefined;
     }
+  };
+
+  /** The analysis for a request; a request overtaken by a newer edit is answered ServerCancelled. */
+  const analysisFor = async (doc: TextDocument): Promise<Analysed | undefined> => {
+    const a = await analyse(doc);
+    if (!a && jobs.get(doc.uri)) throw new ResponseError(LSPErrorCodes.ServerCancelled, 'superseded by a newer edit', { retriggerRequest: true });
+    return a;
   };
 
   const summaryAt = (a: Analysed, doc: TextDocument, line: number): FunctionSummary | undefined => {
@@ -185,7 +220,7 @@ export function startServer(connection: Connection): void {
     if (token.isCancellationRequested) throw new ResponseError(LSPErrorCodes.ServerCancelled, 'superseded by a newer edit', { retriggerRequest: true });
     const doc = documents.get(params.textDocument.uri);
     if (!doc) return { kind: DocumentDiagnosticReportKind.Full, items: [] };
-    const a = analyse(doc);
+    const a = await analysisFor(doc);
     if (!a) return { kind: DocumentDiagnosticReportKind.Full, items: [] };
     const items: Diagnostic[] = a.analysis.notice ? [noticeDiagnostic(a.analysis.notice)] : [];
     items.push(...a.analysis.findings.map((f) =>
@@ -205,21 +240,22 @@ export function startServer(connection: Connection): void {
     await settle();
     const doc = documents.get(params.textDocument.uri);
     if (!doc || token.isCancellationRequested) return [];
-    const a = analyse(doc);
+    const a = await analysisFor(doc);
     return a ? codeLenses(doc, a.analysis.summaries) : [];
   });
 
-  connection.onCodeAction((params, token) => {
+  connection.onCodeAction(async (params, token) => {
     const doc = documents.get(params.textDocument.uri);
     if (!doc || token.isCancellationRequested) return [];
-    const a = analyse(doc);
+    const a = await analysisFor(doc);
+    if (a && a.version !== documents.get(doc.uri)?.version) return [];
     return a?.sourceFile ? codeActions(doc, a.sourceFile, a.analysis, params.context.diagnostics) : [];
   });
 
-  connection.onHover((params, token): Hover | null => {
+  connection.onHover(async (params, token): Promise<Hover | null> => {
     const doc = documents.get(params.textDocument.uri);
     if (!doc || token.isCancellationRequested) return null;
-    const a = analyse(doc);
+    const a = await analysisFor(doc);
     if (!a) return null;
     const offset = doc.offsetAt(params.position);
     const s = a.analysis.summaries.find((x) => x.headerSpan.start <= offset && offset <= x.headerSpan.end && x.headerSpan.end > x.headerSpan.start);
@@ -227,10 +263,10 @@ export function startServer(connection: Connection): void {
     return { contents: { kind: MarkupKind.Markdown, value: '```text\n' + tooltip(s) + '\n```' }, range: toRange(doc, s.headerSpan) };
   });
 
-  connection.onRequest(EXPLAIN_REQUEST, (params: ExplainParams): ExplainResult => {
+  connection.onRequest(EXPLAIN_REQUEST, async (params: ExplainParams): Promise<ExplainResult> => {
     const doc = documents.get(params.uri);
     if (!doc) return {};
-    const a = analyse(doc);
+    const a = await analysisFor(doc);
     if (!a) return {};
     const s = summaryAt(a, doc, params.line);
     return s ? { markdown: explainMarkdown(s), functionName: s.qualifiedName } : {};
@@ -252,6 +288,9 @@ export function startServer(connection: Connection): void {
   });
 
   documents.onDidClose((e) => {
+    const job = jobs.get(e.document.uri);
+    if (job) job.cancelled = true;
+    jobs.delete(e.document.uri);
     analysed.delete(e.document.uri);
     trees.delete(e.document.uri);
     summaries.forgetFile(fileNameOf(e.document));

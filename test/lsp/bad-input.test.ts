@@ -80,6 +80,24 @@ describe('bad input through the language server', () => {
     assert.equal(r.lenses.length, 1);
   });
 
+  test('while a large file is being analysed, a small file is answered first', async () => {
+    // ~6,000 functions: its analysis takes far longer than the small file's, and runs in slices.
+    const big = Array.from({ length: 6000 }, (_, i) => `function f${i}(a) {\n  let s = 0;\n  for (const x of a) for (const y of a) s += x * y;\n  return a.map((x) => x + s).filter((x) => a.includes(x));\n}\n`).join('');
+    const bigUri = `untitled:big-${++n}`;
+    const smallUri = `untitled:small-${++n}`;
+    const order: string[] = [];
+    await conn.sendNotification('textDocument/didOpen', { textDocument: { uri: bigUri, languageId: 'javascript', version: 1, text: big } });
+    const bigDone = conn.sendRequest('textDocument/diagnostic', { textDocument: { uri: bigUri } }).then(() => order.push('big'));
+    await conn.sendNotification('textDocument/didOpen', { textDocument: { uri: smallUri, languageId: 'javascript', version: 1, text: 'function g(xs) { return xs.length; }\n' } });
+    const smallDone = conn.sendRequest<unknown[]>('textDocument/codeLens', { textDocument: { uri: smallUri } }).then((l) => {
+      order.push('small');
+      return l;
+    });
+    const [, lenses] = await Promise.all([bigDone, smallDone]);
+    assert.equal((lenses as unknown[]).length, 1);
+    assert.deepEqual(order, ['small', 'big']);
+  });
+
   test('nothing was written to stderr', () => {
     assert.equal(stderr.trim(), '');
   });

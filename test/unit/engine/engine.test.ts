@@ -1,7 +1,7 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { ProjectHost } from '../../../server/src/analysis/project/projectHost';
-import { analyzeFile, disableFix, suppressions } from '../../../server/src/engine';
+import { analyzeFile, beginAnalysis, disableFix, ensureFixes, suppressions } from '../../../server/src/engine';
 import { defaultSettings } from '../../../server/src/analysis/types';
 import { applyEdits } from '../helpers';
 
@@ -62,4 +62,42 @@ test('the n-plus-one message names the query and the loop, with related informat
   assert.ok(f);
   assert.equal(f.message, '`db.query` runs once per item of `ids` (loop at line 3): N+1 round trips');
   assert.equal(sf.getLineAndCharacterOfPosition(f.related![0].span.start).line + 1, 3);
+});
+
+const manyFunctions = (n: number) => Array.from({ length: n }, (_, i) => `export function f${i}(a: number[]) {\n  let s = 0;\n  for (const x of a) for (const y of a) s += x * y;\n  return s;\n}\n`).join('');
+
+test('the time budget stops the function summaries too, with a notice naming where', () => {
+  const text = manyFunctions(3000);
+  const { a } = analyse('budget.ts', text, { ...defaultSettings, timeBudgetMs: 1 });
+  assert.match(a.notice ?? '', /timeBudgetMs \(1 ms\); functions after line \d+ have no estimate/);
+  assert.ok(a.summaries.length < 3000, `summaries: ${a.summaries.length}`);
+  assert.deepEqual(a.findings, [], 'no rule ran');
+  const full = analyse('budget-full.ts', text, { ...defaultSettings, timeBudgetMs: 1e9 }).a;
+  assert.equal(full.summaries.length, 3000);
+  assert.equal(full.notice, undefined);
+});
+
+test('beginAnalysis runs in slices and ends with the same analysis as analyzeFile', () => {
+  const text = manyFunctions(400);
+  const sf = host.setText('/virtual/slices.ts', text);
+  const job = beginAnalysis({ fileName: '/virtual/slices.ts', sourceFile: sf, settings: defaultSettings });
+  let slices = 1;
+  while (!job.step(0)) slices++;
+  assert.ok(slices > 400, `one function per slice at least: ${slices}`);
+  const whole = analyzeFile({ fileName: '/virtual/slices.ts', sourceFile: sf, settings: defaultSettings });
+  assert.deepEqual(job.result!.summaries.map((s) => s.complexity), whole.summaries.map((s) => s.complexity));
+  assert.deepEqual(job.result!.findings.map((f) => f.message), whole.findings.map((f) => f.message));
+});
+
+test('lazy fixes are computed on first use and match the eager ones', () => {
+  const sf = host.setText('/virtual/lazy.ts', loop);
+  const lazy = analyzeFile({ fileName: '/virtual/lazy.ts', sourceFile: sf, settings: defaultSettings, lazyFixes: true }).findings.find((f) => f.rule === 'n-plus-one')!;
+  const eager = analyzeFile({ fileName: '/virtual/lazy.ts', sourceFile: sf, settings: defaultSettings }).findings.find((f) => f.rule === 'n-plus-one')!;
+  assert.equal(lazy.fixes, undefined);
+  assert.equal(typeof lazy.resolveFixes, 'function');
+  ensureFixes(lazy);
+  assert.equal(lazy.resolveFixes, undefined);
+  assert.ok(eager.fixes?.length, 'the eager analysis has a fix');
+  assert.deepEqual(lazy.fixes, eager.fixes);
+  assert.equal(lazy.noFixReason, eager.noFixReason);
 });

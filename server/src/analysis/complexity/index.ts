@@ -30,6 +30,18 @@ export interface ComplexityOptions {
 
 
 export function analyzeFunctions(sf: TS.SourceFile, opts: ComplexityOptions = {}): FunctionSummary[] {
+  const out: FunctionSummary[] = [];
+  const steps = analyzeFunctionsStepwise(sf, opts, out);
+  while (!steps.next().done);
+  return out;
+}
+
+/**
+ * The same analysis one function at a time: each `next()` summarises the next function (and
+ * whatever it calls) and appends its summary to `out`. The language server interleaves these
+ * steps with other requests and stops them when the file's time budget is spent.
+ */
+export function* analyzeFunctionsStepwise(sf: TS.SourceFile, opts: ComplexityOptions, out: FunctionSummary[]): Generator<void, void> {
   const reg = new VarRegistry();
   const cache = opts.cache;
   const fileId = opts.fileName ?? sf.fileName;
@@ -153,8 +165,8 @@ export function analyzeFunctions(sf: TS.SourceFile, opts: ComplexityOptions = {}
     };
   }
 
-  const out: FunctionSummary[] = [];
   for (const fn of fa.fns) {
+    yield;
     let res: FnResult | undefined;
     try {
       res = fa.summary(fn);
@@ -173,7 +185,6 @@ export function analyzeFunctions(sf: TS.SourceFile, opts: ComplexityOptions = {}
     }
     out.push(summary);
   }
-  return out;
 }
 
 /** A summary with offsets relative to the function's start and lines relative to its first line. */

@@ -6,7 +6,7 @@ import { deferFixes, type Finding, type Rule } from '../analysis/types';
 import { isDeferredCallback } from '../analysis/queries';
 import { lineOf, referencedNames, spanOf } from '../analysis/syntax';
 import { hoistInvariantFix, invariantKind, type InvariantKind } from '../fixes/hoistInvariant';
-import { mutatedNames, walkItemContexts, type ItemContext } from './nplus1/contexts';
+import { mutatedNames, callsInItemContexts, type ItemContext } from './nplus1/contexts';
 
 /** Arguments made only of literals, templates, identifiers and property reads (no calls). */
 function plainArguments(args: readonly TS.Expression[]): boolean {
@@ -52,18 +52,18 @@ export const invariantInLoop: Rule = {
     const findings: Finding[] = [];
     const mutatedCache = new Map<ItemContext, Set<string>>();
     const reported = new Set<TS.Node>();
-    walkItemContexts(sf, (n, item) => {
+    for (const [n, item] of callsInItemContexts(sf, isDeferredCallback)) {
       const kind = invariantKind(n);
-      if (!kind || reported.has(n)) return;
+      if (!kind || reported.has(n)) continue;
       const args = [...((n as TS.CallExpression | TS.NewExpression).arguments ?? [])];
-      if (kind !== 'regexp' && args.length === 0) return;
-      if (!plainArguments(args)) return;
+      if (kind !== 'regexp' && args.length === 0) continue;
+      if (!plainArguments(args)) continue;
       const refs = new Set<string>();
       for (const a of args) referencedNames(a, refs);
-      for (const r of refs) if (item.varying.has(r)) return;
+      if ([...refs].some((r) => item.varying.has(r))) continue;
       let mutated = mutatedCache.get(item);
       if (!mutated) mutatedCache.set(item, (mutated = mutatedNames(item.body)));
-      for (const r of refs) if (mutated.has(r)) return;
+      if ([...refs].some((r) => mutated.has(r))) continue;
       reported.add(n);
       const loopLine = lineOf(sf, item.headerSpan.start);
       const where = item.kind === 'loop' ? `loop at line ${loopLine}` : `\`${sf.text.slice(item.headerSpan.start, item.headerSpan.end)}\` callback at line ${loopLine}`;
@@ -82,7 +82,7 @@ export const invariantInLoop: Rule = {
         else finding.noFixReason = `No safe fix: ${result.reason}.`;
       });
       findings.push(finding);
-    }, isDeferredCallback);
+    }
     return findings;
   },
 };

@@ -7,7 +7,7 @@ import { deferFixes, type Finding, type Rule } from '../analysis/types';
 import { isDeferredCallback } from '../analysis/queries';
 import { lineOf, referencedNames, rootIdentifier, spanOf, unwrap } from '../analysis/syntax';
 import { lookupIndexFix, type LinearLookup } from '../fixes/lookupIndex';
-import { initializerOf, mutatedNames, walkItemContexts, type ItemContext } from './nplus1/contexts';
+import { initializerOf, mutatedNames, callsInItemContexts, type ItemContext } from './nplus1/contexts';
 
 const METHODS = new Set(['includes', 'indexOf', 'lastIndexOf', 'some', 'find', 'findLast', 'findIndex', 'findLastIndex', 'filter']);
 const ARRAY_PRODUCERS = /^(map|filter|slice|concat|flat|flatMap|from|keys|values|entries|split|sort|toSorted|reverse)$/;
@@ -90,38 +90,38 @@ export const linearLookupInLoop: Rule = {
       }
       return checker;
     };
-    walkItemContexts(sf, (n, item) => {
-      if (!ts.isCallExpression(n)) return;
+    for (const [n, item] of callsInItemContexts(sf, isDeferredCallback)) {
+      if (!ts.isCallExpression(n)) continue;
       const callee = unwrap(n.expression);
-      if (!ts.isPropertyAccessExpression(callee) || callee.questionDotToken) return;
+      if (!ts.isPropertyAccessExpression(callee) || callee.questionDotToken) continue;
       const method = callee.name.text;
-      if (!METHODS.has(method)) return;
+      if (!METHODS.has(method)) continue;
       const arr = callee.expression;
       // The array must not change in the loop, and must not be the item itself.
       const root = rootIdentifier(arr);
-      if (!root && unwrap(arr).kind !== ts.SyntaxKind.ThisKeyword && !ts.isPropertyAccessExpression(unwrap(arr))) return;
+      if (!root && unwrap(arr).kind !== ts.SyntaxKind.ThisKeyword && !ts.isPropertyAccessExpression(unwrap(arr))) continue;
       const arrRefs = referencedNames(arr);
-      for (const r of arrRefs) if (item.varying.has(r)) return;
-      if (containsCallOrNew(arr)) return;
+      if ([...arrRefs].some((r) => item.varying.has(r))) continue;
+      if (containsCallOrNew(arr)) continue;
       let mutated = mutatedCache.get(item);
       if (!mutated) mutatedCache.set(item, (mutated = mutatedNames(item.body)));
-      if (root && mutated.has(root.text)) return;
+      if (root && mutated.has(root.text)) continue;
       // What is looked up, and how.
       let lookup: LinearLookup;
       if (method === 'includes' || method === 'indexOf' || method === 'lastIndexOf') {
-        if (n.arguments.length !== 1 || ts.isSpreadElement(n.arguments[0])) return;
+        if (n.arguments.length !== 1 || ts.isSpreadElement(n.arguments[0])) continue;
         lookup = { call: n, method, array: arr, value: n.arguments[0], strict: true };
       } else {
-        if (n.arguments.length !== 1) return;
+        if (n.arguments.length !== 1) continue;
         const pred = equalityPredicate(n.arguments[0]);
-        if (!pred) return;
+        if (!pred) continue;
         lookup = { call: n, method, array: arr, value: pred.value, key: pred.key, param: pred.param, strict: pred.strict };
       }
       // The looked-up value must change per item (an invariant lookup is `invariant-in-loop`'s business).
       const valueRefs = referencedNames(lookup.value);
-      if (![...valueRefs].some((r) => item.varying.has(r))) return;
+      if (![...valueRefs].some((r) => item.varying.has(r))) continue;
       const isArr = isArrayValue(arr, getChecker(), n);
-      if (isArr !== true) return;
+      if (isArr !== true) continue;
       const loopLine = lineOf(sf, item.headerSpan.start);
       const where = item.kind === 'loop' ? `loop at line ${loopLine}` : `\`${text.slice(item.headerSpan.start, item.headerSpan.end)}\` callback at line ${loopLine}`;
       const arrText = arr.getText(sf);
@@ -140,7 +140,7 @@ export const linearLookupInLoop: Rule = {
         else finding.noFixReason = `No safe fix: ${result.reason}.`;
       });
       findings.push(finding);
-    }, isDeferredCallback);
+    }
     return findings;
   },
 };

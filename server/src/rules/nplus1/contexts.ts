@@ -276,6 +276,28 @@ export function walkItemContexts(sf: TS.SourceFile, visit: (n: TS.Node, item: It
   walk(sf, undefined, sf);
 }
 
+type ItemCall = readonly [TS.CallExpression | TS.NewExpression, ItemContext];
+const itemCallsMemo = new WeakMap<TS.SourceFile, Map<(fn: TS.Node) => boolean, ItemCall[]>>();
+
+/**
+ * The calls and `new` expressions that run once per item, each with its innermost context, in
+ * source order: one walk of the file shared by every rule that asks (linear-lookup-in-loop and
+ * invariant-in-loop both look only at calls).
+ */
+export function callsInItemContexts(sf: TS.SourceFile, isDeferred: (fn: TS.Node) => boolean): readonly ItemCall[] {
+  let byFilter = itemCallsMemo.get(sf);
+  if (!byFilter) itemCallsMemo.set(sf, (byFilter = new Map()));
+  let calls = byFilter.get(isDeferred);
+  if (!calls) {
+    const out: ItemCall[] = [];
+    walkItemContexts(sf, (n, item) => {
+      if (n.kind === ts.SyntaxKind.CallExpression || n.kind === ts.SyntaxKind.NewExpression) out.push([n as TS.CallExpression | TS.NewExpression, item]);
+    }, isDeferred);
+    byFilter.set(isDeferred, (calls = out));
+  }
+  return calls;
+}
+
 /** Names written inside `node`: assignments, ++/--, and receivers of mutating methods. */
 export function mutatedNames(node: TS.Node): Set<string> {
   const out = new Set<string>();

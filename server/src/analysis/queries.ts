@@ -288,13 +288,26 @@ export function consumptionOf(expr: TS.Node): { kind: Consumption; target?: TS.N
 function findDeclaration(name: string, at: TS.Node): TS.Node | undefined {
   for (let scope: TS.Node | undefined = at.parent; scope; scope = scope.parent) {
     if (ts.isBlock(scope) || ts.isSourceFile(scope)) {
-      for (const st of scope.statements) {
-        if (!ts.isVariableStatement(st)) continue;
-        for (const d of st.declarationList.declarations) if (ts.isIdentifier(d.name) && d.name.text === name) return d.name;
-      }
+      const found = variablesDeclaredIn(scope).get(name);
+      if (found) return found;
     }
   }
   return undefined;
+}
+
+// Per block: its `var`/`let`/`const` names (first declaration wins), built once. A block's node is
+// replaced by the incremental parser when its text changes, so the index never goes stale.
+const blockVariables = new WeakMap<TS.Node, Map<string, TS.Identifier>>();
+function variablesDeclaredIn(block: TS.Block | TS.SourceFile): Map<string, TS.Identifier> {
+  let names = blockVariables.get(block);
+  if (names) return names;
+  names = new Map();
+  for (const st of block.statements) {
+    if (!ts.isVariableStatement(st)) continue;
+    for (const d of st.declarationList.declarations) if (ts.isIdentifier(d.name) && !names.has(d.name.text)) names.set(d.name.text, d.name);
+  }
+  blockVariables.set(block, names);
+  return names;
 }
 
 /** The uses of a local variable (`const q = ...`) inside `scope`. */
@@ -447,7 +460,11 @@ export function createQueryRecogniser(sf: TS.SourceFile, options: RecogniserOpti
   const local = (): Map<string, TS.FunctionLikeDeclaration[]> => {
     if (localIndex) return localIndex;
     const idx = new Map<string, TS.FunctionLikeDeclaration[]>();
-    const add = (k: string, f: TS.FunctionLikeDeclaration) => idx.set(k, [...(idx.get(k) ?? []), f]);
+    const add = (k: string, f: TS.FunctionLikeDeclaration) => {
+      const list = idx.get(k);
+      if (list) list.push(f);
+      else idx.set(k, [f]);
+    };
     const visit = (n: TS.Node): void => {
       if (ts.isFunctionDeclaration(n) && n.name && n.body) add(n.name.text, n);
       else if (ts.isVariableDeclaration(n) && ts.isIdentifier(n.name) && n.initializer && (ts.isArrowFunction(unwrap(n.initializer)) || ts.isFunctionExpression(unwrap(n.initializer)))) add(n.name.text, unwrap(n.initializer) as TS.FunctionLikeDeclaration);

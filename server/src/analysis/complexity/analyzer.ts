@@ -73,8 +73,8 @@ export interface FnInfo {
   selfCalls?: boolean;
   /** Hoisted declarations of the body (function declarations, function/class-valued variables, classes). */
   hoisted?: TS.Node[];
-  /** Names that nested function declarations add to (computed on demand). */
-  mutatedByNested?: Set<string>;
+  /** Start/end offsets of the nested function declarations (flattened pairs, computed on demand). */
+  nestedRanges?: number[];
   /** Contains nested functions (which may read this function's environment). */
   hasNested?: boolean;
   /** Wrapped by memoize(...) or decorated @memoize/@cache: repeated arguments are answered from a cache. */
@@ -144,6 +144,9 @@ const MAX_TOTAL_WALK_DEPTH = 800;
 const MAX_NODES = 60000;
 const MAX_CALL_DEPTH = 24;
 
+/** Methods that add to the collection they are called on. */
+const MUTATORS = new Set(['push', 'unshift', 'set', 'add']);
+
 const HALVING = (e: TS.Expression): boolean => {
   const u = unwrap(e);
   if (ts.isBinaryExpression(u)) {
@@ -175,6 +178,20 @@ export class FileAnalyzer {
   ) {
     this.lineStarts = sf.getLineStarts();
     this.collect();
+  }
+
+  /**
+   * Where each name is added to inside functions (`name.push(x)`, `.unshift`, `.set`, `.add`,
+   * `name[k] = v`), as ascending offsets: recorded by the one walk that collects the functions.
+   */
+  readonly mutationSites = new Map<string, number[]>();
+
+  private noteMutation(target: TS.Expression, pos: number): void {
+    const name = target.kind === SK.Identifier ? (target as TS.Identifier).text : target.kind === SK.PropertyAccessExpression ? (target as TS.PropertyAccessExpression).name.text : undefined;
+    if (!name) return;
+    const l = this.mutationSites.get(name);
+    if (l) l.push(pos);
+    else this.mutationSites.set(name, [pos]);
   }
 
   lineOf(pos: number): number {
@@ -236,6 +253,9 @@ export class FileAnalyzer {
         const callee = (node as TS.CallExpression).expression;
         const fn = ctx.parentFn;
         if ((callee.kind === SK.Identifier && (callee as TS.Identifier).text === fn.name) || (callee.kind === SK.PropertyAccessExpression && (callee as TS.PropertyAccessExpression).expression.kind === SK.ThisKeyword && (callee as TS.PropertyAccessExpression).name.text === fn.name)) fn.selfCalls = true;
+        if (callee.kind === SK.PropertyAccessExpression && MUTATORS.has((callee as TS.PropertyAccessExpression).name.text)) this.noteMutation((callee as TS.PropertyAccessExpression).expression, node.pos);
+      } else if (k === SK.BinaryExpression && ctx.parentFn && (node as TS.BinaryExpression).operatorToken.kind === SK.EqualsToken && (node as TS.BinaryExpression).left.kind === SK.ElementAccessExpression) {
+        this.noteMutation(((node as TS.BinaryExpression).left as TS.ElementAccessExpression).expression, node.pos);
       }
       kids.length = 0;
       ts.forEachChild(node, collectKid);
@@ -346,6 +366,17 @@ function kindFromType(t: TS.TypeNode | undefined, name: string): ShapeKind {
   return 'unknown';
 }
 
+/** [start, end) offsets of the function-like hoisted declarations, as flattened pairs. */
+function nestedFunctionRanges(hoisted: readonly TS.Node[]): number[] {
+  const out: number[] = [];
+  for (const h of hoisted) {
+    const fnNode = ts.isVariableDeclaration(h) ? h.initializer && unwrap(h.initializer) : h;
+    if (!fnNode || !isFunctionLike(fnNode) || fnNode.pos < 0) continue;
+    out.push(fnNode.pos, fnNode.end);
+  }
+  return out;
+}
+
 function hasJSDoc(n: TS.Node): boolean {
   for (let cur: TS.Node | undefined = n, i = 0; cur && i < 4; cur = cur.parent, i++) {
     if ((cur as unknown as { jsDoc?: unknown[] }).jsDoc?.length) return true;
@@ -408,6 +439,10 @@ interface Upd {
   kind: UpdKind;
   node: TS.Node;
   rhs?: TS.Expression;
+  /** Heap-style descent (i = child, child = 2i + 1): the sizes the child indices are checked against. */
+  childBounds?: TS.Expression[];
+  /** The descending index and its child locals (comparisons among them bound nothing). */
+  family?: Set<string>;
 }
 
 interface LoopInfo {
@@ -763,18 +798,22 @@ export class Walker {
   private filledByNestedFunction(name: string): boolean {
     const fn = this.fn;
     if (!fn?.hoisted?.length) return false;
-    if (!fn.mutatedByNested) {
-      // one scan of the nested functions' text per function, not one per declaration
-      const names = new Set<string>();
-      const re = /([A-Za-z_$][\w$]*)(?:\.(?:push|unshift|set|add)\(|\[[^\]\n]*\]\s*=[^=])/g;
-      for (const h of fn.hoisted) {
-        const fnNode = ts.isVariableDeclaration(h) ? h.initializer && unwrap(h.initializer) : h;
-        if (!fnNode || !isFunctionLike(fnNode)) continue;
-        for (const m of nodeText(fnNode).matchAll(re)) names.add(m[1]);
+    // mutation sites are recorded once per file; here only their positions are checked against
+    // the ranges of the nested functions (no text scan per enclosing function)
+    const sites = this.file.mutationSites.get(name);
+    if (!sites) return false;
+    const ranges = (fn.nestedRanges ??= nestedFunctionRanges(fn.hoisted));
+    for (let i = 0; i < ranges.length; i += 2) {
+      const start = ranges[i], end = ranges[i + 1];
+      let lo = 0, hi = sites.length;
+      while (lo < hi) {
+        const mid = (lo + hi) >> 1;
+        if (sites[mid] < start) lo = mid + 1;
+        else hi = mid;
       }
-      fn.mutatedByNested = names;
+      if (lo < sites.length && sites[lo] < end) return true;
     }
-    return fn.mutatedByNested.has(name);
+    return false;
   }
 
   // ------------------------------------------------------------------ loops
@@ -939,14 +978,19 @@ export class Walker {
 
   /** for (const v of g[u]) inside a worklist/visited recursion: sum of degrees = total edges. */
   private adjacencyAmortisation(expr: TS.Expression): LoopInfo | undefined {
-    const u = unwrap(expr);
-    if (!ts.isElementAccessExpression(u)) return undefined;
+    let u = unwrap(expr);
+    // g.get(u) ?? [] / g.get(u) || []: a Map of adjacency lists
+    if (ts.isBinaryExpression(u) && (u.operatorToken.kind === SK.QuestionQuestionToken || u.operatorToken.kind === SK.BarBarToken)) u = unwrap(u.left);
+    let g: TS.Expression;
+    if (ts.isElementAccessExpression(u)) g = u.expression;
+    else if (ts.isCallExpression(u) && ts.isPropertyAccessExpression(u.expression) && u.expression.name.text === 'get' && u.arguments.length === 1) g = u.expression.expression;
+    else return undefined;
     const wIndex = findLastIndex(this.frames, (f) => f.kind === 'worklist');
     const inMemo = !!this.memoState && wIndex < 0;
     if (wIndex < 0 && !inMemo) return undefined;
     // only when no ordinary loop sits between the worklist and this loop
     for (let i = wIndex + 1; i < this.frames.length; i++) if (!isConstant(this.frames[i].iter)) return undefined;
-    const base = this.shapeOf(u.expression);
+    const base = this.shapeOf(g);
     const total = base.total ?? (base.root ? lenOf(elemOf(base), this.reg) : undefined);
     if (!total) return undefined;
     return {
@@ -1054,8 +1098,50 @@ export class Walker {
     if (cond.kind === SK.TrueKeyword || (ts.isNumericLiteral(cond) && cond.text !== '0')) return this.unboundedInfo(node, node.statement);
     const wlName = worklistName(cond);
     if (wlName && (bodyTakes(node.statement, wlName) || bodyReassigns(node.statement, wlName))) return this.worklistInfo(wlName, node.statement);
+    const passes = this.passesUntilStable(cond, node.statement);
+    if (passes) return passes;
     const updates = collectUpdates([node.statement, node.expression]);
     return this.boundedInfo(node, cond, updates, new Map());
+  }
+
+  /**
+   * do { swapped = false; for (...) if (...) { ...; swapped = true; } } while (swapped): passes
+   * over a collection repeated until one changes nothing. Each pass that changes something
+   * settles at least one more element (bubble sort, Bellman-Ford), so there are at most as many
+   * passes as the pass has iterations.
+   */
+  private passesUntilStable(cond: TS.Expression, body: TS.Statement): LoopInfo | undefined {
+    const negated = ts.isPrefixUnaryExpression(cond) && cond.operator === SK.ExclamationToken;
+    const flag = identName(negated ? (cond as TS.PrefixUnaryExpression).operand : cond);
+    if (!flag || !ts.isBlock(body)) return undefined;
+    // keep going while the flag is `going`: reset to !going at the top, set to going inside an inner loop
+    const going = !negated;
+    const boolOf = (e: TS.Expression) => (e.kind === SK.TrueKeyword ? true : e.kind === SK.FalseKeyword ? false : undefined);
+    const resetAt = body.statements.findIndex((st) => ts.isExpressionStatement(st) && ts.isBinaryExpression(st.expression) && st.expression.operatorToken.kind === SK.EqualsToken && identName(st.expression.left) === flag && boolOf(unwrap(st.expression.right)) === !going);
+    if (resetAt < 0) return undefined;
+    let pass: TS.IterationStatement | undefined;
+    let other = false;
+    for (const st of body.statements.slice(resetAt + 1)) {
+      forEachDescendant(st, (n) => {
+        if (isFunctionLike(n)) return false;
+        if (ts.isBinaryExpression(n) && isAssignmentOp(n.operatorToken.kind) && identName(n.left) === flag) {
+          const v = boolOf(unwrap(n.right));
+          if (v !== going) other = true;
+          else {
+            let loop: TS.Node | undefined = n.parent;
+            while (loop && loop !== st.parent && !ts.isIterationStatement(loop, false)) loop = loop.parent;
+            if (loop && ts.isIterationStatement(loop, false)) pass ??= loop;
+            else other = true;
+          }
+        }
+        return undefined;
+      });
+    }
+    if (!pass || other) return undefined;
+    const inner = ts.isForStatement(pass) ? this.forInfo(pass) : ts.isForOfStatement(pass) || ts.isForInStatement(pass) ? this.forOfInfo(pass) : undefined;
+    if (!inner || !inner.confident || isConstant(inner.iter) || inner.amortLevel !== undefined) return undefined;
+    this.mediums.push('passes');
+    return { iter: inner.iter, reason: `repeats passes until one changes nothing (${flag}): at most one pass per element`, confident: true, kind: 'loop' };
   }
 
   /** while (true) / for (;;): read the bound off the exits. */
@@ -1106,6 +1192,11 @@ export class Walker {
             else if (ts.isBinaryExpression(ua) && ua.operatorToken.kind === SK.AsteriskAsteriskToken && identName(ua.left) && vars.has(identName(ua.left)!) && isNumericLiteralLike(ua.right)) out.push({ v: identName(ua.left)!, bound: b, form: 'square' });
             else if (ts.isBinaryExpression(ua) && ua.operatorToken.kind === SK.LessThanLessThanToken && identName(ua.right) && vars.has(identName(ua.right)!)) out.push({ v: identName(ua.right)!, bound: b, form: 'exp' });
             else if (ts.isBinaryExpression(ua) && (ua.operatorToken.kind === SK.PlusToken || ua.operatorToken.kind === SK.MinusToken) && identName(ua.left) && vars.has(identName(ua.left)!) && !vars.has(identName(ua.right) ?? '')) out.push({ v: identName(ua.left)!, bound: b, form: 'plain' });
+            else if (quotientBy(ua, vars) && !mentions(b, quotientBy(ua, vars)!.v)) {
+              // Math.floor(max / exp) > 0: exp runs up to max
+              const q = quotientBy(ua, vars)!;
+              out.push({ v: q.v, bound: q.dividend, form: 'plain' });
+            }
             else if (ts.isBinaryExpression(ua) || ts.isCallExpression(ua) || ts.isElementAccessExpression(ua)) {
               // c % i === 0, nums[i] < x, f(i) > 0: the variable compared inside an expression
               const arithmetic = ts.isBinaryExpression(ua);
@@ -1203,9 +1294,17 @@ export class Walker {
     };
     const counters = comps.filter((c) => !dataOnly(c.v) && (updates.get(c.v) ?? []).some((u) => u.kind !== 'reset'));
     const driving = counters.length ? counters : comps;
+    const boxed = cond ? this.constantBoxed(conjuncts, updates) : undefined;
     for (const c of driving) {
       const ups = (updates.get(c.v) ?? []).map((u) => (u.kind === 'data' ? { ...u, kind: 'inc' as UpdKind } : u));
       const has = (k: UpdKind) => ups.some((u) => u.kind === k);
+      if (boxed?.has(c.v)) {
+        // 0 <= x && x < 8 with x += dx: x stays in a constant window, so the loop runs O(1) times
+        pushPart(c, O1);
+        reasons.push(`${c.v} stays between constant bounds`);
+        progressVars.push(c.v);
+        continue;
+      }
       const st = startOf(c.v);
       const startVal = valOf(st.shape, this.reg) ?? O1;
       const boundVal = c.bound ? valOf(this.shapeOf(c.bound), this.reg) ?? O1 : O1;
@@ -1232,7 +1331,14 @@ export class Walker {
       }
       if ((has('mul') || has('inc')) && !has('div') && !has('dec') && c.bound && !isConstant(boundVal)) finals.push([c.v, boundVal]);
       if (has('div') || has('mul')) {
-        const r = has('mul') ? add(boundVal, has('div') ? startVal : O1) : add(startVal, boundVal);
+        // a heap descent compared only within its own family (m === i): the size its children are checked against
+        const descent = ups.find((u) => u.childBounds);
+        let top = boundVal;
+        if (descent && (!c.bound || [...descent.family!].some((f) => mentions(c.bound!, f)))) {
+          top = O1;
+          for (const b of descent.childBounds!) top = add(top, valOf(this.shapeOf(b), this.reg) ?? O1);
+        }
+        const r = has('mul') ? add(top, has('div') ? startVal : O1) : add(startVal, boundVal);
         pushPart(c, log(r));
         reasons.push(`${c.v} ${has('mul') ? 'grows' : 'shrinks'} geometrically`);
         progressVars.push(c.v);
@@ -1267,7 +1373,7 @@ export class Walker {
           // x = parent[x]: a parent-pointer walk; with path compression (parent[x] = ...) O(log n) amortised
           const base = (unwrap(viaIndex.rhs!) as TS.ElementAccessExpression).expression;
           const l = lenOf(this.shapeOf(base), this.reg) ?? O1;
-          const bn = identName(base);
+          const bn = identName(base) ?? dottedName(base);
           const compresses = !!bn && writesIndexed(node, bn);
           pushPart(c, compresses ? log(l) : l);
           reasons.push(compresses ? `follows ${bn} links with path compression (amortised log n)` : `follows ${bn ?? 'parent'} links`);
@@ -1340,6 +1446,43 @@ export class Walker {
       }
     }
     return info;
+  }
+
+  /**
+   * Variables the loop condition confines between a constant lower and a constant upper bound
+   * (`x >= 0 && x < 8`) and that only move by additive steps: such a variable can take O(1)
+   * values, so while it has to move the loop runs O(1) times whatever its start.
+   */
+  private constantBoxed(conjuncts: TS.Expression[], updates: Map<string, Upd[]>): Set<string> | undefined {
+    if (conjuncts.length < 2) return undefined;
+    let lo: Set<string> | undefined, hi: Set<string> | undefined;
+    const isConst = (x: TS.Expression) => {
+      const u = unwrap(x);
+      if (identName(u) === 'Infinity' || /^Number\./.test(dottedName(u) ?? '')) return false;
+      const v = valOf(this.shapeOf(u), this.reg);
+      return !!v && isConstant(v);
+    };
+    for (const c of conjuncts) {
+      if (!ts.isBinaryExpression(c)) continue;
+      const k = c.operatorToken.kind;
+      const less = k === SK.LessThanToken || k === SK.LessThanEqualsToken;
+      if (!less && k !== SK.GreaterThanToken && k !== SK.GreaterThanEqualsToken) continue;
+      const l = identName(c.left), r = identName(c.right);
+      let v: string | undefined, upper = false;
+      if (l && updates.has(l) && isConst(c.right)) (v = l), (upper = less);
+      else if (r && updates.has(r) && isConst(c.left)) (v = r), (upper = !less);
+      if (!v) continue;
+      if (upper) (hi ??= new Set()).add(v);
+      else (lo ??= new Set()).add(v);
+    }
+    if (!lo || !hi) return undefined;
+    let out: Set<string> | undefined;
+    for (const v of lo) {
+      if (!hi.has(v)) continue;
+      const ups = updates.get(v)!;
+      if (ups.every((u) => u.kind === 'inc' || u.kind === 'dec' || u.kind === 'harmonic')) (out ??= new Set()).add(v);
+    }
+    return out;
   }
 
   textCost(c: Cost): string {
@@ -1479,7 +1622,7 @@ export class Walker {
         // guards before the push in the same block: `if (vis[x]) continue;` and marks `vis[x] = true`
         for (const st of p.statements) {
           if (st.pos >= push.pos) break;
-          if (ts.isIfStatement(st) && containsExit(st.thenStatement)) scan(st.expression);
+          if (ts.isIfStatement(st) && (containsExit(st.thenStatement) || ts.isContinueStatement(st.thenStatement))) scan(st.expression);
         }
       }
       if (isFunctionLike(p)) break;
@@ -1506,10 +1649,32 @@ export class Walker {
         const s = this.shapeOf(set.base);
         const l = lenOf(s, this.reg);
         if (l && !isConstant(l)) return { cost: l, why: `each key of ${this.text(set.base, 20)} is enqueued once` };
+        // for (const v of g[u]) if (!seen.has(v)) q.push(v): v is a node of the adjacency g
+        const nodes = this.adjacencyNodes(push);
+        if (nodes) return { cost: nodes, why: `each node is enqueued once (${this.text(set.base, 20)})` };
       }
       return undefined;
     }
     return { cost: best, why };
+  }
+
+  /** `q.push(v)` inside `for (const v of g[u])` (or `g.get(u)`): the number of nodes of the adjacency g. */
+  private adjacencyNodes(push: TS.CallExpression): Cost | undefined {
+    const v = push.arguments.length === 1 ? identName(push.arguments[0]) : undefined;
+    if (!v) return undefined;
+    for (let p: TS.Node | undefined = push.parent; p && !isFunctionLike(p); p = p.parent) {
+      if (!ts.isForOfStatement(p) || !ts.isVariableDeclarationList(p.initializer)) continue;
+      const d = p.initializer.declarations[0];
+      if (!d || !ts.isIdentifier(d.name) || d.name.text !== v) continue;
+      let e = unwrap(p.expression);
+      if (ts.isBinaryExpression(e) && (e.operatorToken.kind === SK.QuestionQuestionToken || e.operatorToken.kind === SK.BarBarToken)) e = unwrap(e.left);
+      let g: TS.Expression | undefined;
+      if (ts.isElementAccessExpression(e)) g = e.expression;
+      else if (ts.isCallExpression(e) && ts.isPropertyAccessExpression(e.expression) && e.expression.name.text === 'get' && e.arguments.length === 1) g = e.expression.expression;
+      const l = g ? lenOf(this.shapeOf(g), this.reg) : undefined;
+      return l && !isConstant(l) ? l : undefined;
+    }
+    return undefined;
   }
 
   // ------------------------------------------------------------------ expressions
@@ -1900,8 +2065,10 @@ export class Walker {
       if (args[0] && !b.shape.elem) b.shape = { ...b.shape, elem: this.shapeOf(ts.isSpreadElement(args[0]) ? args[0].expression : args[0]) };
       return;
     }
-    if (ts.isElementAccessExpression(u)) {
-      const base = identName(u.expression);
+    // g[k].push(x), g.get(k).push(x): one list of a collection of lists grows
+    const inner = ts.isElementAccessExpression(u) ? u.expression : ts.isCallExpression(u) && ts.isPropertyAccessExpression(u.expression) && u.expression.name.text === 'get' && u.arguments.length === 1 ? u.expression.expression : undefined;
+    if (inner) {
+      const base = identName(inner);
       if (!base) return;
       const b = this.env.lookup(base);
       if (!b || b.owner !== this.fn) return;
@@ -1939,7 +2106,7 @@ export class Walker {
       case 'n':
         return n();
       case 'range':
-        return this.rangeLen(args, n());
+        return this.rangeLen(args, lenOf(recvShape, this.reg));
       case 'padTo':
         return add(n(), args[0] ? valOf(this.shapeOf(args[0]), this.reg) ?? O1 : O1);
       case 'nlogn': {
@@ -1964,8 +2131,13 @@ export class Walker {
     }
   }
 
-  /** Length of slice(a, b) / substring(a, b): b - a when visible, else the receiver's size. */
-  rangeLen(args: readonly TS.Expression[], whole: Cost): Cost {
+  /**
+   * Length of slice(a, b) / substring(a, b): b - a when visible, else the receiver's size. A part
+   * is never longer than the whole: any range of a receiver of constant length is O(1).
+   */
+  rangeLen(args: readonly TS.Expression[], known: Cost | undefined): Cost {
+    if (known && isConstant(known)) return O1;
+    const whole = known ?? O1;
     const [a, b] = args;
     if (a && b) {
       const ub = unwrap(b);
@@ -1988,8 +2160,8 @@ export class Walker {
     const n = lenOf(coll, this.reg) ?? O1;
     const times = cb.times === 'n' ? n : cb.times === 'nlogn' ? mul(n, log(n)) : O1;
     const elem = elemOf(coll);
-    const roles: Shape[] = cb.params.map((r: ParamRole) => (r === 'elem' || r === 'elem2' ? elem : r === 'index' ? { val: n, len: O1 } : r === 'coll' ? coll ?? {} : r === 'acc' ? {} : {}));
     const u = unwrap(arg);
+    const roles: Shape[] = cb.params.map((r: ParamRole, i) => (r === 'elem' || r === 'elem2' ? elem : r === 'index' ? { val: n, len: O1 } : r === 'coll' ? coll ?? {} : r === 'acc' ? this.accShape(u, i, n) : {}));
     if (isFunctionLike(u)) {
       const label = cb.times === 'nlogn' ? 'comparator runs n log n times' : cb.times === 'n' ? `callback runs once per element of ${coll ? 'the receiver' : 'the input'}` : 'callback runs once';
       return this.inlineFunction(u as TS.FunctionLikeDeclaration, roles, times, 'callback', label);
@@ -2002,6 +2174,35 @@ export class Walker {
       return mul(times, per);
     }
     return times;
+  }
+
+  /**
+   * The accumulator of reduce((acc, x) => [...acc, x]) / ({ ...acc, [k]: v }): every step returns
+   * a copy of the accumulator grown by an element, so it holds up to one entry per element and
+   * each step's spread copies it (O(n^2) in total). Otherwise nothing is known about it.
+   */
+  private accShape(cb: TS.Expression, index: number, n: Cost): Shape {
+    if (!isFunctionLike(cb)) return {};
+    const fnNode = cb as TS.FunctionLikeDeclaration;
+    const p = fnNode.parameters[index];
+    const name = p && ts.isIdentifier(p.name) ? p.name.text : undefined;
+    if (!name || !fnNode.body) return {};
+    const spreads = (e: TS.Expression | undefined): boolean => {
+      const x = e && unwrap(e);
+      if (!x) return false;
+      if (ts.isArrayLiteralExpression(x)) return x.elements.some((el) => ts.isSpreadElement(el) && identName(el.expression) === name);
+      if (ts.isObjectLiteralExpression(x)) return x.properties.some((pr) => ts.isSpreadAssignment(pr) && identName(pr.expression) === name);
+      return false;
+    };
+    let copies = false;
+    if (!ts.isBlock(fnNode.body)) copies = spreads(fnNode.body);
+    else
+      forEachDescendant(fnNode.body, (k) => {
+        if (isFunctionLike(k)) return false;
+        if (ts.isReturnStatement(k) && spreads(k.expression)) copies = true;
+        return copies ? false : undefined;
+      });
+    return copies ? { len: n, kind: 'array' } : {};
   }
 
   /** Analyse a function expression in place (callbacks, IIFEs): its body under a new frame. */
@@ -2402,7 +2603,7 @@ export class Walker {
         for (const a of args) len = add(len, lenOf(S(a), this.reg) ?? O1);
         return { len, elem: elemOf(recv), kind: recv.kind };
       }
-      if ((m === 'slice' || m === 'substring') && args.length === 2) return { len: this.rangeLen(args, lenOf(recv, this.reg) ?? O1), elem: elemOf(recv), kind: recv.kind };
+      if ((m === 'slice' || m === 'substring') && args.length === 2) return { len: this.rangeLen(args, lenOf(recv, this.reg)), elem: elemOf(recv), kind: recv.kind };
       if ((m === 'padEnd' || m === 'padStart') && args[0]) return { len: add(lenOf(recv, this.reg) ?? O1, valOf(S(args[0]), this.reg) ?? O1), kind: 'string' };
       if (m === 'split') {
         const n = lenOf(recv, this.reg) ?? O1;
@@ -2456,7 +2657,9 @@ export class Walker {
       if (target && target !== this.fn && !target.running) {
         const res = target.file.summary(target);
         if (res?.returns) {
-          const shapes = args.map((a) => this.shapeOf(ts.isSpreadElement(a) ? a.expression : a));
+          // argument shapes only for the parameters the returned sizes mention
+          const memo: Array<Shape | undefined> = [];
+          const shapes = (i: number): Shape | undefined => (i < args.length ? (memo[i] ??= this.shapeOf(ts.isSpreadElement(args[i]) ? (args[i] as TS.SpreadElement).expression : args[i])) : undefined);
           const out: Shape = { kind: 'unknown' };
           if (res.returns.len) out.len = this.mapCost(target, res.returns.len, shapes);
           if (res.returns.val) out.val = this.mapCost(target, res.returns.val, shapes);
@@ -2699,6 +2902,10 @@ function findPushes(body: TS.Node, name: string): TS.CallExpression[] {
 function collectUpdates(roots: Array<TS.Node | undefined>): Map<string, Upd[]> {
   const out = new Map<string, Upd[]>();
   const midVars = new Set<string>();
+  /** Locals declared from a property of another variable: `const nxt = cur.next`. */
+  let fields: Map<string, TS.PropertyAccessExpression> | undefined;
+  /** Initializers of locals declared in the loop (read when checking heap-style descents). */
+  let decls: Map<string, TS.Expression[]> | undefined;
   const put = (v: string, u: Upd) => {
     const l = out.get(v) ?? [];
     l.push(u);
@@ -2708,7 +2915,15 @@ function collectUpdates(roots: Array<TS.Node | undefined>): Map<string, Upd[]> {
   for (const r of roots) {
     if (!r) continue;
     forEachDescendant(r, (n) => {
-      if (ts.isVariableDeclaration(n) && ts.isIdentifier(n.name) && n.initializer && HALVING(n.initializer)) midVars.add(n.name.text);
+      if (ts.isVariableDeclaration(n) && ts.isIdentifier(n.name) && n.initializer) {
+        if (HALVING(n.initializer)) midVars.add(n.name.text);
+        const init = unwrap(n.initializer);
+        if (ts.isPropertyAccessExpression(init)) (fields ??= new Map()).set(n.name.text, init);
+        decls ??= new Map();
+        const l = decls.get(n.name.text);
+        if (l) l.push(n.initializer);
+        else decls.set(n.name.text, [n.initializer]);
+      }
       if (ts.isBinaryExpression(n) && n.operatorToken.kind === SK.EqualsToken && ts.isIdentifier(n.left) && HALVING(n.right)) midVars.add(n.left.text);
     });
   }
@@ -2725,6 +2940,9 @@ function collectUpdates(roots: Array<TS.Node | undefined>): Map<string, Upd[]> {
     if (ts.isBinaryExpression(r)) {
       const k = r.operatorToken.kind;
       const lv = identName(r.left) === v, rv = identName(r.right) === v;
+      // x + (x & -x) / x - (x & -x): Fenwick steps move the lowest set bit up or clear it
+      if (k === SK.PlusToken && ((lv && isLowbit(r.right, v)) || (rv && isLowbit(r.left, v)))) return 'mul';
+      if (k === SK.MinusToken && lv && isLowbit(r.right, v)) return 'div';
       if ((k === SK.PlusToken) && (lv || rv)) return 'inc';
       if (k === SK.MinusToken && lv) return 'dec';
       if ((k === SK.AsteriskToken || k === SK.LessThanLessThanToken) && (lv || rv)) return 'mul';
@@ -2754,6 +2972,9 @@ function collectUpdates(roots: Array<TS.Node | undefined>): Map<string, Upd[]> {
       if (mentions(r, v)) return 'chase';
     }
     if (mentions(r, v)) return 'other';
+    // const nxt = cur.next; ...; cur = nxt: following a link through a local
+    const via = ts.isIdentifier(r) ? fields?.get(r.text) : undefined;
+    if (via && identName(via.expression) === v) return 'chase';
     // v = u or v = u + 1 where u is another pointer: a forward jump if u only moves forward
     const u = identName(r) ?? (ts.isBinaryExpression(r) && r.operatorToken.kind === SK.PlusToken ? identName(r.left) : undefined);
     if (u) jumps.push({ v, u });
@@ -2772,7 +2993,8 @@ function collectUpdates(roots: Array<TS.Node | undefined>): Map<string, Upd[]> {
           const k = n.operatorToken.kind;
           const rightConst = isNumericLiteralLike(n.right);
           const dataStep = !rightConst && !ts.isIdentifier(unwrap(n.right));
-          if (k === SK.PlusEqualsToken) put(v, { kind: rightConst ? 'inc' : dataStep ? 'data' : 'harmonic', node: n, rhs: n.right });
+          if ((k === SK.PlusEqualsToken || k === SK.MinusEqualsToken) && isLowbit(n.right, v)) put(v, { kind: k === SK.PlusEqualsToken ? 'mul' : 'div', node: n });
+          else if (k === SK.PlusEqualsToken) put(v, { kind: rightConst ? 'inc' : dataStep ? 'data' : 'harmonic', node: n, rhs: n.right });
           else if (k === SK.MinusEqualsToken) put(v, { kind: rightConst ? 'dec' : dataStep ? 'data' : 'series', node: n, rhs: n.right });
           else if (k === SK.AsteriskEqualsToken || k === SK.LessThanLessThanEqualsToken) put(v, { kind: 'mul', node: n });
           else if (k === SK.SlashEqualsToken || k === SK.GreaterThanGreaterThanEqualsToken || k === SK.GreaterThanGreaterThanGreaterThanEqualsToken || k === SK.PercentEqualsToken) put(v, { kind: 'div', node: n });
@@ -2796,6 +3018,7 @@ function collectUpdates(roots: Array<TS.Node | undefined>): Map<string, Upd[]> {
       visit(n);
     });
   }
+  for (const { v, u } of jumps) heapDescent(out, decls, roots, v, u);
   for (const { v, u } of jumps) {
     const uu = out.get(u) ?? [];
     if (uu.length && uu.every((x) => x.kind === 'inc')) {
@@ -2805,6 +3028,122 @@ function collectUpdates(roots: Array<TS.Node | undefined>): Map<string, Upd[]> {
     }
   }
   return out;
+}
+
+/**
+ * Heap-style descent: `i = c` where every value the local `c` takes is a child index of i
+ * (2i + 1, 2 * i + 2, (i << 1) | 1, a sibling c + 1, or i itself when no child qualifies). i at
+ * least doubles each time it moves, so while the children are checked against a size (`c < n`)
+ * the loop runs O(log n) times: sift-down in binary heaps.
+ */
+function heapDescent(out: Map<string, Upd[]>, decls: Map<string, TS.Expression[]> | undefined, roots: Array<TS.Node | undefined>, v: string, u: string): void {
+  const vUps = out.get(v);
+  if (!vUps || vUps.some((x) => x.kind !== 'reset' && x.kind !== 'mul')) return;
+  const defsOf = (name: string): { exprs: TS.Expression[]; steps: number; other: number } => {
+    const exprs = [...(decls?.get(name) ?? [])];
+    let steps = 0, other = 0;
+    for (const up of out.get(name) ?? []) {
+      if (up.rhs && ts.isBinaryExpression(up.node) && up.node.operatorToken.kind === SK.EqualsToken) exprs.push(up.rhs);
+      else if (up.kind === 'inc' && !up.rhs) steps++;
+      else if (up.kind === 'inc' && up.rhs && isNumericLiteralLike(up.rhs)) steps++;
+      else other++;
+    }
+    return { exprs, steps, other };
+  };
+  const children = new Set<string>();
+  const isChild = (e: TS.Expression, depth = 0): boolean => {
+    if (depth > 6) return false;
+    const x = unwrap(e);
+    const id = identName(x);
+    if (id) return children.has(id);
+    if (!ts.isBinaryExpression(x)) return false;
+    const k = x.operatorToken.kind;
+    const lit = (y: TS.Expression, min: number) => isNumericLiteralLike(y) && Number(nodeText(unwrap(y))) >= min;
+    if (k === SK.AsteriskToken) return (identName(x.left) === v && lit(x.right, 2)) || (identName(x.right) === v && lit(x.left, 2));
+    if (k === SK.LessThanLessThanToken) return identName(x.left) === v && lit(x.right, 1);
+    if (k === SK.PlusToken || k === SK.BarToken) return (lit(x.right, 0) && isChild(x.left, depth + 1)) || (lit(x.left, 0) && isChild(x.right, depth + 1));
+    return false;
+  };
+  // cheap rejection: u itself must be assigned child indices or other locals
+  const ud = defsOf(u);
+  if (ud.other || !ud.exprs.some((e) => isChild(e) || identName(unwrap(e)) !== undefined)) return;
+  // locals whose every value is a child of v (or v itself), to a fixpoint
+  const candidates = new Set<string>([u, ...(decls?.keys() ?? [])]);
+  candidates.delete(v);
+  for (let round = 0; round < 4; round++) {
+    let grew = false;
+    for (const name of candidates) {
+      if (children.has(name)) continue;
+      const d = defsOf(name);
+      if (d.other || !d.exprs.length) continue;
+      let child = 0, ok = true;
+      for (const e of d.exprs) {
+        if (isChild(e)) child++;
+        else if (identName(unwrap(e)) !== v) {
+          ok = false;
+          break;
+        }
+      }
+      if (ok && child) {
+        children.add(name);
+        grew = true;
+      }
+    }
+    if (!grew) break;
+  }
+  if (!children.has(u)) return;
+  // what the children are compared with: the heap's size
+  const family = new Set<string>([v, ...children]);
+  const childBounds: TS.Expression[] = [];
+  for (const r of roots) {
+    if (!r) continue;
+    forEachSelfAndDescendant(r, (n) => {
+      if (!ts.isBinaryExpression(n)) return undefined;
+      const k = n.operatorToken.kind;
+      if (k !== SK.LessThanToken && k !== SK.LessThanEqualsToken && k !== SK.GreaterThanToken && k !== SK.GreaterThanEqualsToken) return undefined;
+      const [c, b] = k === SK.LessThanToken || k === SK.LessThanEqualsToken ? [n.left, n.right] : [n.right, n.left];
+      if (isChild(c) && ![...family].some((f) => mentions(b, f))) childBounds.push(b);
+      return undefined;
+    });
+  }
+  for (const name of family) {
+    const ups = out.get(name);
+    if (!ups) continue;
+    for (const up of ups) {
+      up.kind = 'mul';
+      up.childBounds = childBounds;
+      up.family = family;
+    }
+  }
+}
+
+/**
+ * `x & -x` (either order): the lowest set bit of x. Adding it to x carries into a higher bit, so
+ * the lowest set bit at least doubles; subtracting it clears a bit. Either way a loop driven by it
+ * runs O(log) times (Fenwick / binary indexed tree walks).
+ */
+function isLowbit(e: TS.Expression, v: string): boolean {
+  const u = unwrap(e);
+  if (!ts.isBinaryExpression(u) || u.operatorToken.kind !== SK.AmpersandToken) return false;
+  const neg = (x: TS.Expression) => {
+    const n = unwrap(x);
+    return ts.isPrefixUnaryExpression(n) && n.operator === SK.MinusToken && identName(n.operand) === v;
+  };
+  return (identName(u.left) === v && neg(u.right)) || (identName(u.right) === v && neg(u.left));
+}
+
+/** `x / v`, `Math.floor(x / v)`, `(x / v) | 0`, `~~(x / v)` with v one of `vars`: v and x. */
+function quotientBy(e: TS.Expression, vars: Set<string>): { v: string; dividend: TS.Expression } | undefined {
+  let x = unwrap(e);
+  for (let i = 0; i < 4; i++) {
+    if (ts.isCallExpression(x) && /^Math\.(floor|trunc)$/.test(dottedName(x.expression) ?? '') && x.arguments.length === 1) x = unwrap(x.arguments[0]);
+    else if (ts.isPrefixUnaryExpression(x) && x.operator === SK.TildeToken && ts.isPrefixUnaryExpression(unwrap(x.operand))) x = unwrap((unwrap(x.operand) as TS.PrefixUnaryExpression).operand);
+    else if (ts.isBinaryExpression(x) && x.operatorToken.kind === SK.BarToken && isNumericLiteralLike(x.right) && nodeText(unwrap(x.right)) === '0') x = unwrap(x.left);
+    else break;
+  }
+  if (!ts.isBinaryExpression(x) || x.operatorToken.kind !== SK.SlashToken) return undefined;
+  const v = identName(x.right);
+  return v && vars.has(v) && !mentions(x.left, v) ? { v, dividend: x.left } : undefined;
 }
 
 /** Identifier name, or `a[i]` text for element slots updated in place (c[j] -= i, nums[i] = nums[i] / 10). */
@@ -2841,7 +3180,7 @@ export function writesIndexed(host: TS.Node, name: string): boolean {
   forEachDescendant(host, (n) => {
     if (ts.isBinaryExpression(n) && isAssignmentOp(n.operatorToken.kind)) {
       const l = unwrap(n.left);
-      if (ts.isElementAccessExpression(l) && identName(l.expression) === name) found = true;
+      if (ts.isElementAccessExpression(l) && (identName(l.expression) ?? dottedName(l.expression)) === name) found = true;
     }
     return found ? false : undefined;
   });
@@ -2928,6 +3267,44 @@ function detectMemo(w: Walker, fn: TS.FunctionLikeDeclaration): { name: string; 
     if (ts.isIfStatement(st) && containsExit(st.thenStatement)) readBase(st.expression);
     if (ts.isIfStatement(st) && !containsExit(st.thenStatement)) continue;
   }
+  const callsSelf = (root: TS.Node): boolean => {
+    let found = false;
+    forEachSelfAndDescendant(root, (k) => {
+      if (ts.isCallExpression(k) && identName(k.expression) === w.fn?.name) found = true;
+      return found ? false : undefined;
+    });
+    return found;
+  };
+  const guardReads = (cond: TS.Expression) =>
+    forEachSelfAndDescendant(cond, (k) => {
+      if (ts.isElementAccessExpression(k)) {
+        let cur: TS.Expression = k;
+        while (ts.isElementAccessExpression(unwrap(cur))) cur = (unwrap(cur) as TS.ElementAccessExpression).expression;
+        const name = identName(cur);
+        if (name) reads.push({ name, node: k });
+        return false;
+      }
+      if (ts.isCallExpression(k) && ts.isPropertyAccessExpression(k.expression) && k.expression.name.text === 'has') {
+        const name = identName(k.expression.expression);
+        if (name) reads.push({ name, node: k });
+      }
+      return undefined;
+    });
+  // guards that skip the rest of a loop iteration before a recursive call:
+  // for (...) { if (seen.has(v)) continue; ...; dfs(v); }
+  forEachDescendant(body, (n) => {
+    if (isFunctionLike(n)) return false;
+    if (!ts.isBlock(n) || !n.parent || !ts.isIterationStatement(n.parent, false)) return undefined;
+    const sts = n.statements;
+    for (let i = 0; i < sts.length; i++) {
+      const st = sts[i];
+      if (!ts.isIfStatement(st) || st.elseStatement) continue;
+      const t = st.thenStatement;
+      const skips = ts.isContinueStatement(t) || (ts.isBlock(t) && t.statements.length > 0 && ts.isContinueStatement(t.statements[t.statements.length - 1]));
+      if (skips && sts.slice(i + 1).some(callsSelf)) guardReads(st.expression);
+    }
+    return undefined;
+  });
   // guards at the recursive call sites: if (!vis[j]) dfs(j)
   forEachDescendant(body, (n) => {
     if (ts.isIfStatement(n) && !n.elseStatement) {

@@ -17,7 +17,7 @@ import { O1, add, exp, expOf, factorial, isConstant, log, mul, pow, substitute, 
 import type { Confidence } from '../types';
 import { evidenceAt, writesIndexed, type FnInfo, type RawEvidence, type Walker } from './analyzer';
 import { cellsOf, lenOf, valOf, type Shape } from './shape';
-import { COMPARISONS, forEachDescendant, forEachSelfAndDescendant, nodeText, identName, isNumericLiteralLike, mentions, unwrap } from './syntax';
+import { COMPARISONS, dottedName, forEachDescendant, forEachSelfAndDescendant, nodeText, identName, isNumericLiteralLike, mentions, unwrap } from './syntax';
 
 export interface RecSite {
   site: TS.CallExpression;
@@ -27,7 +27,7 @@ export interface RecSite {
   callee: FnInfo;
 }
 
-type ArgKind = 'same' | 'step' | 'up' | 'half' | 'struct' | 'choose' | 'perm' | 'shrink' | 'parent' | 'other' | 'const';
+type ArgKind = 'same' | 'step' | 'up' | 'half' | 'struct' | 'choose' | 'perm' | 'shrink' | 'parent' | 'other' | 'const' | 'mod' | 'child';
 
 export interface RecursionResult {
   cost: Cost;
@@ -98,7 +98,8 @@ export function solveRecursion(w: Walker, W0: Cost, fnAmort: Cost): RecursionRes
   // ---- parent-pointer walks (union-find find)
   if (used.length === 1 && kinds[0].includes('parent') && isConstant(siteMult[0])) {
     const a = unwrap(used[0].args[kinds[0].indexOf('parent')]) as TS.ElementAccessExpression;
-    const base = identName(a.expression);
+    // parent[x] or this.parent[x]
+    const base = identName(a.expression) ?? dottedName(a.expression);
     const len = lenOf(w.shapeOf(a.expression), w.reg) ?? O1;
     const compresses = !!base && !!node.body && writesIndexed(node.body, base);
     const depth = compresses ? log(len) : len;
@@ -131,6 +132,23 @@ export function solveRecursion(w: Walker, W0: Cost, fnAmort: Cost): RecursionRes
     if (!isConstant(r)) {
       depth = r;
       halving = true;
+    }
+  }
+  // heap-index recursion (i -> 2i + 1, u -> (u << 1) | 1) with nothing else shrinking: the index
+  // at least doubles per level, so it passes the size its children are checked against after
+  // log n levels; with several calls per invocation it visits each index of that size once
+  if ((!depth || isConstant(depth)) && node.body) {
+    const childIdx = params.map((_, i) => i).filter((i) => kinds.some((row) => row[i] === 'child'));
+    const size = childIdx.length ? childBound(w, node.body, childIdx.map((i) => params[i])) : undefined;
+    if (size) {
+      const weights0 = new Map<TS.Node, number>();
+      used.forEach((s, i) => {
+        if (isConstant(siteMult[i])) weights0.set(s.site, s.frames.reduce((a, f) => a * constIter(f), 1));
+      });
+      const b0 = Math.max(1, callsPerInvocation(node.body, weights0));
+      const calls = b0 === 1 && used.every((_, i) => isConstant(siteMult[i])) ? log(size) : size;
+      ev.push(evidenceAt(node, w.sf, calls, b0 === 1 ? 'recursion down one child index (2i + 1): depth log n' : 'recursion over child indices (2i + 1, 2i + 2): each index below the size once'));
+      return { cost: add(mul(calls, withDepth(W0, log(size))), fnAmort), evidence: ev, confidence, depth: log(size) };
     }
   }
   // an increasing parameter capped by a literal (depth < 5): a bounded number of levels
@@ -210,6 +228,11 @@ export function solveRecursion(w: Walker, W0: Cost, fnAmort: Cost): RecursionRes
       ev.push(evidenceAt(node, w.sf, log(range), 'recursion on half of the range: depth log n'));
       return { cost: add(total, fnAmort), evidence: ev, confidence, depth: halving ? log(depth) : depth };
     }
+    if (b === 2 && node.body && !dependsOn(W, range) && rangeQuery(node.body, params, kinds, used)) {
+      // a segment-tree range query: at most two nodes per level overlap the query's ends
+      ev.push(evidenceAt(node, w.sf, log(range), 'range query on halves: nodes inside or outside the query return at once, so O(1) nodes per level over log n levels'));
+      return { cost: add(mul(log(range), W), fnAmort), evidence: ev, confidence, depth: log(depth) };
+    }
     // divide and conquer: T(n) = b T(n/2) + W(n)
     const critical = Math.log2(b);
     const wDeg = degreeIn(W, range);
@@ -231,10 +254,24 @@ export function solveRecursion(w: Walker, W0: Cost, fnAmort: Cost): RecursionRes
 
 /** Worst-case recursive calls per invocation: sums along a path, max over exclusive branches. */
 function callsPerInvocation(body: TS.Node, weights: Map<TS.Node, number>): number {
+  // statements in sequence; `if (c) return f(a);` excludes the rest of the block, so the calls
+  // are the larger of that branch and the remainder, not their sum
+  const seq = (stmts: readonly TS.Statement[], from: number, depth: number): number => {
+    let sum = 0;
+    for (let i = from; i < stmts.length; i++) {
+      const st = stmts[i];
+      if (ts.isIfStatement(st) && !st.elseStatement && alwaysExits(st.thenStatement)) {
+        return sum + (weights.get(st) ?? 0) + visit(st.expression, depth + 1) + Math.max(visit(st.thenStatement, depth + 1), seq(stmts, i + 1, depth + 1));
+      }
+      sum += visit(st, depth + 1);
+    }
+    return sum;
+  };
   const visit = (n: TS.Node, depth: number): number => {
     if (depth > 200) return 0;
     const own = weights.get(n) ?? 0;
     if (n !== body && isFunctionLikeNode(n)) return own;
+    if (ts.isBlock(n)) return own + seq(n.statements, 0, depth);
     if (ts.isIfStatement(n)) return own + visit(n.expression, depth + 1) + Math.max(visit(n.thenStatement, depth + 1), n.elseStatement ? visit(n.elseStatement, depth + 1) : 0);
     if (ts.isConditionalExpression(n)) return own + visit(n.condition, depth + 1) + Math.max(visit(n.whenTrue, depth + 1), visit(n.whenFalse, depth + 1));
     if (ts.isSwitchStatement(n)) {
@@ -250,6 +287,17 @@ function callsPerInvocation(body: TS.Node, weights: Map<TS.Node, number>): numbe
   };
   const total = visit(body, 0);
   return total || weights.size;
+}
+
+/** A statement that always leaves the function: `return ...`, `throw ...`, or a block ending in one. */
+function alwaysExits(s: TS.Statement): boolean {
+  if (ts.isReturnStatement(s) || ts.isThrowStatement(s)) return true;
+  if (ts.isBlock(s)) {
+    const last = s.statements[s.statements.length - 1];
+    return !!last && alwaysExits(last);
+  }
+  if (ts.isIfStatement(s)) return !!s.elseStatement && alwaysExits(s.thenStatement) && alwaysExits(s.elseStatement);
+  return false;
 }
 
 /** `param`, `param.x.y`, `param[i]`, `f(param)`: an expression derived from the parameter's structure. */
@@ -349,7 +397,7 @@ function degreeIn(W: Cost, range: Cost): number {
 }
 
 /** How the i-th argument of a recursive call relates to the parameter. */
-function classifyArg(w: Walker, site: RecSite, param: string, arg: TS.Expression | undefined): ArgKind {
+function classifyArg(w: Walker, site: RecSite, param: string, arg: TS.Expression | undefined, viaLocal = false): ArgKind {
   if (!arg || !param) return 'other';
   const a = unwrap(arg);
   if (identName(a) === param) return 'same';
@@ -399,6 +447,8 @@ function classifyArg(w: Walker, site: RecSite, param: string, arg: TS.Expression
     if (/^(filter|concat)$/.test(m)) return 'shrink';
   }
   if (ts.isArrayLiteralExpression(a) && a.elements.some((e) => ts.isSpreadElement(e) && ts.isCallExpression(unwrap(e.expression)))) return 'shrink';
+  // s.slice(0, i) + s.slice(i + 1): the parameter without some of its parts
+  if (ts.isBinaryExpression(a) && a.operatorToken.kind === SK.PlusToken && slicesOf(a, param)) return 'shrink';
   // loop variable + c: subsets (loop from i) or permutations (loop over everything)
   const loopVarOf = (e: TS.Expression): string | undefined => {
     const x = unwrap(e);
@@ -416,6 +466,7 @@ function classifyArg(w: Walker, site: RecSite, param: string, arg: TS.Expression
       return 'perm';
     }
   }
+  if (isChildIndex(a, param)) return 'child';
   if (ts.isBinaryExpression(a)) {
     const k = a.operatorToken.kind;
     const l = identName(a.left) === param;
@@ -428,8 +479,200 @@ function classifyArg(w: Walker, site: RecSite, param: string, arg: TS.Expression
     if (k === SK.PercentToken && (identName(a.right) === param || identName(a.left) === param)) return 'half';
     if (mentions(a, param) && (k === SK.BarToken || k === SK.AmpersandToken || k === SK.CaretToken)) return 'up';
   }
+  // x % m: whatever x is, the argument takes fewer than m distinct values
+  if (modulusOf(w, a, param)) return 'mod';
+  // identifiers passed on unchanged as a recursion index
+  if (an && w.fn?.node.body && childLocal(w.fn.node.body, an, param)) return 'child';
+  // a local holding a part of the parameter (const rest = s.slice(0, i) + s.slice(i + 1),
+  // const child = node.left): the structure shrinks as if the part were passed directly
+  if (an && !viaLocal && w.fn?.node.body) {
+    const init = localInit(w.fn.node.body, an);
+    if (init && mentions(init, param)) {
+      const k = classifyArg(w, site, param, init, true);
+      if (k === 'shrink' || k === 'struct') return k;
+    }
+  }
   // computed from the parameter by a call (g(x)) or anything else: no visible progress
   return 'other';
+}
+
+/** `a.slice(..) + a.slice(..)` (and string literals): pieces of the parameter `p`, with at least one slice. */
+function slicesOf(e: TS.Expression, p: string, depth = 0): boolean {
+  const x = unwrap(e);
+  if (depth > 8) return false;
+  if (ts.isBinaryExpression(x) && x.operatorToken.kind === SK.PlusToken) {
+    const l = unwrap(x.left), r = unwrap(x.right);
+    const piece = (y: TS.Expression) => ts.isStringLiteralLike(y) || slicesOf(y, p, depth + 1);
+    return piece(l) && piece(r) && !(ts.isStringLiteralLike(l) && ts.isStringLiteralLike(r));
+  }
+  return ts.isCallExpression(x) && ts.isPropertyAccessExpression(x.expression) && /^(slice|substring|substr)$/.test(x.expression.name.text) && identName(x.expression.expression) === p;
+}
+
+/**
+ * query(u, l, r, ql, qr): a recursion on halves of [l, r] against bounds passed down unchanged,
+ * that returns at once when its range lies inside the query (`if (ql <= l && r <= qr) return`)
+ * and never descends into ranges outside it (an early `if (r < ql || qr < l) return`, or each
+ * call guarded by a test on the query bounds). Then only the O(1) nodes per level that straddle
+ * an end of the query recurse: O(log n) nodes in all (segment trees).
+ */
+function rangeQuery(body: TS.Node, params: string[], kinds: ArgKind[][], sites: RecSite[]): boolean {
+  if (!ts.isBlock(body)) return false;
+  const halved = new Set(params.filter((_, i) => kinds.some((row) => row[i] === 'half')));
+  const fixed = new Set(params.filter((_, i) => kinds.every((row) => row[i] === 'same')));
+  if (halved.size < 2 || !fixed.size) return false;
+  // the halved parameters each compared with a fixed one somewhere in the condition
+  const compared = (cond: TS.Expression): Set<string> => {
+    const out = new Set<string>();
+    forEachSelfAndDescendant(cond, (c) => {
+      if (!ts.isBinaryExpression(c) || !COMPARISONS.has(c.operatorToken.kind)) return undefined;
+      const a = identName(c.left), b = identName(c.right);
+      if (a && b && halved.has(a) && fixed.has(b)) out.add(a);
+      if (a && b && fixed.has(a) && halved.has(b)) out.add(b);
+      return undefined;
+    });
+    return out;
+  };
+  const isOp = (e: TS.Expression, k: TS.SyntaxKind) => {
+    const u = unwrap(e);
+    return ts.isBinaryExpression(u) && u.operatorToken.kind === k;
+  };
+  let inside = false, outside = false;
+  for (const st of body.statements) {
+    if (!ts.isIfStatement(st) || !alwaysExits(st.thenStatement)) continue;
+    if (compared(st.expression).size < 2) continue;
+    if (isOp(st.expression, SK.AmpersandAmpersandToken)) inside = true;
+    else if (isOp(st.expression, SK.BarBarToken)) outside = true;
+  }
+  if (!inside) return false;
+  if (outside) return true;
+  // otherwise every call must sit under a test on the query bounds (if (ql <= mid) ...)
+  return sites.every((s) => {
+    for (let p: TS.Node | undefined = s.site.parent; p && p !== body; p = p.parent) {
+      if (ts.isIfStatement(p) && [...fixed].some((f) => mentions(p.expression, f))) return true;
+    }
+    return false;
+  });
+}
+
+/** A child index of `p` in an implicit binary tree: `2 * p + 1`, `p * 2`, `p << 1`, `(p << 1) | 1`. */
+function isChildIndex(e: TS.Expression, p: string, depth = 0): boolean {
+  const x = unwrap(e);
+  if (!ts.isBinaryExpression(x) || depth > 4) return false;
+  const k = x.operatorToken.kind;
+  const lit = (y: TS.Expression, min: number) => isNumericLiteralLike(y) && Number(nodeText(unwrap(y))) >= min;
+  if (k === SK.AsteriskToken) return (identName(x.left) === p && lit(x.right, 2)) || (identName(x.right) === p && lit(x.left, 2));
+  if (k === SK.LessThanLessThanToken) return identName(x.left) === p && lit(x.right, 1);
+  if (k === SK.PlusToken || k === SK.BarToken) return (lit(x.right, 0) && isChildIndex(x.left, p, depth + 1)) || (lit(x.left, 0) && isChildIndex(x.right, p, depth + 1));
+  return false;
+}
+
+interface LocalDefs {
+  /** Declarations of the name (with or without initializer). */
+  decls: number;
+  init?: TS.Expression;
+  /** Initializers and right-hand sides of `name = ...`. */
+  values: TS.Expression[];
+  /** Compound assignments or ++/--. */
+  other: boolean;
+}
+
+const localDefsCache = new WeakMap<TS.Node, Map<string, LocalDefs>>();
+
+/** Definitions of the locals of a function body (nested functions aside): one walk per body. */
+function localDefsOf(body: TS.Node): Map<string, LocalDefs> {
+  let m = localDefsCache.get(body);
+  if (m) return m;
+  const out = new Map<string, LocalDefs>();
+  const at = (name: string): LocalDefs => {
+    let d = out.get(name);
+    if (!d) out.set(name, (d = { decls: 0, values: [], other: false }));
+    return d;
+  };
+  forEachDescendant(body, (n) => {
+    if (isFunctionLikeNode(n)) return false;
+    if (ts.isVariableDeclaration(n) && ts.isIdentifier(n.name)) {
+      const d = at(n.name.text);
+      d.decls++;
+      d.init = n.initializer;
+      if (n.initializer) d.values.push(n.initializer);
+    } else if (ts.isBinaryExpression(n) && n.operatorToken.kind >= SK.FirstAssignment && n.operatorToken.kind <= SK.LastAssignment && ts.isIdentifier(unwrap(n.left))) {
+      const d = at((unwrap(n.left) as TS.Identifier).text);
+      if (n.operatorToken.kind === SK.EqualsToken) d.values.push(n.right);
+      else d.other = true;
+    } else if ((ts.isPrefixUnaryExpression(n) || ts.isPostfixUnaryExpression(n)) && (n.operator === SK.PlusPlusToken || n.operator === SK.MinusMinusToken) && ts.isIdentifier(unwrap(n.operand))) {
+      at((unwrap(n.operand) as TS.Identifier).text).other = true;
+    }
+    return undefined;
+  });
+  localDefsCache.set(body, (m = out));
+  return m;
+}
+
+/** Values assigned to a local in `body` (its initializer and `name = ...`), nested functions aside. */
+function localDefs(body: TS.Node, name: string): TS.Expression[] | undefined {
+  const d = localDefsOf(body).get(name);
+  return !d || d.other || !d.values.length ? undefined : d.values;
+}
+
+/**
+ * `largest` in heapify: every value the local takes is `p` itself, a child index of p, or
+ * another local holding one (`const l = 2 * i + 1`), and at least one is a child.
+ */
+function childLocal(body: TS.Node, name: string, p: string, depth = 0): boolean {
+  if (depth > 3 || name === p) return false;
+  const defs = localDefs(body, name);
+  if (!defs) return false;
+  let child = false;
+  for (const d of defs) {
+    const id = identName(unwrap(d));
+    if (id === p) continue;
+    if (isChildIndex(d, p) || (id && childLocal(body, id, p, depth + 1))) child = true;
+    else return false;
+  }
+  return child;
+}
+
+/** The size a heap index's children are checked against: `if (l < n ...)`, `if (2 * i + 1 >= n) return`. */
+function childBound(w: Walker, body: TS.Node, ps: string[]): Cost | undefined {
+  let out: Cost | undefined;
+  // the index itself (if (i >= n) return), its child expressions and locals holding them
+  const isChildOf = (e: TS.Expression) => {
+    const id = identName(unwrap(e));
+    return ps.some((p) => id === p || isChildIndex(e, p) || (id !== undefined && childLocal(body, id, p)));
+  };
+  forEachDescendant(body, (n) => {
+    if (isFunctionLikeNode(n)) return false;
+    if (!ts.isBinaryExpression(n) || !COMPARISONS.has(n.operatorToken.kind)) return undefined;
+    for (const [x, y] of [
+      [n.left, n.right],
+      [n.right, n.left],
+    ] as const) {
+      if (ps.some((p) => mentions(y, p)) || !isChildOf(x) || isChildOf(y)) continue;
+      const v = valOf(w.shapeOf(y), w.reg);
+      if (v && !isConstant(v)) out = out ? add(out, v) : v;
+    }
+    return undefined;
+  });
+  return out;
+}
+
+/** `x % m` (directly, or through a local `const v = x % m`) with m independent of the parameter: m. */
+function modulusOf(w: Walker, a: TS.Expression, param: string): TS.Expression | undefined {
+  let e = unwrap(a);
+  const local = identName(e);
+  if (local && local !== param) {
+    const init = w.fn?.node.body ? localInit(w.fn.node.body, local) : undefined;
+    if (!init) return undefined;
+    e = unwrap(init);
+  }
+  if (!ts.isBinaryExpression(e) || e.operatorToken.kind !== SK.PercentToken || mentions(e.right, param)) return undefined;
+  return e.right;
+}
+
+/** The initializer of the only declaration of `name` in `body` (not counting nested functions). */
+function localInit(body: TS.Node, name: string): TS.Expression | undefined {
+  const d = localDefsOf(body).get(name);
+  return d && d.decls === 1 ? d.init : undefined;
 }
 
 /** `if (depth > 5) return` style guards: the parameter is compared with a literal. */
@@ -504,6 +747,16 @@ function paramRange(w: Walker, i: number, kind: ArgKind, sites: RecSite[]): Cost
       return undefined;
     });
   }
+  if (kind === 'mod') {
+    // the largest modulus any call reduces the argument by
+    let r: Cost = O1;
+    for (const s of sites) {
+      const m = s.args[i] ? modulusOf(w, s.args[i], p) : undefined;
+      const v = m ? valOf(w.shapeOf(m), w.reg) : undefined;
+      if (v) r = add(r, v);
+    }
+    if (!isConstant(r)) return r;
+  }
   if (kind === 'up' || kind === 'choose' || kind === 'perm') {
     if (bound) return bound;
     // no base case: the loop that issues the call bounds the argument
@@ -525,6 +778,26 @@ function loopVarOfArg(e: TS.Expression | undefined): string | undefined {
   if (identName(x)) return identName(x);
   if (ts.isBinaryExpression(x) && (x.operatorToken.kind === SK.PlusToken || x.operatorToken.kind === SK.MinusToken)) return identName(x.left);
   return undefined;
+}
+
+/** Size of a collection (other than the memo) that `param` indexes in the body: `g[param]`, `adj.get(param)`. */
+function indexDomain(w: Walker, param: string, memoName: string): Cost | undefined {
+  const body = w.fn?.node.body;
+  if (!body) return undefined;
+  let out: Cost | undefined;
+  forEachDescendant(body, (n) => {
+    if (out) return false;
+    if (isFunctionLikeNode(n)) return false;
+    let coll: TS.Expression | undefined;
+    if (ts.isElementAccessExpression(n) && identName(n.argumentExpression) === param) coll = n.expression;
+    else if (ts.isCallExpression(n) && ts.isPropertyAccessExpression(n.expression) && n.expression.name.text === 'get' && n.arguments.length === 1 && identName(n.arguments[0]) === param) coll = n.expression.expression;
+    const name = coll && identName(unwrap(coll));
+    if (!coll || !name || name === memoName) return undefined;
+    const l = lenOf(w.shapeOf(coll), w.reg);
+    if (l && !isConstant(l)) out = l;
+    return undefined;
+  });
+  return out;
 }
 
 /** Distinct states of a memoised recursion: the cells of the memo, or the product of the varying parameters' ranges. */
@@ -554,7 +827,10 @@ function statesOf(w: Walker, sites: RecSite[]): Cost | undefined {
     if (!changes) continue;
     const kinds = sites.map((s) => classifyArg(w, s, fn.params[i], s.args[i]));
     const k = kinds.find((x) => x !== 'same' && x !== 'other' && x !== 'const') ?? 'step';
-    let r = paramRange(w, i, k === 'half' ? 'step' : k, sites);
+    // no visible progress (dfs(v) for v of g[u]): the parameter is a key; if it indexes a
+    // collection (g[u], adj.get(u)), it takes at most that collection's size of distinct values
+    const keyed = kinds.every((x) => x === 'other' || x === 'same' || x === 'const') ? indexDomain(w, fn.params[i], memo.name) : undefined;
+    let r = keyed ?? paramRange(w, i, k === 'half' ? 'step' : k, sites);
     const moving = kinds.filter((x) => x !== 'same' && x !== 'const');
     if (moving.length && moving.every((x) => x === 'half')) {
       // only divided (n / 2, n / 3): the reachable values are n / (2^a 3^b): log^d n of them

@@ -163,17 +163,32 @@ class NPlusOneWalker {
     return false;
   }
 
+  // The walk's state for the children being visited, so that one bound visitor serves every node
+  // (no closure allocated per node: this walk runs over the whole file on every keystroke).
+  private childItem: ItemContext | undefined;
+  private childFns: FnFrame[] = [];
+  private readonly visitChild = (c: TS.Node): void => this.walk(c, this.childItem, this.childFns);
+
+  private walkChildren(n: TS.Node, item: ItemContext | undefined, fns: FnFrame[]): void {
+    const savedItem = this.childItem;
+    const savedFns = this.childFns;
+    this.childItem = item;
+    this.childFns = fns;
+    n.forEachChild(this.visitChild);
+    this.childItem = savedItem;
+    this.childFns = savedFns;
+  }
+
   private walk(n: TS.Node, item: ItemContext | undefined, fns: FnFrame[]): void {
     if (isFunctionBoundary(n)) {
       const iter = iteratingCallOf(n);
       let next: ItemContext | undefined;
-      const resolver = this.resolvers.get(n);
+      const resolver = this.resolvers.size ? this.resolvers.get(n) : undefined;
       if (iter) next = callbackItemContext(iter, n, n, this.sf);
       else if (resolver) next = resolverContext(n, resolver, this.sf);
       else if (isDeferredCallback(n)) next = undefined;
       else next = item; // callbacks that run now: then, transactions, retry wrappers, IIFEs
-      const frames = [...fns, { node: n, key: frameKey(n) }];
-      n.forEachChild((c) => this.walk(c, next, frames));
+      this.walkChildren(n, next, [...fns, { node: n, key: frameKey(n) }]);
       return;
     }
     if (isLoop(n)) {
@@ -192,7 +207,7 @@ class NPlusOneWalker {
     } catch (error) {
       this.errors.push(error);
     }
-    n.forEachChild((c) => this.walk(c, item, fns));
+    this.walkChildren(n, item, fns);
   }
 
   private visitCall(call: TS.CallExpression | TS.TaggedTemplateExpression, item: ItemContext, fns: FnFrame[]): void {

@@ -93,7 +93,11 @@ export function* analyzeFunctionsStepwise(sf: TS.SourceFile, opts: ComplexityOpt
   };
   // Results served from the cache, with the entry they came from (its presentation is reused too).
   const fromCache = new WeakMap<FnResult, CacheEntry>();
+  // A summary's fingerprint (what its callers depend on). Results reused from the cache carry the
+  // one stored with their entry (no re-printing of every callee's cost on each keystroke).
+  const fingerprints = new WeakMap<FnResult, string>();
   const fingerprint = (r: FnResult): string =>
+    fingerprints.get(r) ??
     `${costKey(r.cost)}|${r.amortized ? costKey(r.amortized.cost) + '@' + r.amortized.stateName : ''}|${r.confidence}|${r.returns?.len ? costKey(r.returns.len) : ''}|${r.returns?.val ? costKey(r.returns.val) : ''}`;
 
   if (cache) {
@@ -136,6 +140,7 @@ export function* analyzeFunctionsStepwise(sf: TS.SourceFile, opts: ComplexityOpt
         returns: entry.returns,
       };
       fromCache.set(result, entry);
+      fingerprints.set(result, entry.fingerprint);
       return result;
     };
     program.afterAnalyze = (fn, r) => {

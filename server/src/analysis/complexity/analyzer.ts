@@ -4,6 +4,9 @@
 import { ts } from '../../ts';
 import type { ts as TS } from 'ts-morph';
 
+/** Plain function references: a property of the large `ts` namespace costs a dictionary lookup per use. */
+const { forEachChild, isArrayBindingPattern, isArrayLiteralExpression, isArrayTypeNode, isArrowFunction, isBigIntLiteral, isBinaryExpression, isBindingElement, isBlock, isBreakStatement, isCallExpression, isCaseClause, isClassDeclaration, isClassExpression, isConditionalExpression, isConstructorDeclaration, isContinueStatement, isDoStatement, isElementAccessExpression, isExpression, isExpressionStatement, isForInStatement, isForOfStatement, isForStatement, isFunctionDeclaration, isGetAccessorDeclaration, isIdentifier, isIfStatement, isImportDeclaration, isIterationStatement, isMethodDeclaration, isNamedImports, isNamespaceImport, isNewExpression, isNoSubstitutionTemplateLiteral, isNumericLiteral, isObjectLiteralExpression, isPostfixUnaryExpression, isPrefixUnaryExpression, isPropertyAccessExpression, isPropertyAssignment, isPropertyDeclaration, isReturnStatement, isShorthandPropertyAssignment, isSourceFile, isSpreadAssignment, isSpreadElement, isStatement, isStringLiteral, isStringLiteralLike, isTemplateSpan, isThrowStatement, isTupleTypeNode, isTypeLiteralNode, isTypeReferenceNode, isUnionTypeNode, isVariableDeclaration, isVariableDeclarationList, isVariableStatement, isWhileStatement } = ts;
+
 /** Cached: `ts.SyntaxKind` is a getter on the bundled namespace, costly on hot paths. */
 const SK = ts.SyntaxKind;
 import {
@@ -18,6 +21,7 @@ import {
   pow,
   sqrt,
   substitute,
+  termVariables,
   variable,
   variablesOf,
   type Cost,
@@ -25,7 +29,7 @@ import {
 import type { Confidence } from '../types';
 import { CONSTANT_NAMESPACES, CONSTRUCTORS, CONTAINER_TYPES, STATICS, TAKE_METHODS, GROW_METHODS, lookupMethod, type BuiltinCost, type ParamRole } from './catalog';
 import { CONST_SHAPE, VarRegistry, cellsOf, elemOf, joinShapes, lenOf, rootShape, valOf, type RootRef, type Shape, type ShapeKind } from './shape';
-import { COMPARISONS, dottedName, forEachDescendant, forEachSelfAndDescendant, hasMemoDecorator, memoWrapped, nodeText, startOf, textIn, functionName, identName, isAssignmentOp, isFunctionLike, isNumericLiteralLike, mentions, unwrap } from './syntax';
+import { COMPARISONS, chainRoot, dottedName, forEachDescendant, forEachSelfAndDescendant, hasMemoDecorator, memoWrapped, nodeText, startOf, textIn, functionName, identName, isAssignmentOp, isFunctionLike, isNumericLiteralLike, mentions, unwrap } from './syntax';
 import { solveRecursion, type RecSite } from './recursion';
 
 export interface RawEvidence {
@@ -96,6 +100,46 @@ export interface Binding {
   init?: TS.Expression;
 }
 
+/** A local whose shape is computed from its initializer when first asked for. */
+class LazyBinding implements Binding {
+  private computed?: Shape;
+  constructor(
+    private walker: Walker | undefined,
+    private declEnv: Env | undefined,
+    private initExpr: TS.Expression | undefined,
+    private readonly name: string,
+    private readonly filled: boolean,
+    readonly keyed: boolean,
+    public level: number,
+    public owner: FnInfo | undefined,
+    public growable: boolean,
+    public init: TS.Expression,
+  ) {}
+  get shape(): Shape {
+    return (this.computed ??= this.compute());
+  }
+  set shape(v: Shape) {
+    this.computed = v;
+  }
+  private compute(): Shape {
+    const w = this.walker!;
+    const saved = w.env;
+    w.env = this.declEnv!;
+    let shape: Shape;
+    try {
+      shape = w.shapeOf(this.initExpr);
+    } finally {
+      w.env = saved;
+    }
+    if (this.filled) {
+      // filled by a helper closure we do not follow: its size is its own variable
+      const kind: ShapeKind = this.keyed ? (shape.kind === 'set' ? 'set' : shape.kind === 'map' ? 'map' : 'object') : 'array';
+      shape = { ...shape, len: undefined, root: { scope: w.scope, name: this.name, depth: 0, kind } };
+    }
+    return shape;
+  }
+}
+
 export class Env {
   private map?: Map<string, Binding>;
   constructor(readonly parent?: Env) {}
@@ -149,16 +193,23 @@ const MUTATORS = new Set(['push', 'unshift', 'set', 'add']);
 
 const HALVING = (e: TS.Expression): boolean => {
   const u = unwrap(e);
-  if (ts.isBinaryExpression(u)) {
+  if (isBinaryExpression(u)) {
     const k = u.operatorToken.kind;
     if ((k === SK.GreaterThanGreaterThanToken || k === SK.GreaterThanGreaterThanGreaterThanToken) && isNumericLiteralLike(u.right)) return true;
     if (k === SK.SlashToken && isNumericLiteralLike(u.right) && Number(nodeText(unwrap(u.right))) > 1) return true;
     if (k === SK.BarToken || k === SK.PlusToken || k === SK.MinusToken) return HALVING(u.left) || HALVING(u.right);
   }
-  if (ts.isCallExpression(u) && /^Math\.(floor|ceil|trunc|round)$/.test(dottedName(u.expression) ?? '') && u.arguments[0]) return HALVING(u.arguments[0]);
-  if (ts.isPrefixUnaryExpression(u) && u.operator === SK.TildeToken) return HALVING(u.operand);
+  if (isCallExpression(u) && /^Math\.(floor|ceil|trunc|round)$/.test(dottedName(u.expression) ?? '') && u.arguments[0]) return HALVING(u.arguments[0]);
+  if (isPrefixUnaryExpression(u) && u.operator === SK.TildeToken) return HALVING(u.operand);
   return false;
 };
+
+/** Where the collecting walk is: the enclosing function and class, and the qualified-name prefix. */
+interface CollectCtx {
+  owner: string | undefined;
+  parentFn: FnInfo | undefined;
+  cls: TS.ClassLikeDeclaration | undefined;
+}
 
 export class FileAnalyzer {
   readonly fns: FnInfo[] = [];
@@ -167,6 +218,8 @@ export class FileAnalyzer {
   private fileEnvReady = false;
   readonly classes = new Map<string, TS.ClassLikeDeclaration>();
   readonly topHoisted: TS.Node[] = [];
+  /** Roots of values named after their source text (Walker.textRoot), by source range. */
+  readonly textRoots = new Map<number, RootRef>();
   /** Imported names resolved through the type checker (null: not a function we can analyse). */
   importAnswers?: Map<string, FnInfo | null>;
   private lineStarts: readonly number[];
@@ -204,66 +257,94 @@ export class FileAnalyzer {
     return lo + 1;
   }
 
-  /** Collect every function-like node in source order, iteratively (deep nesting is fine). */
+  /**
+   * Collect every function-like node in source order (pre-order). Recursive while the tree is
+   * shallow (no stack bookkeeping per node), iterative below a depth limit (deep nesting is fine).
+   */
   private collect(): void {
     const seen = new Map<string, number>();
-    // Context changes only at functions and classes: keep one context object per such node and a
-    // parallel stack of context references (no allocation per ordinary node).
-    interface Ctx {
-      owner: string | undefined;
-      parentFn: FnInfo | undefined;
-      cls: TS.ClassLikeDeclaration | undefined;
-    }
-    const root: Ctx = { owner: undefined, parentFn: undefined, cls: undefined };
-    const nodes: TS.Node[] = [this.sf];
-    const ctxs: Ctx[] = [root];
+    // Context changes only at functions and classes: one context object per such node.
+    const root: CollectCtx = { owner: undefined, parentFn: undefined, cls: undefined };
+    // a file collected while another file's functions are walked (an imported callee) sits on a deep stack
+    const limit = (this.program.walkDepth ?? 0) > 0 ? 16 : 200;
+    let ctx = root;
+    let depth = 0;
+    const visit = (node: TS.Node): void => {
+      const outer = ctx;
+      const child = this.collectOne(node, outer, seen);
+      if (depth >= limit) {
+        this.collectDeep(node, child, seen);
+        return;
+      }
+      depth++;
+      ctx = child;
+      forEachChild(node, visit);
+      ctx = outer;
+      depth--;
+    };
+    visit(this.sf);
+  }
+
+  /** The children of `top` and all below them, in pre-order, with an explicit stack. */
+  private collectDeep(top: TS.Node, topCtx: CollectCtx, seen: Map<string, number>): void {
+    const nodes: TS.Node[] = [];
+    const ctxs: CollectCtx[] = [];
     const kids: TS.Node[] = [];
     const collectKid = (c: TS.Node) => {
       kids.push(c);
     };
+    const push = (node: TS.Node, ctx: CollectCtx) => {
+      kids.length = 0;
+      forEachChild(node, collectKid);
+      for (let i = kids.length - 1; i >= 0; i--) {
+        nodes.push(kids[i]);
+        ctxs.push(ctx);
+      }
+    };
+    push(top, topCtx);
     while (nodes.length) {
       const node = nodes.pop()!;
       const ctx = ctxs.pop()!;
-      let child = ctx;
-      const k = node.kind;
-      if (k === SK.FunctionDeclaration || k === SK.ClassDeclaration || (k === SK.VariableDeclaration && (node as TS.VariableDeclaration).initializer && (isFunctionLike(unwrap((node as TS.VariableDeclaration).initializer!)) || unwrap((node as TS.VariableDeclaration).initializer!).kind === SK.ClassExpression || memoWrapped((node as TS.VariableDeclaration).initializer)))) {
-        if (ctx.parentFn) (ctx.parentFn.hoisted ??= []).push(node);
-        else this.topHoisted.push(node);
-      }
-      if (isFunctionLike(node)) {
-        const name = functionName(node);
-        const qualifiedName = ctx.owner ? `${ctx.owner}.${name}` : name;
-        const ordinal = seen.get(qualifiedName) ?? 0;
-        seen.set(qualifiedName, ordinal + 1);
-        const key = `${qualifiedName}#${ordinal}`;
-        const params = node.parameters.map((p) => (ts.isIdentifier(p.name) ? p.name.text : ''));
-        const info: FnInfo = { node, name, qualifiedName, key, scope: this.tag + key, parent: ctx.parentFn, classNode: ctx.cls && node.parent === ctx.cls ? ctx.cls : undefined, file: this, params };
-        if (ctx.parentFn) ctx.parentFn.hasNested = true;
-        if (hasMemoDecorator(node) || (node.parent && ts.isCallExpression(node.parent) && memoWrapped(node.parent) === node)) info.memoWrapped = true;
-        this.fns.push(info);
-        this.byNode.set(node, info);
-        child = { owner: qualifiedName, parentFn: info, cls: ctx.cls };
-      } else if (k === SK.ClassDeclaration || k === SK.ClassExpression) {
-        const c = node as TS.ClassLikeDeclaration;
-        const cname = c.name?.text ?? '<class>';
-        if (c.name) this.classes.set(cname, c);
-        child = { owner: ctx.owner ? `${ctx.owner}.${cname}` : cname, parentFn: ctx.parentFn, cls: c };
-      } else if (k === SK.CallExpression && ctx.parentFn) {
-        // direct self-calls: f(...) or this.f(...) inside f
-        const callee = (node as TS.CallExpression).expression;
-        const fn = ctx.parentFn;
-        if ((callee.kind === SK.Identifier && (callee as TS.Identifier).text === fn.name) || (callee.kind === SK.PropertyAccessExpression && (callee as TS.PropertyAccessExpression).expression.kind === SK.ThisKeyword && (callee as TS.PropertyAccessExpression).name.text === fn.name)) fn.selfCalls = true;
-        if (callee.kind === SK.PropertyAccessExpression && MUTATORS.has((callee as TS.PropertyAccessExpression).name.text)) this.noteMutation((callee as TS.PropertyAccessExpression).expression, node.pos);
-      } else if (k === SK.BinaryExpression && ctx.parentFn && (node as TS.BinaryExpression).operatorToken.kind === SK.EqualsToken && (node as TS.BinaryExpression).left.kind === SK.ElementAccessExpression) {
-        this.noteMutation(((node as TS.BinaryExpression).left as TS.ElementAccessExpression).expression, node.pos);
-      }
-      kids.length = 0;
-      ts.forEachChild(node, collectKid);
-      for (let i = kids.length - 1; i >= 0; i--) {
-        nodes.push(kids[i]);
-        ctxs.push(child);
-      }
+      push(node, this.collectOne(node, ctx, seen));
     }
+  }
+
+  /** Record one node of the collecting walk; returns the context of its children. */
+  private collectOne(node: TS.Node, ctx: CollectCtx, seen: Map<string, number>): CollectCtx {
+    let child = ctx;
+    const k = node.kind;
+    if (k === SK.FunctionDeclaration || k === SK.ClassDeclaration || (k === SK.VariableDeclaration && (node as TS.VariableDeclaration).initializer && (isFunctionLike(unwrap((node as TS.VariableDeclaration).initializer!)) || unwrap((node as TS.VariableDeclaration).initializer!).kind === SK.ClassExpression || memoWrapped((node as TS.VariableDeclaration).initializer)))) {
+      if (ctx.parentFn) (ctx.parentFn.hoisted ??= []).push(node);
+      else this.topHoisted.push(node);
+    }
+    if (isFunctionLike(node)) {
+      const name = functionName(node);
+      const qualifiedName = ctx.owner ? `${ctx.owner}.${name}` : name;
+      const ordinal = seen.get(qualifiedName) ?? 0;
+      seen.set(qualifiedName, ordinal + 1);
+      const key = `${qualifiedName}#${ordinal}`;
+      const params = node.parameters.map((p) => (isIdentifier(p.name) ? p.name.text : ''));
+      const info: FnInfo = { node, name, qualifiedName, key, scope: this.tag + key, parent: ctx.parentFn, classNode: ctx.cls && node.parent === ctx.cls ? ctx.cls : undefined, file: this, params };
+      if (ctx.parentFn) ctx.parentFn.hasNested = true;
+      if (hasMemoDecorator(node) || (node.parent && isCallExpression(node.parent) && memoWrapped(node.parent) === node)) info.memoWrapped = true;
+      this.fns.push(info);
+      this.byNode.set(node, info);
+      child = { owner: qualifiedName, parentFn: info, cls: ctx.cls };
+    } else if (k === SK.ClassDeclaration || k === SK.ClassExpression) {
+      const c = node as TS.ClassLikeDeclaration;
+      const cname = c.name?.text ?? '<class>';
+      if (c.name) this.classes.set(cname, c);
+      child = { owner: ctx.owner ? `${ctx.owner}.${cname}` : cname, parentFn: ctx.parentFn, cls: c };
+    } else if (k === SK.CallExpression && ctx.parentFn) {
+      // direct self-calls: f(...) or this.f(...) inside f
+      const callee = (node as TS.CallExpression).expression;
+      const fn = ctx.parentFn;
+      if ((callee.kind === SK.Identifier && (callee as TS.Identifier).text === fn.name) || (callee.kind === SK.PropertyAccessExpression && (callee as TS.PropertyAccessExpression).expression.kind === SK.ThisKeyword && (callee as TS.PropertyAccessExpression).name.text === fn.name)) fn.selfCalls = true;
+      if (callee.kind === SK.PropertyAccessExpression && MUTATORS.has((callee as TS.PropertyAccessExpression).name.text)) this.noteMutation((callee as TS.PropertyAccessExpression).expression, node.pos);
+    } else if (k === SK.BinaryExpression && ctx.parentFn && (node as TS.BinaryExpression).operatorToken.kind === SK.EqualsToken && (node as TS.BinaryExpression).left.kind === SK.ElementAccessExpression) {
+      this.noteMutation(((node as TS.BinaryExpression).left as TS.ElementAccessExpression).expression, node.pos);
+    }
+    return child;
   }
 
   /** Module-level bindings: functions, classes, constants, imports. */
@@ -272,18 +353,18 @@ export class FileAnalyzer {
     this.fileEnvReady = true;
     prebind(this, this.topHoisted, this.fileEnv, undefined, 0);
     for (const st of this.sf.statements) {
-      if (ts.isImportDeclaration(st) && st.importClause) {
+      if (isImportDeclaration(st) && st.importClause) {
         const ic = st.importClause;
         if (ic.name) this.fileEnv.vars.set(ic.name.text, { shape: rootShape('', ic.name.text), level: 0, imported: ic.name });
         const nb = ic.namedBindings;
-        if (nb && ts.isNamedImports(nb)) for (const el of nb.elements) this.fileEnv.vars.set(el.name.text, { shape: rootShape('', el.name.text), level: 0, imported: el.name });
-        if (nb && ts.isNamespaceImport(nb)) this.fileEnv.vars.set(nb.name.text, { shape: rootShape('', nb.name.text), level: 0, imported: nb.name });
+        if (nb && isNamedImports(nb)) for (const el of nb.elements) this.fileEnv.vars.set(el.name.text, { shape: rootShape('', el.name.text), level: 0, imported: el.name });
+        if (nb && isNamespaceImport(nb)) this.fileEnv.vars.set(nb.name.text, { shape: rootShape('', nb.name.text), level: 0, imported: nb.name });
       }
     }
     // constants: a light walk that records shapes (no costs needed)
     const w = new Walker(this, undefined, this.fileEnv);
     for (const st of this.sf.statements) {
-      if (ts.isVariableStatement(st)) {
+      if (isVariableStatement(st)) {
         try {
           w.stmt(st);
         } catch {
@@ -343,7 +424,7 @@ function kindFromType(t: TS.TypeNode | undefined, name: string): ShapeKind {
     if (/^(head|list|l1|l2|list1|list2)$/i.test(name)) return 'list';
     return 'unknown';
   }
-  if (ts.isUnionTypeNode(t)) {
+  if (isUnionTypeNode(t)) {
     for (const m of t.types) {
       const k = kindFromType(m, name);
       if (k !== 'unknown') return k;
@@ -352,8 +433,8 @@ function kindFromType(t: TS.TypeNode | undefined, name: string): ShapeKind {
   }
   if (t.kind === SK.NumberKeyword || t.kind === SK.BigIntKeyword) return 'number';
   if (t.kind === SK.StringKeyword) return 'string';
-  if (ts.isArrayTypeNode(t) || ts.isTupleTypeNode(t)) return 'array';
-  if (ts.isTypeReferenceNode(t)) {
+  if (isArrayTypeNode(t) || isTupleTypeNode(t)) return 'array';
+  if (isTypeReferenceNode(t)) {
     const n = nodeText(t.typeName);
     if (/Tree|^Node$/.test(n)) return 'tree';
     if (/List/.test(n)) return 'list';
@@ -362,7 +443,7 @@ function kindFromType(t: TS.TypeNode | undefined, name: string): ShapeKind {
     if (/Array$/.test(n)) return 'array';
     if (/^Record$/.test(n)) return 'object';
   }
-  if (ts.isTypeLiteralNode(t)) return 'object';
+  if (isTypeLiteralNode(t)) return 'object';
   return 'unknown';
 }
 
@@ -370,7 +451,7 @@ function kindFromType(t: TS.TypeNode | undefined, name: string): ShapeKind {
 function nestedFunctionRanges(hoisted: readonly TS.Node[]): number[] {
   const out: number[] = [];
   for (const h of hoisted) {
-    const fnNode = ts.isVariableDeclaration(h) ? h.initializer && unwrap(h.initializer) : h;
+    const fnNode = isVariableDeclaration(h) ? h.initializer && unwrap(h.initializer) : h;
     if (!fnNode || !isFunctionLike(fnNode) || fnNode.pos < 0) continue;
     out.push(fnNode.pos, fnNode.end);
   }
@@ -380,7 +461,7 @@ function nestedFunctionRanges(hoisted: readonly TS.Node[]): number[] {
 function hasJSDoc(n: TS.Node): boolean {
   for (let cur: TS.Node | undefined = n, i = 0; cur && i < 4; cur = cur.parent, i++) {
     if ((cur as unknown as { jsDoc?: unknown[] }).jsDoc?.length) return true;
-    if (ts.isBlock(cur) || ts.isSourceFile(cur)) break;
+    if (isBlock(cur) || isSourceFile(cur)) break;
   }
   return false;
 }
@@ -407,17 +488,17 @@ function paramKind(p: TS.ParameterDeclaration, name: string): ShapeKind {
 /** Bind a body's hoisted declarations (collected once per file): functions, function-valued consts, classes. */
 function prebind(file: FileAnalyzer, decls: readonly TS.Node[], env: Env, owner: FnInfo | undefined, level: number): void {
   for (const st of decls) {
-    if (ts.isFunctionDeclaration(st) && st.name) {
+    if (isFunctionDeclaration(st) && st.name) {
       const info = file.byNode.get(st);
       if (info) env.vars.set(st.name.text, { shape: { fn: info }, level, owner, fn: info });
-    } else if (ts.isClassDeclaration(st) && st.name) {
+    } else if (isClassDeclaration(st) && st.name) {
       env.vars.set(st.name.text, { shape: { cls: st.name.text }, level, owner, cls: st });
-    } else if (ts.isVariableDeclaration(st) && ts.isIdentifier(st.name) && st.initializer) {
+    } else if (isVariableDeclaration(st) && isIdentifier(st.name) && st.initializer) {
       const init = memoWrapped(st.initializer) ?? unwrap(st.initializer);
       if (isFunctionLike(init)) {
         const info = file.byNode.get(init);
         if (info) env.vars.set(st.name.text, { shape: { fn: info }, level, owner, fn: info });
-      } else if (ts.isClassExpression(init)) {
+      } else if (isClassExpression(init)) {
         env.vars.set(st.name.text, { shape: { cls: st.name.text }, level, owner, cls: init });
       }
     }
@@ -506,7 +587,7 @@ export class Walker {
     if (selfRecursive) {
       // path stacks: outer collections pushed to before recursing
       forEachDescendant(node.body!, (n) => {
-        if (ts.isCallExpression(n) && ts.isPropertyAccessExpression(n.expression) && /^(push|add|unshift)$/.test(n.expression.name.text)) {
+        if (isCallExpression(n) && isPropertyAccessExpression(n.expression) && /^(push|add|unshift)$/.test(n.expression.name.text)) {
           const nm = identName(n.expression.expression);
           const b = nm ? this.env.lookup(nm) : undefined;
           if (nm && b && b.owner !== fn && !b.fn) this.pathStacks.add(nm);
@@ -519,7 +600,7 @@ export class Walker {
     }
     let body: Cost = O1;
     if (node.body) {
-      if (ts.isBlock(node.body)) {
+      if (isBlock(node.body)) {
         prebind(this.file, fn.hoisted ?? [], this.env, fn, 0);
         this.memoState = fn.memoWrapped ? { name: '@memo', node } : selfRecursive ? detectMemo(this, node) : undefined;
         body = this.block(node.body.statements);
@@ -572,7 +653,7 @@ export class Walker {
   }
 
   private bindParam(p: TS.ParameterDeclaration, index: number): void {
-    if (ts.isIdentifier(p.name)) {
+    if (isIdentifier(p.name)) {
       const name = p.name.text;
       const kind = paramKind(p, name);
       const shape = p.dotDotDotToken ? { ...rootShape(this.scope, name, 'array') } : rootShape(this.scope, name, kind);
@@ -581,17 +662,17 @@ export class Walker {
   }
 
   bindPattern(name: TS.BindingName, shapeFor: (leaf: string, path: number) => Shape, level: number): void {
-    if (ts.isIdentifier(name)) {
+    if (isIdentifier(name)) {
       this.env.vars.set(name.text, { shape: shapeFor(name.text, 0), level, owner: this.fn });
       return;
     }
     const stack: Array<{ n: TS.BindingName; depth: number }> = [{ n: name, depth: 0 }];
     while (stack.length) {
       const { n, depth } = stack.pop()!;
-      if (ts.isIdentifier(n)) this.env.vars.set(n.text, { shape: shapeFor(n.text, depth), level, owner: this.fn });
+      if (isIdentifier(n)) this.env.vars.set(n.text, { shape: shapeFor(n.text, depth), level, owner: this.fn });
       else
         for (const el of n.elements) {
-          if (ts.isBindingElement(el)) stack.push({ n: el.name, depth: depth + 1 });
+          if (isBindingElement(el)) stack.push({ n: el.name, depth: depth + 1 });
         }
     }
   }
@@ -692,7 +773,7 @@ export class Walker {
         const n = node as TS.SwitchStatement;
         const parts = [this.expr(n.expression)];
         for (const c of n.caseBlock.clauses) {
-          if (ts.isCaseClause(c)) parts.push(this.expr(c.expression));
+          if (isCaseClause(c)) parts.push(this.expr(c.expression));
           parts.push(this.block(c.statements));
         }
         return add(...parts);
@@ -713,9 +794,9 @@ export class Walker {
       default: {
         // anything else (module blocks, export default expr): visit children expressions
         let c: Cost = O1;
-        ts.forEachChild(node, (k) => {
-          if (ts.isStatement(k)) c = add(c, this.stmt(k));
-          else if (ts.isExpression(k)) c = add(c, this.expr(k));
+        forEachChild(node, (k) => {
+          if (isStatement(k)) c = add(c, this.stmt(k));
+          else if (isExpression(k)) c = add(c, this.expr(k));
         });
         return c;
       }
@@ -726,69 +807,38 @@ export class Walker {
     let cost: Cost = O1;
     for (const d of list.declarations) {
       if (!d.initializer) {
-        if (ts.isIdentifier(d.name)) this.env.vars.set(d.name.text, { shape: { len: O1, val: O1 }, level: this.frames.length, owner: this.fn, growable: true, keyed: false });
+        if (isIdentifier(d.name)) this.env.vars.set(d.name.text, { shape: { len: O1, val: O1 }, level: this.frames.length, owner: this.fn, growable: true, keyed: false });
         continue;
       }
       const wrapped = memoWrapped(d.initializer);
       const init = wrapped ?? unwrap(d.initializer);
       if (isFunctionLike(init)) {
         const info = this.file.byNode.get(init);
-        if (ts.isIdentifier(d.name) && info) this.env.vars.set(d.name.text, { shape: { fn: info }, level: this.frames.length, owner: this.fn, fn: info });
+        if (isIdentifier(d.name) && info) this.env.vars.set(d.name.text, { shape: { fn: info }, level: this.frames.length, owner: this.fn, fn: info });
         continue;
       }
       cost = add(cost, this.expr(d.initializer));
-      if (ts.isIdentifier(d.name)) {
+      if (isIdentifier(d.name)) {
         const name = d.name.text;
         const growable = isEmptyCollection(init);
         const keyed = isKeyedInit(init);
         const filled = growable && this.filledByNestedFunction(name);
         // the shape is computed when first needed (most locals are never used as sizes), in the
         // scope the declaration sits in
-        const declEnv = this.env;
-        const initExpr = d.initializer;
-        let computed: Shape | undefined;
-        const compute = (): Shape => {
-          const saved = this.env;
-          this.env = declEnv;
-          let shape: Shape;
-          try {
-            shape = this.shapeOf(initExpr);
-          } finally {
-            this.env = saved;
-          }
-          if (filled) {
-            // filled by a helper closure we do not follow: its size is its own variable
-            const kind: ShapeKind = keyed ? (shape.kind === 'set' ? 'set' : shape.kind === 'map' ? 'map' : 'object') : 'array';
-            shape = { ...shape, len: undefined, root: { scope: this.scope, name, depth: 0, kind } };
-          }
-          return shape;
-        };
-        const binding: Binding = {
-          get shape(): Shape {
-            return (computed ??= compute());
-          },
-          set shape(v: Shape) {
-            computed = v;
-          },
-          level: this.frames.length,
-          owner: this.fn,
-          growable,
-          keyed,
-          init,
-        };
+        const binding = new LazyBinding(this, this.env, d.initializer, name, filled, keyed, this.frames.length, this.fn, growable, init);
         this.env.vars.set(name, binding);
         continue;
-      } else if (ts.isArrayBindingPattern(d.name) && ts.isArrayLiteralExpression(init)) {
+      } else if (isArrayBindingPattern(d.name) && isArrayLiteralExpression(init)) {
         // let [l, r] = [0, n - 1]
         d.name.elements.forEach((el, i) => {
-          if (ts.isBindingElement(el) && ts.isIdentifier(el.name)) {
+          if (isBindingElement(el) && isIdentifier(el.name)) {
             const src = init.elements[i];
             this.env.vars.set(el.name.text, { shape: src ? this.shapeOf(src) : {}, level: this.frames.length, owner: this.fn, init: src });
           }
         });
       } else {
         const shape = this.shapeOf(d.initializer);
-        this.bindPattern(d.name, (_leaf, depth) => (depth === 0 ? shape : ts.isArrayBindingPattern(d.name) ? elemOf(shape) : { root: { scope: this.scope, name: `${this.text(d.initializer!, 24)}.${_leaf}`, depth: 0, kind: 'unknown' } }), this.frames.length);
+        this.bindPattern(d.name, (_leaf, depth) => (depth === 0 ? shape : isArrayBindingPattern(d.name) ? elemOf(shape) : { root: { scope: this.scope, name: `${this.text(d.initializer!, 24)}.${_leaf}`, depth: 0, kind: 'unknown' } }), this.frames.length);
       }
     }
     return cost;
@@ -826,38 +876,38 @@ export class Walker {
     try {
       const level = this.frames.length;
       const loopVars: string[] = [];
-      if (ts.isForStatement(node)) {
+      if (isForStatement(node)) {
         if (node.initializer) {
-          if (ts.isVariableDeclarationList(node.initializer)) pre = this.declList(node.initializer);
+          if (isVariableDeclarationList(node.initializer)) pre = this.declList(node.initializer);
           else pre = this.expr(node.initializer);
-          if (ts.isVariableDeclarationList(node.initializer)) for (const d of node.initializer.declarations) if (ts.isIdentifier(d.name)) loopVars.push(d.name.text);
+          if (isVariableDeclarationList(node.initializer)) for (const d of node.initializer.declarations) if (isIdentifier(d.name)) loopVars.push(d.name.text);
         }
         info = this.forInfo(node);
-      } else if (ts.isForOfStatement(node) || ts.isForInStatement(node)) {
+      } else if (isForOfStatement(node) || isForInStatement(node)) {
         pre = this.expr(node.expression);
         info = this.forOfInfo(node);
       } else {
         info = this.whileInfo(node as TS.WhileStatement | TS.DoStatement);
       }
       // bind loop variables
-      if (ts.isForOfStatement(node) || ts.isForInStatement(node)) {
+      if (isForOfStatement(node) || isForInStatement(node)) {
         const coll = this.shapeOf(node.expression);
-        const elem: Shape = ts.isForInStatement(node) ? { len: O1, val: lenOf(coll, this.reg) ?? O1 } : this.elemShapeForIteration(node.expression, coll);
+        const elem: Shape = isForInStatement(node) ? { len: O1, val: lenOf(coll, this.reg) ?? O1 } : this.elemShapeForIteration(node.expression, coll);
         const init = node.initializer;
-        if (ts.isVariableDeclarationList(init)) {
+        if (isVariableDeclarationList(init)) {
           for (const d of init.declarations) {
-            if (ts.isIdentifier(d.name)) loopVars.push(d.name.text);
+            if (isIdentifier(d.name)) loopVars.push(d.name.text);
             this.bindPattern(d.name, (_leaf, depth) => {
               let s = elem;
               for (let i = 0; i < depth; i++) s = elemOf(s);
               return s;
             }, level + 1);
           }
-        } else if (ts.isIdentifier(init)) {
+        } else if (isIdentifier(init)) {
           const b = this.env.lookup(init.text);
           if (b) b.shape = joinShapes(b.shape, elem);
         }
-      } else if (ts.isForStatement(node)) {
+      } else if (isForStatement(node)) {
         // the counter ranges over the loop's iterations: i's value is the bound
         const counters = node.incrementor ? collectUpdates([node.incrementor]) : new Map<string, Upd[]>();
         for (const v of loopVars) {
@@ -876,10 +926,10 @@ export class Walker {
       let body: Cost;
       try {
         body = this.stmt(node.statement);
-        if (ts.isForStatement(node)) {
+        if (isForStatement(node)) {
           if (node.condition) body = add(body, this.expr(node.condition));
           if (node.incrementor) body = add(body, this.expr(node.incrementor));
-        } else if (ts.isWhileStatement(node) || ts.isDoStatement(node)) body = add(body, this.expr(node.expression));
+        } else if (isWhileStatement(node) || isDoStatement(node)) body = add(body, this.expr(node.expression));
       } finally {
         this.frames.pop();
       }
@@ -920,17 +970,17 @@ export class Walker {
   }
 
   private headerText(node: TS.IterationStatement): string {
-    if (ts.isForOfStatement(node)) return `for-of over ${this.text(node.expression, 30)}`;
-    if (ts.isForInStatement(node)) return `for-in over ${this.text(node.expression, 30)}`;
-    if (ts.isForStatement(node)) return `for loop (${node.condition ? this.text(node.condition, 30) : ';;'})`;
-    if (ts.isWhileStatement(node)) return `while (${this.text(node.expression, 30)})`;
+    if (isForOfStatement(node)) return `for-of over ${this.text(node.expression, 30)}`;
+    if (isForInStatement(node)) return `for-in over ${this.text(node.expression, 30)}`;
+    if (isForStatement(node)) return `for loop (${node.condition ? this.text(node.condition, 30) : ';;'})`;
+    if (isWhileStatement(node)) return `while (${this.text(node.expression, 30)})`;
     return `do-while (${this.text((node as TS.DoStatement).expression, 30)})`;
   }
 
   private elemShapeForIteration(expr: TS.Expression, coll: Shape): Shape {
     const u = unwrap(expr);
     // nums.entries() -> [index, elem]
-    if (ts.isCallExpression(u) && ts.isPropertyAccessExpression(u.expression) && u.expression.name.text === 'entries') {
+    if (isCallExpression(u) && isPropertyAccessExpression(u.expression) && u.expression.name.text === 'entries') {
       const recv = this.shapeOf(u.expression.expression);
       const n = lenOf(recv, this.reg) ?? O1;
       return { elem: joinShapes({ val: n, len: O1 }, elemOf(recv)), len: O1 };
@@ -942,9 +992,9 @@ export class Walker {
   private loopVarValues(node: TS.ForStatement): Array<[string, Shape]> {
     const out: Array<[string, Shape]> = [];
     const init = node.initializer;
-    if (!init || !ts.isVariableDeclarationList(init)) return out;
+    if (!init || !isVariableDeclarationList(init)) return out;
     for (const d of init.declarations) {
-      if (!ts.isIdentifier(d.name)) continue;
+      if (!isIdentifier(d.name)) continue;
       const v = d.name.text;
       const start = d.initializer ? valOf(this.shapeOf(d.initializer), this.reg) ?? O1 : O1;
       let bound: Cost = O1;
@@ -973,17 +1023,17 @@ export class Walker {
     if (wl) return wl;
     const n = lenOf(coll, this.reg);
     if (!n) return { iter: O1, reason: `iterates ${exprText} (size unknown)`, confident: false, kind: 'loop' };
-    return { iter: n, reason: ts.isForInStatement(node) ? `keys of ${exprText}` : `each element of ${exprText}`, confident: true, kind: 'loop' };
+    return { iter: n, reason: isForInStatement(node) ? `keys of ${exprText}` : `each element of ${exprText}`, confident: true, kind: 'loop' };
   }
 
   /** for (const v of g[u]) inside a worklist/visited recursion: sum of degrees = total edges. */
   private adjacencyAmortisation(expr: TS.Expression): LoopInfo | undefined {
     let u = unwrap(expr);
     // g.get(u) ?? [] / g.get(u) || []: a Map of adjacency lists
-    if (ts.isBinaryExpression(u) && (u.operatorToken.kind === SK.QuestionQuestionToken || u.operatorToken.kind === SK.BarBarToken)) u = unwrap(u.left);
+    if (isBinaryExpression(u) && (u.operatorToken.kind === SK.QuestionQuestionToken || u.operatorToken.kind === SK.BarBarToken)) u = unwrap(u.left);
     let g: TS.Expression;
-    if (ts.isElementAccessExpression(u)) g = u.expression;
-    else if (ts.isCallExpression(u) && ts.isPropertyAccessExpression(u.expression) && u.expression.name.text === 'get' && u.arguments.length === 1) g = u.expression.expression;
+    if (isElementAccessExpression(u)) g = u.expression;
+    else if (isCallExpression(u) && isPropertyAccessExpression(u.expression) && u.expression.name.text === 'get' && u.arguments.length === 1) g = u.expression.expression;
     else return undefined;
     const wIndex = findLastIndex(this.frames, (f) => f.kind === 'worklist');
     const inMemo = !!this.memoState && wIndex < 0;
@@ -1018,11 +1068,11 @@ export class Walker {
       if (!e) return undefined;
       let hit: string | undefined;
       forEachSelfAndDescendant(e, (n) => {
-        if (ts.isPropertyAccessExpression(n) && (n.name.text === 'length' || n.name.text === 'size')) {
+        if (isPropertyAccessExpression(n) && (n.name.text === 'length' || n.name.text === 'size')) {
           const nm = identName(n.expression) ?? dottedName(n.expression);
           if (nm && wl.includes(nm)) hit = nm;
         }
-        if (ts.isCallExpression(n) && ts.isPropertyAccessExpression(n.expression) && /^(size|isEmpty)$/.test(n.expression.name.text)) {
+        if (isCallExpression(n) && isPropertyAccessExpression(n.expression) && /^(size|isEmpty)$/.test(n.expression.name.text)) {
           const nm = identName(n.expression.expression);
           if (nm && wl.includes(nm)) hit = nm;
         }
@@ -1031,9 +1081,9 @@ export class Walker {
       return hit;
     };
     let q: string | undefined;
-    if (ts.isForStatement(node)) q = refersTo(node.initializer) ?? refersTo(node.condition);
-    else if (ts.isWhileStatement(node) || ts.isDoStatement(node)) q = refersTo(node.expression);
-    else if (ts.isForOfStatement(node)) q = identName(node.expression) && wl.includes(identName(node.expression)!) ? identName(node.expression) : undefined;
+    if (isForStatement(node)) q = refersTo(node.initializer) ?? refersTo(node.condition);
+    else if (isWhileStatement(node) || isDoStatement(node)) q = refersTo(node.expression);
+    else if (isForOfStatement(node)) q = identName(node.expression) && wl.includes(identName(node.expression)!) ? identName(node.expression) : undefined;
     if (!q) return undefined;
     return { iter: O1, reason: `drains the current level of ${q} (counted by the worklist loop)`, confident: true, kind: 'loop' };
   }
@@ -1047,9 +1097,9 @@ export class Walker {
     const wlName = worklistName(cond);
     if (wlName && bodyGrows(node.statement, wlName)) return this.worklistInfo(wlName, node.statement);
     const starts = new Map<string, { shape: Shape; expr?: TS.Expression }>();
-    if (node.initializer && ts.isVariableDeclarationList(node.initializer)) {
-      for (const d of node.initializer.declarations) if (ts.isIdentifier(d.name) && d.initializer) starts.set(d.name.text, { shape: this.shapeOf(d.initializer), expr: d.initializer });
-    } else if (node.initializer && ts.isBinaryExpression(node.initializer) && ts.isIdentifier(node.initializer.left)) {
+    if (node.initializer && isVariableDeclarationList(node.initializer)) {
+      for (const d of node.initializer.declarations) if (isIdentifier(d.name) && d.initializer) starts.set(d.name.text, { shape: this.shapeOf(d.initializer), expr: d.initializer });
+    } else if (node.initializer && isBinaryExpression(node.initializer) && isIdentifier(node.initializer.left)) {
       starts.set(node.initializer.left.text, { shape: this.shapeOf(node.initializer.right), expr: node.initializer.right });
     }
     const updates = collectUpdates([node.incrementor, node.statement]);
@@ -1067,19 +1117,19 @@ export class Walker {
     const [[v, st]] = [...starts];
     if (!st.expr) return undefined;
     const se = unwrap(st.expr);
-    const base = identName(se) ?? (ts.isBinaryExpression(se) ? identName(se.left) : undefined);
+    const base = identName(se) ?? (isBinaryExpression(se) ? identName(se.left) : undefined);
     if (!base || base === v) return undefined;
     let bound: TS.Expression | undefined;
     const body = node.statement;
-    const stmts = ts.isBlock(body) ? body.statements : [body];
+    const stmts = isBlock(body) ? body.statements : [body];
     for (const stmt of stmts) {
-      if (!ts.isIfStatement(stmt) || !containsExit(stmt.thenStatement)) continue;
+      if (!isIfStatement(stmt) || !containsExit(stmt.thenStatement)) continue;
       forEachSelfAndDescendant(stmt.expression, (c) => {
-        if (bound || !ts.isBinaryExpression(c)) return undefined;
+        if (bound || !isBinaryExpression(c)) return undefined;
         const k = c.operatorToken.kind;
         if (k !== SK.GreaterThanToken && k !== SK.GreaterThanEqualsToken) return undefined;
         const l = unwrap(c.left);
-        if (ts.isBinaryExpression(l) && l.operatorToken.kind === SK.MinusToken) {
+        if (isBinaryExpression(l) && l.operatorToken.kind === SK.MinusToken) {
           const a = identName(l.left), b = identName(l.right);
           if ((a === v && b === base) || (a === base && b === v)) bound = c.right;
         }
@@ -1095,7 +1145,7 @@ export class Walker {
     const lvl = this.levelLoop(node);
     if (lvl) return lvl;
     const cond = unwrap(node.expression);
-    if (cond.kind === SK.TrueKeyword || (ts.isNumericLiteral(cond) && cond.text !== '0')) return this.unboundedInfo(node, node.statement);
+    if (cond.kind === SK.TrueKeyword || (isNumericLiteral(cond) && cond.text !== '0')) return this.unboundedInfo(node, node.statement);
     const wlName = worklistName(cond);
     if (wlName && (bodyTakes(node.statement, wlName) || bodyReassigns(node.statement, wlName))) return this.worklistInfo(wlName, node.statement);
     const passes = this.passesUntilStable(cond, node.statement);
@@ -1111,26 +1161,26 @@ export class Walker {
    * passes as the pass has iterations.
    */
   private passesUntilStable(cond: TS.Expression, body: TS.Statement): LoopInfo | undefined {
-    const negated = ts.isPrefixUnaryExpression(cond) && cond.operator === SK.ExclamationToken;
+    const negated = isPrefixUnaryExpression(cond) && cond.operator === SK.ExclamationToken;
     const flag = identName(negated ? (cond as TS.PrefixUnaryExpression).operand : cond);
-    if (!flag || !ts.isBlock(body)) return undefined;
+    if (!flag || !isBlock(body)) return undefined;
     // keep going while the flag is `going`: reset to !going at the top, set to going inside an inner loop
     const going = !negated;
     const boolOf = (e: TS.Expression) => (e.kind === SK.TrueKeyword ? true : e.kind === SK.FalseKeyword ? false : undefined);
-    const resetAt = body.statements.findIndex((st) => ts.isExpressionStatement(st) && ts.isBinaryExpression(st.expression) && st.expression.operatorToken.kind === SK.EqualsToken && identName(st.expression.left) === flag && boolOf(unwrap(st.expression.right)) === !going);
+    const resetAt = body.statements.findIndex((st) => isExpressionStatement(st) && isBinaryExpression(st.expression) && st.expression.operatorToken.kind === SK.EqualsToken && identName(st.expression.left) === flag && boolOf(unwrap(st.expression.right)) === !going);
     if (resetAt < 0) return undefined;
     let pass: TS.IterationStatement | undefined;
     let other = false;
     for (const st of body.statements.slice(resetAt + 1)) {
       forEachDescendant(st, (n) => {
         if (isFunctionLike(n)) return false;
-        if (ts.isBinaryExpression(n) && isAssignmentOp(n.operatorToken.kind) && identName(n.left) === flag) {
+        if (isBinaryExpression(n) && isAssignmentOp(n.operatorToken.kind) && identName(n.left) === flag) {
           const v = boolOf(unwrap(n.right));
           if (v !== going) other = true;
           else {
             let loop: TS.Node | undefined = n.parent;
-            while (loop && loop !== st.parent && !ts.isIterationStatement(loop, false)) loop = loop.parent;
-            if (loop && ts.isIterationStatement(loop, false)) pass ??= loop;
+            while (loop && loop !== st.parent && !isIterationStatement(loop, false)) loop = loop.parent;
+            if (loop && isIterationStatement(loop, false)) pass ??= loop;
             else other = true;
           }
         }
@@ -1138,7 +1188,7 @@ export class Walker {
       });
     }
     if (!pass || other) return undefined;
-    const inner = ts.isForStatement(pass) ? this.forInfo(pass) : ts.isForOfStatement(pass) || ts.isForInStatement(pass) ? this.forOfInfo(pass) : undefined;
+    const inner = isForStatement(pass) ? this.forInfo(pass) : isForOfStatement(pass) || isForInStatement(pass) ? this.forOfInfo(pass) : undefined;
     if (!inner || !inner.confident || isConstant(inner.iter) || inner.amortLevel !== undefined) return undefined;
     this.mediums.push('passes');
     return { iter: inner.iter, reason: `repeats passes until one changes nothing (${flag}): at most one pass per element`, confident: true, kind: 'loop' };
@@ -1148,8 +1198,8 @@ export class Walker {
   private unboundedInfo(node: TS.IterationStatement, body: TS.Statement): LoopInfo {
     const exits: TS.Expression[] = [];
     forEachDescendant(body, (n) => {
-      if (ts.isIterationStatement(n, false)) return false;
-      if (ts.isIfStatement(n) && containsExit(n.thenStatement)) exits.push(n.expression);
+      if (isIterationStatement(n, false)) return false;
+      if (isIfStatement(n) && containsExit(n.thenStatement)) exits.push(n.expression);
       return undefined;
     });
     if (exits.length) {
@@ -1166,7 +1216,7 @@ export class Walker {
     let guard = 0;
     while (stack.length && guard++ < 200) {
       const e = unwrap(stack.pop()!);
-      if (ts.isBinaryExpression(e)) {
+      if (isBinaryExpression(e)) {
         const k = e.operatorToken.kind;
         if (k === SK.AmpersandAmpersandToken || k === SK.BarBarToken) {
           stack.push(e.left, e.right);
@@ -1176,7 +1226,7 @@ export class Walker {
           // i <= n / i  is  i * i <= n
           const ub = unwrap(e.right);
           const la = identName(e.left);
-          if (la && vars.has(la) && ts.isBinaryExpression(ub) && ub.operatorToken.kind === SK.SlashToken && identName(ub.right) === la) {
+          if (la && vars.has(la) && isBinaryExpression(ub) && ub.operatorToken.kind === SK.SlashToken && identName(ub.right) === la) {
             out.push({ v: la, bound: ub.left, form: 'square' });
             continue;
           }
@@ -1188,18 +1238,18 @@ export class Walker {
             const ua = unwrap(a);
             const an = updKey(ua);
             if (an && vars.has(an)) out.push({ v: an, bound: isNullish(b) ? undefined : b, form: 'plain' });
-            else if (ts.isBinaryExpression(ua) && ua.operatorToken.kind === SK.AsteriskToken && identName(ua.left) && identName(ua.left) === identName(ua.right) && vars.has(identName(ua.left)!)) out.push({ v: identName(ua.left)!, bound: b, form: 'square' });
-            else if (ts.isBinaryExpression(ua) && ua.operatorToken.kind === SK.AsteriskAsteriskToken && identName(ua.left) && vars.has(identName(ua.left)!) && isNumericLiteralLike(ua.right)) out.push({ v: identName(ua.left)!, bound: b, form: 'square' });
-            else if (ts.isBinaryExpression(ua) && ua.operatorToken.kind === SK.LessThanLessThanToken && identName(ua.right) && vars.has(identName(ua.right)!)) out.push({ v: identName(ua.right)!, bound: b, form: 'exp' });
-            else if (ts.isBinaryExpression(ua) && (ua.operatorToken.kind === SK.PlusToken || ua.operatorToken.kind === SK.MinusToken) && identName(ua.left) && vars.has(identName(ua.left)!) && !vars.has(identName(ua.right) ?? '')) out.push({ v: identName(ua.left)!, bound: b, form: 'plain' });
+            else if (isBinaryExpression(ua) && ua.operatorToken.kind === SK.AsteriskToken && identName(ua.left) && identName(ua.left) === identName(ua.right) && vars.has(identName(ua.left)!)) out.push({ v: identName(ua.left)!, bound: b, form: 'square' });
+            else if (isBinaryExpression(ua) && ua.operatorToken.kind === SK.AsteriskAsteriskToken && identName(ua.left) && vars.has(identName(ua.left)!) && isNumericLiteralLike(ua.right)) out.push({ v: identName(ua.left)!, bound: b, form: 'square' });
+            else if (isBinaryExpression(ua) && ua.operatorToken.kind === SK.LessThanLessThanToken && identName(ua.right) && vars.has(identName(ua.right)!)) out.push({ v: identName(ua.right)!, bound: b, form: 'exp' });
+            else if (isBinaryExpression(ua) && (ua.operatorToken.kind === SK.PlusToken || ua.operatorToken.kind === SK.MinusToken) && identName(ua.left) && vars.has(identName(ua.left)!) && !vars.has(identName(ua.right) ?? '')) out.push({ v: identName(ua.left)!, bound: b, form: 'plain' });
             else if (quotientBy(ua, vars) && !mentions(b, quotientBy(ua, vars)!.v)) {
               // Math.floor(max / exp) > 0: exp runs up to max
               const q = quotientBy(ua, vars)!;
               out.push({ v: q.v, bound: q.dividend, form: 'plain' });
             }
-            else if (ts.isBinaryExpression(ua) || ts.isCallExpression(ua) || ts.isElementAccessExpression(ua)) {
+            else if (isBinaryExpression(ua) || isCallExpression(ua) || isElementAccessExpression(ua)) {
               // c % i === 0, nums[i] < x, f(i) > 0: the variable compared inside an expression
-              const arithmetic = ts.isBinaryExpression(ua);
+              const arithmetic = isBinaryExpression(ua);
               for (const v of vars) if (mentions(ua, v) && !mentions(b, v)) out.push({ v, bound: arithmetic && !isNullish(b) ? b : undefined, form: 'plain', truthy: true, indirect: true });
             }
           }
@@ -1214,12 +1264,12 @@ export class Walker {
         }
         continue;
       }
-      if (ts.isPrefixUnaryExpression(e) && e.operator === SK.ExclamationToken) {
+      if (isPrefixUnaryExpression(e) && e.operator === SK.ExclamationToken) {
         stack.push(e.operand);
         continue;
       }
       // while (k--) / while (--k)
-      if ((ts.isPostfixUnaryExpression(e) || ts.isPrefixUnaryExpression(e)) && (e.operator === SK.MinusMinusToken || e.operator === SK.PlusPlusToken)) {
+      if ((isPostfixUnaryExpression(e) || isPrefixUnaryExpression(e)) && (e.operator === SK.MinusMinusToken || e.operator === SK.PlusPlusToken)) {
         const v = identName(e.operand);
         if (v && vars.has(v)) out.push({ v, truthy: true, form: 'plain' });
         continue;
@@ -1227,7 +1277,7 @@ export class Walker {
       const n = identName(e);
       if (n && vars.has(n)) out.push({ v: n, truthy: true, form: 'plain' });
       // while (node.next) / while (cur && cur.next)
-      if (ts.isPropertyAccessExpression(e)) {
+      if (isPropertyAccessExpression(e)) {
         const root = identName(e.expression);
         if (root && vars.has(root)) out.push({ v: root, truthy: true, form: 'plain' });
       }
@@ -1244,7 +1294,7 @@ export class Walker {
       const st: TS.Expression[] = [c];
       while (st.length) {
         const e = unwrap(st.pop()!);
-        if (cond && ts.isBinaryExpression(e) && e.operatorToken.kind === SK.AmpersandAmpersandToken) st.push(e.right, e.left);
+        if (cond && isBinaryExpression(e) && e.operatorToken.kind === SK.AmpersandAmpersandToken) st.push(e.right, e.left);
         else conjuncts.push(e);
       }
     }
@@ -1368,7 +1418,7 @@ export class Walker {
         pushPart(c, r);
         progressVars.push(c.v);
       } else if (has('chase')) {
-        const viaIndex = ups.find((u) => u.kind === 'chase' && u.rhs && ts.isElementAccessExpression(unwrap(u.rhs)));
+        const viaIndex = ups.find((u) => u.kind === 'chase' && u.rhs && isElementAccessExpression(unwrap(u.rhs)));
         if (viaIndex) {
           // x = parent[x]: a parent-pointer walk; with path compression (parent[x] = ...) O(log n) amortised
           const base = (unwrap(viaIndex.rhs!) as TS.ElementAccessExpression).expression;
@@ -1399,12 +1449,12 @@ export class Walker {
       let guess: Cost = O1;
       for (const c of conds) {
         forEachDescendant(c, (n) => {
-          if (ts.isIdentifier(n) && isConstant(guess)) {
+          if (isIdentifier(n) && isConstant(guess)) {
             const b = this.env.lookup(n.text);
             if (b && !b.fn) guess = valOf(b.shape, this.reg) ?? lenOf(b.shape, this.reg) ?? O1;
           }
         });
-        if (ts.isIdentifier(unwrap(c)) && isConstant(guess)) {
+        if (isIdentifier(unwrap(c)) && isConstant(guess)) {
           const b = this.env.lookup((unwrap(c) as TS.Identifier).text);
           if (b) guess = valOf(b.shape, this.reg) ?? O1;
         }
@@ -1425,7 +1475,7 @@ export class Walker {
     const uniq = [...new Set(progressVars)];
     const info: LoopInfo = { iter, reason: [...new Set(reasons)].slice(0, 3).join(', '), confident: true, kind: 'loop', progressVars: uniq, stepDivisor: parts.length === 1 ? stepDivisor : undefined, finals };
     // amortisation: a pointer declared outside the enclosing loop that never moves back
-    if (!ts.isForStatement(node) || !node.initializer) {
+    if (!isForStatement(node) || !node.initializer) {
       const lvl = this.amortLevelFor(progressVars, node);
       if (lvl !== undefined) {
         info.amortLevel = lvl;
@@ -1438,7 +1488,7 @@ export class Walker {
         info.amortReason = 'the outer loop resumes where this loop stopped';
       }
     }
-    if (info.amortLevel === undefined && !ts.isForStatement(node)) {
+    if (info.amortLevel === undefined && !isForStatement(node)) {
       const lvl = this.whileJumpAmortLevel(progressVars);
       if (lvl !== undefined) {
         info.amortLevel = lvl;
@@ -1463,7 +1513,7 @@ export class Walker {
       return !!v && isConstant(v);
     };
     for (const c of conjuncts) {
-      if (!ts.isBinaryExpression(c)) continue;
+      if (!isBinaryExpression(c)) continue;
       const k = c.operatorToken.kind;
       const less = k === SK.LessThanToken || k === SK.LessThanEqualsToken;
       if (!less && k !== SK.GreaterThanToken && k !== SK.GreaterThanEqualsToken) continue;
@@ -1498,7 +1548,7 @@ export class Walker {
       if (!b || b.owner !== this.fn || b.level >= this.frames.length) return undefined;
       // reset inside the enclosing loop at b.level?
       const host = this.frames[b.level];
-      const hostBody = ts.isIterationStatement(host.node, false) ? (host.node as TS.IterationStatement).statement : host.node;
+      const hostBody = isIterationStatement(host.node, false) ? (host.node as TS.IterationStatement).statement : host.node;
       if (resets(hostBody, v)) return undefined;
       level = Math.min(level, b.level);
     }
@@ -1523,11 +1573,11 @@ export class Walker {
   /** for (let j = i; ...; j++) inside a loop over i that then sets i = j: the two loops share one pass. */
   private jumpAmortLevel(node: TS.ForStatement): number | undefined {
     const init = node.initializer;
-    if (!init || !ts.isVariableDeclarationList(init) || init.declarations.length !== 1) return undefined;
+    if (!init || !isVariableDeclarationList(init) || init.declarations.length !== 1) return undefined;
     const d = init.declarations[0];
-    if (!ts.isIdentifier(d.name) || !d.initializer) return undefined;
+    if (!isIdentifier(d.name) || !d.initializer) return undefined;
     const j = d.name.text;
-    const from = identName(d.initializer) ?? (ts.isBinaryExpression(unwrap(d.initializer)) ? identName((unwrap(d.initializer) as TS.BinaryExpression).left) : undefined);
+    const from = identName(d.initializer) ?? (isBinaryExpression(unwrap(d.initializer)) ? identName((unwrap(d.initializer) as TS.BinaryExpression).left) : undefined);
     if (!from) return undefined;
     const idx = findLastIndex(this.frames, (f) => f.loopVars.includes(from));
     if (idx < 0) return undefined;
@@ -1578,12 +1628,12 @@ export class Walker {
   private treePush(p: TS.CallExpression, b: Binding | undefined): Cost | undefined {
     const arg = p.arguments[0];
     if (!arg) return undefined;
-    const u = unwrap(ts.isSpreadElement(arg) ? arg.expression : arg);
+    const u = unwrap(isSpreadElement(arg) ? arg.expression : arg);
     const structural = (e: TS.Expression): boolean => {
       const x = unwrap(e);
-      if (ts.isPropertyAccessExpression(x) && /^(left|right|next|children|child|prev|parent)$/.test(x.name.text)) return true;
-      if (ts.isArrayLiteralExpression(x) && x.elements.length) return structural(x.elements[0]);
-      if (ts.isIdentifier(x)) return /^(child|c|ch|kid|next|nxt|left|right)$/.test(x.text);
+      if (isPropertyAccessExpression(x) && /^(left|right|next|children|child|prev|parent)$/.test(x.name.text)) return true;
+      if (isArrayLiteralExpression(x) && x.elements.length) return structural(x.elements[0]);
+      if (isIdentifier(x)) return /^(child|c|ch|kid|next|nxt|left|right)$/.test(x.text);
       return false;
     };
     if (!structural(u)) return undefined;
@@ -1598,31 +1648,31 @@ export class Walker {
     const candidates: Array<{ base: TS.Expression; depth: number; has?: boolean }> = [];
     const scan = (e: TS.Node) => {
       forEachSelfAndDescendant(e, (n) => {
-        if (ts.isElementAccessExpression(n)) {
+        if (isElementAccessExpression(n)) {
           let depth = 0;
           let cur: TS.Expression = n;
-          while (ts.isElementAccessExpression(unwrap(cur))) {
+          while (isElementAccessExpression(unwrap(cur))) {
             depth++;
             cur = (unwrap(cur) as TS.ElementAccessExpression).expression;
           }
           candidates.push({ base: cur, depth });
           return false;
         }
-        if (ts.isCallExpression(n) && ts.isPropertyAccessExpression(n.expression) && /^(has|get)$/.test(n.expression.name.text)) candidates.push({ base: n.expression.expression, depth: 1, has: true });
+        if (isCallExpression(n) && isPropertyAccessExpression(n.expression) && /^(has|get)$/.test(n.expression.name.text)) candidates.push({ base: n.expression.expression, depth: 1, has: true });
         return undefined;
       });
-      if (ts.isElementAccessExpression(e)) scan(e.parent);
+      if (isElementAccessExpression(e)) scan(e.parent);
     };
     // enclosing ifs up to the loop body
     for (let p: TS.Node | undefined = push.parent; p && p !== body.parent; p = p.parent) {
-      if (ts.isIfStatement(p)) scan(p.expression);
-      if (ts.isConditionalExpression(p)) scan(p.condition);
-      if (ts.isBinaryExpression(p) && (p.operatorToken.kind === SK.AmpersandAmpersandToken || p.operatorToken.kind === SK.BarBarToken)) scan(p.left);
-      if (ts.isBlock(p)) {
+      if (isIfStatement(p)) scan(p.expression);
+      if (isConditionalExpression(p)) scan(p.condition);
+      if (isBinaryExpression(p) && (p.operatorToken.kind === SK.AmpersandAmpersandToken || p.operatorToken.kind === SK.BarBarToken)) scan(p.left);
+      if (isBlock(p)) {
         // guards before the push in the same block: `if (vis[x]) continue;` and marks `vis[x] = true`
         for (const st of p.statements) {
           if (st.pos >= push.pos) break;
-          if (ts.isIfStatement(st) && (containsExit(st.thenStatement) || ts.isContinueStatement(st.thenStatement))) scan(st.expression);
+          if (isIfStatement(st) && (containsExit(st.thenStatement) || isContinueStatement(st.thenStatement))) scan(st.expression);
         }
       }
       if (isFunctionLike(p)) break;
@@ -1663,14 +1713,14 @@ export class Walker {
     const v = push.arguments.length === 1 ? identName(push.arguments[0]) : undefined;
     if (!v) return undefined;
     for (let p: TS.Node | undefined = push.parent; p && !isFunctionLike(p); p = p.parent) {
-      if (!ts.isForOfStatement(p) || !ts.isVariableDeclarationList(p.initializer)) continue;
+      if (!isForOfStatement(p) || !isVariableDeclarationList(p.initializer)) continue;
       const d = p.initializer.declarations[0];
-      if (!d || !ts.isIdentifier(d.name) || d.name.text !== v) continue;
+      if (!d || !isIdentifier(d.name) || d.name.text !== v) continue;
       let e = unwrap(p.expression);
-      if (ts.isBinaryExpression(e) && (e.operatorToken.kind === SK.QuestionQuestionToken || e.operatorToken.kind === SK.BarBarToken)) e = unwrap(e.left);
+      if (isBinaryExpression(e) && (e.operatorToken.kind === SK.QuestionQuestionToken || e.operatorToken.kind === SK.BarBarToken)) e = unwrap(e.left);
       let g: TS.Expression | undefined;
-      if (ts.isElementAccessExpression(e)) g = e.expression;
-      else if (ts.isCallExpression(e) && ts.isPropertyAccessExpression(e.expression) && e.expression.name.text === 'get' && e.arguments.length === 1) g = e.expression.expression;
+      if (isElementAccessExpression(e)) g = e.expression;
+      else if (isCallExpression(e) && isPropertyAccessExpression(e.expression) && e.expression.name.text === 'get' && e.arguments.length === 1) g = e.expression.expression;
       const l = g ? lenOf(this.shapeOf(g), this.reg) : undefined;
       return l && !isConstant(l) ? l : undefined;
     }
@@ -1690,9 +1740,9 @@ export class Walker {
 
   private children(e: TS.Node): Cost {
     let c: Cost = O1;
-    ts.forEachChild(e, (k) => {
-      if (ts.isExpression(k) || ts.isSpreadElement(k) || ts.isSpreadAssignment(k) || ts.isPropertyAssignment(k) || ts.isShorthandPropertyAssignment(k) || ts.isTemplateSpan(k)) {
-        const kc = ts.isExpression(k) ? this.expr(k) : this.children(k);
+    forEachChild(e, (k) => {
+      if (isExpression(k) || isSpreadElement(k) || isSpreadAssignment(k) || isPropertyAssignment(k) || isShorthandPropertyAssignment(k) || isTemplateSpan(k)) {
+        const kc = isExpression(k) ? this.expr(k) : this.children(k);
         if (!isConstant(kc)) c = add(c, kc);
       }
     });
@@ -1728,10 +1778,10 @@ export class Walker {
       case SK.ObjectLiteralExpression: {
         let c: Cost = O1;
         for (const p of (e as TS.ObjectLiteralExpression).properties) {
-          if (ts.isSpreadAssignment(p)) {
+          if (isSpreadAssignment(p)) {
             const n = lenOf(this.shapeOf(p.expression), this.reg) ?? O1;
             c = add(c, this.expr(p.expression), n);
-          } else if (ts.isPropertyAssignment(p)) c = add(c, this.expr(p.initializer));
+          } else if (isPropertyAssignment(p)) c = add(c, this.expr(p.initializer));
         }
         return c;
       }
@@ -1757,15 +1807,15 @@ export class Walker {
 
   private lhsCost(l: TS.Expression): Cost {
     const u = unwrap(l);
-    if (ts.isIdentifier(u)) return O1;
-    if (ts.isArrayLiteralExpression(u) || ts.isObjectLiteralExpression(u)) return O1;
+    if (isIdentifier(u)) return O1;
+    if (isArrayLiteralExpression(u) || isObjectLiteralExpression(u)) return O1;
     return this.children(u);
   }
 
   /** Track sizes through assignments: x = e, s += c, obj[k] = v (keys grow). */
   private assign(left: TS.Expression, right: TS.Expression, op: TS.SyntaxKind): void {
     const l = unwrap(left);
-    if (ts.isIdentifier(l)) {
+    if (isIdentifier(l)) {
       const b = this.env.lookup(l.text);
       if (!b || b.fn) return;
       if (op === SK.EqualsToken) {
@@ -1779,7 +1829,7 @@ export class Walker {
       } else if (op === SK.BarEqualsToken && b.owner === this.fn) {
         // mask |= 1 << x in a loop: one more set bit per iteration; the mask's value is 2^bits
         const r = unwrap(right);
-        if (ts.isBinaryExpression(r) && r.operatorToken.kind === SK.LessThanLessThanToken && isNumericLiteralLike(r.left)) {
+        if (isBinaryExpression(r) && r.operatorToken.kind === SK.LessThanLessThanToken && isNumericLiteralLike(r.left)) {
           const inc = this.multGrowth(b.level);
           if (!isConstant(inc)) {
             const bits = add(b.shape.bits ?? O1, inc);
@@ -1789,7 +1839,7 @@ export class Walker {
       }
       return;
     }
-    if (ts.isArrayLiteralExpression(l) && ts.isArrayLiteralExpression(unwrap(right))) {
+    if (isArrayLiteralExpression(l) && isArrayLiteralExpression(unwrap(right))) {
       const r = unwrap(right) as TS.ArrayLiteralExpression;
       l.elements.forEach((el, i) => {
         const n = identName(el);
@@ -1801,7 +1851,7 @@ export class Walker {
       });
       return;
     }
-    if (ts.isElementAccessExpression(l)) {
+    if (isElementAccessExpression(l)) {
       const base = identName(l.expression);
       if (!base) return;
       const b = this.env.lookup(base);
@@ -1830,7 +1880,7 @@ export class Walker {
     const b = this.env.lookup(name) ?? this.file.fileEnv.lookup(name);
     const cls = b?.cls ?? this.file.classes.get(name);
     if (cls) {
-      const ctor = cls.members.find((m) => ts.isConstructorDeclaration(m)) as TS.ConstructorDeclaration | undefined;
+      const ctor = cls.members.find((m) => isConstructorDeclaration(m)) as TS.ConstructorDeclaration | undefined;
       const info = ctor ? this.file.byNode.get(ctor) : undefined;
       if (info) c = add(c, this.applyCallee(info, args, e, undefined, `new ${name}()`));
       return c;
@@ -1869,9 +1919,9 @@ export class Walker {
       const c = this.inlineFunction(callee as TS.FunctionLikeDeclaration, [], O1, 'callback');
       return add(c, this.argsCost(args, -1));
     }
-    if (ts.isIdentifier(callee)) return this.callIdentifier(e, callee, args);
-    if (ts.isPropertyAccessExpression(callee) || ts.isElementAccessExpression(callee)) {
-      const mname = ts.isPropertyAccessExpression(callee) ? callee.name.text : ts.isStringLiteralLike(callee.argumentExpression) ? callee.argumentExpression.text : undefined;
+    if (isIdentifier(callee)) return this.callIdentifier(e, callee, args);
+    if (isPropertyAccessExpression(callee) || isElementAccessExpression(callee)) {
+      const mname = isPropertyAccessExpression(callee) ? callee.name.text : isStringLiteralLike(callee.argumentExpression) ? callee.argumentExpression.text : undefined;
       if (mname) return this.callMethod(e, callee.expression, mname, args);
     }
     // computed callee: f()()
@@ -1901,7 +1951,7 @@ export class Walker {
 
   private resolveImported(id: TS.Identifier): FnInfo | undefined {
     // one checker question per imported name (or namespace member) per file
-    const ns = ts.isPropertyAccessExpression(id.parent) && id.parent.name === id ? identName(id.parent.expression) : undefined;
+    const ns = isPropertyAccessExpression(id.parent) && id.parent.name === id ? identName(id.parent.expression) : undefined;
     const key = ns ? `${ns}.${id.text}` : id.text;
     const cache = (this.file.importAnswers ??= new Map());
     if (cache.has(key)) return cache.get(key) ?? undefined;
@@ -1919,7 +1969,7 @@ export class Walker {
       const decl = sym?.valueDeclaration ?? sym?.declarations?.[0];
       if (!decl) return undefined;
       let fnNode: TS.Node | undefined = decl;
-      if (ts.isVariableDeclaration(decl) && decl.initializer && isFunctionLike(unwrap(decl.initializer))) fnNode = unwrap(decl.initializer);
+      if (isVariableDeclaration(decl) && decl.initializer && isFunctionLike(unwrap(decl.initializer))) fnNode = unwrap(decl.initializer);
       if (!fnNode || !isFunctionLike(fnNode)) return undefined;
       const sf = fnNode.getSourceFile();
       let fa = this.file.program.files.get(sf);
@@ -1957,11 +2007,11 @@ export class Walker {
       if (m) return add(recvCost, this.argsCost(args, -1), this.applyCallee(m, args, e, recvShape, `${this.text(recv, 20)}.${mname}()`));
     }
     // namespace import: utils.helper()
-    if (ts.isIdentifier(recv)) {
+    if (isIdentifier(recv)) {
       const b = this.env.lookup(recv.text);
-      if (b?.imported && ts.isPropertyAccessExpression(unwrap(e.expression))) {
+      if (b?.imported && isPropertyAccessExpression(unwrap(e.expression))) {
         const nm = (unwrap(e.expression) as TS.PropertyAccessExpression).name;
-        const target = ts.isIdentifier(nm) ? this.resolveImported(nm) : undefined;
+        const target = isIdentifier(nm) ? this.resolveImported(nm) : undefined;
         if (target) return add(this.argsCost(args, -1), this.applyCallee(target, args, e, undefined, `${recv.text}.${mname}()`));
       }
     }
@@ -1988,7 +2038,7 @@ export class Walker {
   private enclosingClass(): TS.ClassLikeDeclaration | undefined {
     for (let f: FnInfo | undefined = this.fn; f; f = f.parent) {
       if (f.classNode) return f.classNode;
-      if (ts.isArrowFunction(f.node)) continue;
+      if (isArrowFunction(f.node)) continue;
       break;
     }
     return undefined;
@@ -2003,7 +2053,7 @@ export class Walker {
       const b = this.env.lookup(n);
       return !!(b?.fn || b?.shape.fn) || !b || !!b.imported;
     }
-    return ts.isPropertyAccessExpression(u) || ts.isCallExpression(u);
+    return isPropertyAccessExpression(u) || isCallExpression(u);
   }
 
   /** Collection growth: q.push(x) inside loops makes q as large as the loops' iterations. */
@@ -2025,14 +2075,14 @@ export class Walker {
     if (!f) return undefined;
     let cap: Cost | undefined;
     forEachDescendant(f.node, (n) => {
-      if (cap || !ts.isIfStatement(n) || !bodyTakes(n.thenStatement, name)) return undefined;
+      if (cap || !isIfStatement(n) || !bodyTakes(n.thenStatement, name)) return undefined;
       const c = unwrap(n.expression);
-      if (!ts.isBinaryExpression(c)) return undefined;
+      if (!isBinaryExpression(c)) return undefined;
       const k = c.operatorToken.kind;
       const sizeOf = (e: TS.Expression) => {
         const x = unwrap(e);
-        if (ts.isPropertyAccessExpression(x) && /^(length|size)$/.test(x.name.text)) return identName(x.expression) === name;
-        if (ts.isCallExpression(x) && ts.isPropertyAccessExpression(x.expression) && /^(size|length|count)$/.test(x.expression.name.text)) return identName(x.expression.expression) === name;
+        if (isPropertyAccessExpression(x) && /^(length|size)$/.test(x.name.text)) return identName(x.expression) === name;
+        if (isCallExpression(x) && isPropertyAccessExpression(x.expression) && /^(size|length|count)$/.test(x.expression.name.text)) return identName(x.expression.expression) === name;
         return false;
       };
       let bound: TS.Expression | undefined;
@@ -2046,8 +2096,8 @@ export class Walker {
 
   private grow(recv: TS.Expression, args: readonly TS.Expression[]): void {
     const u = unwrap(recv);
-    const nArgs = args.reduce<Cost>((acc, a) => add(acc, ts.isSpreadElement(a) ? lenOf(this.shapeOf(a.expression), this.reg) ?? O1 : O1), O1);
-    if (ts.isIdentifier(u)) {
+    const nArgs = args.reduce<Cost>((acc, a) => add(acc, isSpreadElement(a) ? lenOf(this.shapeOf(a.expression), this.reg) ?? O1 : O1), O1);
+    if (isIdentifier(u)) {
       const b = this.env.lookup(u.text);
       if (!b || b.owner !== this.fn) return;
       const inc = mul(this.multGrowth(b.level), nArgs);
@@ -2062,11 +2112,11 @@ export class Walker {
         b.shape = { ...b.shape, len: k };
       }
       else b.shape = { ...b.shape, len: add(lenOf(b.shape, this.reg) ?? O1, inc) };
-      if (args[0] && !b.shape.elem) b.shape = { ...b.shape, elem: this.shapeOf(ts.isSpreadElement(args[0]) ? args[0].expression : args[0]) };
+      if (args[0] && !b.shape.elem) b.shape = { ...b.shape, elem: this.shapeOf(isSpreadElement(args[0]) ? args[0].expression : args[0]) };
       return;
     }
     // g[k].push(x), g.get(k).push(x): one list of a collection of lists grows
-    const inner = ts.isElementAccessExpression(u) ? u.expression : ts.isCallExpression(u) && ts.isPropertyAccessExpression(u.expression) && u.expression.name.text === 'get' && u.arguments.length === 1 ? u.expression.expression : undefined;
+    const inner = isElementAccessExpression(u) ? u.expression : isCallExpression(u) && isPropertyAccessExpression(u.expression) && u.expression.name.text === 'get' && u.arguments.length === 1 ? u.expression.expression : undefined;
     if (inner) {
       const base = identName(inner);
       if (!base) return;
@@ -2125,7 +2175,7 @@ export class Walker {
       }
       case 'args': {
         let acc = recvShape ? n() : O1;
-        for (const a of args) acc = add(acc, lenOf(this.shapeOf(ts.isSpreadElement(a) ? a.expression : a), this.reg) ?? O1);
+        for (const a of args) acc = add(acc, lenOf(this.shapeOf(isSpreadElement(a) ? a.expression : a), this.reg) ?? O1);
         return acc;
       }
     }
@@ -2141,7 +2191,7 @@ export class Walker {
     const [a, b] = args;
     if (a && b) {
       const ub = unwrap(b);
-      if (ts.isBinaryExpression(ub) && ub.operatorToken.kind === SK.PlusToken && nodeText(unwrap(ub.left)) === nodeText(unwrap(a))) return valOf(this.shapeOf(ub.right), this.reg) ?? O1;
+      if (isBinaryExpression(ub) && ub.operatorToken.kind === SK.PlusToken && nodeText(unwrap(ub.left)) === nodeText(unwrap(a))) return valOf(this.shapeOf(ub.right), this.reg) ?? O1;
       if (isNumericLiteralLike(a) && !isNumericLiteralLike(b)) return valOf(this.shapeOf(b), this.reg) ?? whole;
       if (isNumericLiteralLike(a) && isNumericLiteralLike(b)) return O1;
     }
@@ -2185,21 +2235,21 @@ export class Walker {
     if (!isFunctionLike(cb)) return {};
     const fnNode = cb as TS.FunctionLikeDeclaration;
     const p = fnNode.parameters[index];
-    const name = p && ts.isIdentifier(p.name) ? p.name.text : undefined;
+    const name = p && isIdentifier(p.name) ? p.name.text : undefined;
     if (!name || !fnNode.body) return {};
     const spreads = (e: TS.Expression | undefined): boolean => {
       const x = e && unwrap(e);
       if (!x) return false;
-      if (ts.isArrayLiteralExpression(x)) return x.elements.some((el) => ts.isSpreadElement(el) && identName(el.expression) === name);
-      if (ts.isObjectLiteralExpression(x)) return x.properties.some((pr) => ts.isSpreadAssignment(pr) && identName(pr.expression) === name);
+      if (isArrayLiteralExpression(x)) return x.elements.some((el) => isSpreadElement(el) && identName(el.expression) === name);
+      if (isObjectLiteralExpression(x)) return x.properties.some((pr) => isSpreadAssignment(pr) && identName(pr.expression) === name);
       return false;
     };
     let copies = false;
-    if (!ts.isBlock(fnNode.body)) copies = spreads(fnNode.body);
+    if (!isBlock(fnNode.body)) copies = spreads(fnNode.body);
     else
       forEachDescendant(fnNode.body, (k) => {
         if (isFunctionLike(k)) return false;
-        if (ts.isReturnStatement(k) && spreads(k.expression)) copies = true;
+        if (isReturnStatement(k) && spreads(k.expression)) copies = true;
         return copies ? false : undefined;
       });
     return copies ? { len: n, kind: 'array' } : {};
@@ -2214,7 +2264,7 @@ export class Walker {
     try {
       fnNode.parameters.forEach((p, i) => {
         const s = roles[i] ?? {};
-        if (ts.isIdentifier(p.name)) this.env.vars.set(p.name.text, { shape: s, level: this.frames.length, owner: this.fn });
+        if (isIdentifier(p.name)) this.env.vars.set(p.name.text, { shape: s, level: this.frames.length, owner: this.fn });
         else
           this.bindPattern(p.name, (_l, depth) => {
             let x = s;
@@ -2224,7 +2274,7 @@ export class Walker {
       });
       let body: Cost = O1;
       if (fnNode.body) {
-        if (ts.isBlock(fnNode.body)) {
+        if (isBlock(fnNode.body)) {
           prebind(this.file, this.file.byNode.get(fnNode)?.hoisted ?? [], this.env, this.fn, this.frames.length);
           body = this.block(fnNode.body.statements);
         } else body = this.expr(fnNode.body);
@@ -2244,7 +2294,7 @@ export class Walker {
     const lazy = (i: number): Shape | undefined => {
       if (i >= args.length) return undefined;
       const a = args[i];
-      return (memo[i] ??= this.shapeOf(ts.isSpreadElement(a) ? a.expression : a));
+      return (memo[i] ??= this.shapeOf(isSpreadElement(a) ? a.expression : a));
     };
     return this.applyCalleeShapes(callee, lazy, site, label, recvShape, args);
   }
@@ -2299,11 +2349,16 @@ export class Walker {
     // nothing to map unless the cost mentions the callee's parameters or `this`
     let relevant = false;
     for (const t of cost.terms) {
-      for (const k of Object.keys(t.vars)) {
+      for (const k of termVariables(t)) {
         const i = this.reg.info(k);
-        if (i && (i.scope === callee.scope || (recvShape && i.root.startsWith('this.')))) relevant = true;
+        if (i && (i.scope === callee.scope || (recvShape && i.root.startsWith('this.')))) {
+          relevant = true;
+          break;
+        }
       }
-      for (const [b, e] of t.vexp) for (const k of [b, e]) if (this.reg.info(k)?.scope === callee.scope) relevant = true;
+      if (relevant) break;
+      for (const [b, e] of t.vexp) if (this.reg.info(b)?.scope === callee.scope || this.reg.info(e)?.scope === callee.scope) relevant = true;
+      if (relevant) break;
     }
     if (!relevant) return cost;
     return substitute(cost, (key) => {
@@ -2380,10 +2435,12 @@ export class Walker {
         const name = p.name.text;
         const base = S(p.expression);
         if (name === 'length' || name === 'size') return { val: lenOf(base, this.reg) ?? O1, len: O1, kind: 'number' };
-        if (/^(left|right|next|prev|parent)$/.test(name) && base.root) return { ...base, root: { ...base.root, kind: base.root.kind === 'unknown' ? (name === 'next' || name === 'prev' ? 'list' : 'tree') : base.root.kind } };
+        if ((name === 'left' || name === 'right' || name === 'next' || name === 'prev' || name === 'parent') && base.root) return { ...base, root: { ...base.root, kind: base.root.kind === 'unknown' ? (name === 'next' || name === 'prev' ? 'list' : 'tree') : base.root.kind } };
         if (name === 'children' && base.root) return { root: { ...base.root, kind: 'tree' }, kind: 'tree' };
         if (name === 'val' || name === 'value' || name === 'key') return base.root ? { root: { ...base.root, name: `${base.root.name}.${name}`, kind: 'number' } } : {};
-        const d = dottedName(p);
+        // the dotted text matters only for this.x, Number.* and Math.* chains
+        const r = chainRoot(p.expression);
+        const d = r.kind === SK.ThisKeyword || (r.kind === SK.Identifier && ((r as TS.Identifier).text === 'Math' || (r as TS.Identifier).text === 'Number')) ? dottedName(p) : undefined;
         if (d && d.startsWith('this.')) {
           const cls = this.enclosingClass();
           return rootShape(cls ? this.classScope(cls) : this.scope, d);
@@ -2400,7 +2457,7 @@ export class Walker {
         let len: Cost = O1;
         let elem: Shape | undefined;
         for (const el of a.elements) {
-          if (ts.isSpreadElement(el)) {
+          if (isSpreadElement(el)) {
             const s = S(el.expression);
             len = add(len, lenOf(s, this.reg) ?? O1);
             elem = joinShapes(elem, elemOf(s));
@@ -2411,9 +2468,9 @@ export class Walker {
       case SK.ObjectLiteralExpression: {
         // { length: n } (Array.from's array-like)
         for (const p of (e as TS.ObjectLiteralExpression).properties) {
-          if (p.name && ts.isIdentifier(p.name) && p.name.text === 'length') {
-            if (ts.isPropertyAssignment(p)) return { len: valOf(S(p.initializer), this.reg) ?? O1, kind: 'object' };
-            if (ts.isShorthandPropertyAssignment(p)) return { len: valOf(S(p.name), this.reg) ?? O1, kind: 'object' };
+          if (p.name && isIdentifier(p.name) && p.name.text === 'length') {
+            if (isPropertyAssignment(p)) return { len: valOf(S(p.initializer), this.reg) ?? O1, kind: 'object' };
+            if (isShorthandPropertyAssignment(p)) return { len: valOf(S(p.name), this.reg) ?? O1, kind: 'object' };
           }
         }
         return { len: O1, kind: 'object' };
@@ -2463,6 +2520,12 @@ export class Walker {
 
   /** An unknown value named after its source text; the text is read only if a variable is minted. */
   private textRoot(scope: string, node: TS.Node): Shape {
+    // one root per source range (and scope): the same expression met again names the same
+    // variable, and its text is read once. Keyed by offsets, not by node: a node used as a key
+    // gets an identity hash stored on it for as long as the tree lives.
+    const at = node.pos * 0x1000000 + node.end;
+    const known = node.pos >= 0 && node.end < 0x1000000 ? this.file.textRoots.get(at) : undefined;
+    if (known && known.scope === scope) return { root: known, kind: 'unknown' };
     let name: string | undefined;
     const text = () => (name ??= this.text(node, 30));
     const root: RootRef = {
@@ -2473,6 +2536,7 @@ export class Walker {
         return text();
       },
     };
+    if (node.pos >= 0 && node.end < 0x1000000) this.file.textRoots.set(at, root);
     return { root, kind: 'unknown' };
   }
 
@@ -2493,7 +2557,7 @@ export class Walker {
       case SK.MinusToken: {
         // 32 - Math.clz32(x): the bit length of x
         const r0 = unwrap(b.right);
-        if (isNumericLiteralLike(b.left) && ts.isCallExpression(r0) && dottedName(r0.expression) === 'Math.clz32' && r0.arguments[0]) return { val: log(v(S(r0.arguments[0]))), len: O1, kind: 'number' };
+        if (isNumericLiteralLike(b.left) && isCallExpression(r0) && dottedName(r0.expression) === 'Math.clz32' && r0.arguments[0]) return { val: log(v(S(r0.arguments[0]))), len: O1, kind: 'number' };
         return { val: v(l()), len: O1, kind: 'number' };
       }
       case SK.AsteriskToken:
@@ -2535,31 +2599,33 @@ export class Walker {
     const args = c.arguments;
     const dotted = dottedName(callee);
     if (dotted) {
-      if (/^Math\.(floor|ceil|trunc|round|abs)$/.test(dotted) && args[0]) return { val: valOf(S(args[0]), this.reg) ?? O1, len: O1, kind: 'number' };
-      if (dotted === 'Math.sqrt' && args[0]) return { val: sqrt(valOf(S(args[0]), this.reg) ?? O1), len: O1, kind: 'number' };
-      if (/^Math\.(log2|log10|log|clz32)$/.test(dotted) && args[0]) return { val: log(valOf(S(args[0]), this.reg) ?? O1), len: O1, kind: 'number' };
-      if (dotted === 'Math.pow' && args[1]) {
-        if (isNumericLiteralLike(args[1])) return { val: pow(valOf(S(args[0]), this.reg) ?? O1, Number(nodeText(unwrap(args[1]))) || 1), len: O1 };
-        return { val: exp(valOf(S(args[1]), this.reg) ?? O1), len: O1 };
-      }
-      if (dotted === 'Math.max' || dotted === 'Math.min') {
-        let val: Cost = O1;
-        for (const a of args) {
-          if (ts.isSpreadElement(a)) {
-            const s = S(a.expression);
-            const ev = valOf(elemOf(s), this.reg);
-            if (ev) val = add(val, ev);
-          } else {
-            const x = valOf(S(a), this.reg);
-            if (x && !isConstant(x)) {
-              val = add(val, x);
-              if (dotted === 'Math.min') break;
+      if (dotted.startsWith('Math.')) {
+        if (/^Math\.(floor|ceil|trunc|round|abs)$/.test(dotted) && args[0]) return { val: valOf(S(args[0]), this.reg) ?? O1, len: O1, kind: 'number' };
+        if (dotted === 'Math.sqrt' && args[0]) return { val: sqrt(valOf(S(args[0]), this.reg) ?? O1), len: O1, kind: 'number' };
+        if (/^Math\.(log2|log10|log|clz32)$/.test(dotted) && args[0]) return { val: log(valOf(S(args[0]), this.reg) ?? O1), len: O1, kind: 'number' };
+        if (dotted === 'Math.pow' && args[1]) {
+          if (isNumericLiteralLike(args[1])) return { val: pow(valOf(S(args[0]), this.reg) ?? O1, Number(nodeText(unwrap(args[1]))) || 1), len: O1 };
+          return { val: exp(valOf(S(args[1]), this.reg) ?? O1), len: O1 };
+        }
+        if (dotted === 'Math.max' || dotted === 'Math.min') {
+          let val: Cost = O1;
+          for (const a of args) {
+            if (isSpreadElement(a)) {
+              const s = S(a.expression);
+              const ev = valOf(elemOf(s), this.reg);
+              if (ev) val = add(val, ev);
+            } else {
+              const x = valOf(S(a), this.reg);
+              if (x && !isConstant(x)) {
+                val = add(val, x);
+                if (dotted === 'Math.min') break;
+              }
             }
           }
+          return { val, len: O1, kind: 'number' };
         }
-        return { val, len: O1, kind: 'number' };
+        return CONST_SHAPE;
       }
-      if (dotted.startsWith('Math.')) return CONST_SHAPE;
       if ((dotted === 'parseInt' || dotted === 'Number' || dotted === 'parseFloat' || dotted === 'BigInt') && args[0]) return { val: S(args[0]).val ?? valOf(S(args[0]), this.reg) ?? O1, len: O1, kind: 'number' };
       if (dotted === 'String' && args[0]) {
         const s = S(args[0]);
@@ -2572,14 +2638,14 @@ export class Walker {
       if (dotted === 'Array.from' && args[0]) {
         const a0 = unwrap(args[0]);
         let len: Cost | undefined;
-        if (ts.isObjectLiteralExpression(a0)) {
-          const lp = a0.properties.find((p) => p.name && ts.isIdentifier(p.name) && p.name.text === 'length');
-          if (lp && ts.isPropertyAssignment(lp)) len = valOf(S(lp.initializer), this.reg) ?? O1;
-          else if (lp && ts.isShorthandPropertyAssignment(lp)) len = valOf(S(lp.name), this.reg) ?? O1;
+        if (isObjectLiteralExpression(a0)) {
+          const lp = a0.properties.find((p) => p.name && isIdentifier(p.name) && p.name.text === 'length');
+          if (lp && isPropertyAssignment(lp)) len = valOf(S(lp.initializer), this.reg) ?? O1;
+          else if (lp && isShorthandPropertyAssignment(lp)) len = valOf(S(lp.name), this.reg) ?? O1;
         }
         const src = S(args[0]);
         if (!len) len = lenOf(src, this.reg) ?? O1;
-        let elem: Shape = ts.isObjectLiteralExpression(a0) ? {} : elemOf(src);
+        let elem: Shape = isObjectLiteralExpression(a0) ? {} : elemOf(src);
         if (args[1]) elem = this.returnShape(args[1], [elemOf(src), { val: len, len: O1 }]) ?? elem;
         return { len, elem, kind: 'array' };
       }
@@ -2587,7 +2653,7 @@ export class Walker {
       if (dotted === 'JSON.stringify' && args[0]) return { len: lenOf(S(args[0]), this.reg) ?? O1, kind: 'string' };
       if (dotted === 'structuredClone' && args[0]) return S(args[0]);
     }
-    if (ts.isPropertyAccessExpression(callee)) {
+    if (isPropertyAccessExpression(callee)) {
       const m = callee.name.text;
       const recv = S(callee.expression);
       const spec = lookupMethod(m, recv.cls);
@@ -2608,7 +2674,7 @@ export class Walker {
       if (m === 'split') {
         const n = lenOf(recv, this.reg) ?? O1;
         const sep = args[0] ? unwrap(args[0]) : undefined;
-        const chars = sep && (ts.isStringLiteral(sep) || ts.isNoSubstitutionTemplateLiteral(sep)) && sep.text === '';
+        const chars = sep && (isStringLiteral(sep) || isNoSubstitutionTemplateLiteral(sep)) && sep.text === '';
         return { len: n, elem: chars ? { len: O1, val: O1, kind: 'string' } : { len: n, kind: 'string' }, kind: 'array' };
       }
       if (m === 'charCodeAt' || m === 'codePointAt' || m === 'indexOf' || m === 'lastIndexOf' || m === 'findIndex' || m === 'search') return { val: lenOf(recv, this.reg) ?? O1, len: O1, kind: 'number' };
@@ -2639,7 +2705,7 @@ export class Walker {
       }
     }
     // a recursive call returns something as large as the collection it is given (merge sort halves)
-    if (ts.isIdentifier(callee) && this.fn && callee.text === this.fn.name) {
+    if (isIdentifier(callee) && this.fn && callee.text === this.fn.name) {
       for (const a of args) {
         const sa = S(a);
         if (sa.kind === 'array' || sa.kind === 'string' || sa.len) {
@@ -2649,17 +2715,17 @@ export class Walker {
       }
     }
     // a call to a function we know: its result size is unknown; name a variable after the call
-    if (ts.isIdentifier(callee) || (ts.isPropertyAccessExpression(callee) && callee.expression.kind === SK.ThisKeyword)) {
-      const name = ts.isIdentifier(callee) ? callee.text : (callee as TS.PropertyAccessExpression).name.text;
-      const b = ts.isIdentifier(callee) ? this.env.lookup(name) : undefined;
-      const cls = ts.isIdentifier(callee) ? undefined : this.enclosingClass();
+    if (isIdentifier(callee) || (isPropertyAccessExpression(callee) && callee.expression.kind === SK.ThisKeyword)) {
+      const name = isIdentifier(callee) ? callee.text : (callee as TS.PropertyAccessExpression).name.text;
+      const b = isIdentifier(callee) ? this.env.lookup(name) : undefined;
+      const cls = isIdentifier(callee) ? undefined : this.enclosingClass();
       const target = b?.fn ?? (cls ? findMethod(this.file, cls, name) : undefined);
       if (target && target !== this.fn && !target.running) {
         const res = target.file.summary(target);
         if (res?.returns) {
           // argument shapes only for the parameters the returned sizes mention
           const memo: Array<Shape | undefined> = [];
-          const shapes = (i: number): Shape | undefined => (i < args.length ? (memo[i] ??= this.shapeOf(ts.isSpreadElement(args[i]) ? (args[i] as TS.SpreadElement).expression : args[i])) : undefined);
+          const shapes = (i: number): Shape | undefined => (i < args.length ? (memo[i] ??= this.shapeOf(isSpreadElement(args[i]) ? (args[i] as TS.SpreadElement).expression : args[i])) : undefined);
           const out: Shape = { kind: 'unknown' };
           if (res.returns.len) out.len = this.mapCost(target, res.returns.len, shapes);
           if (res.returns.val) out.val = this.mapCost(target, res.returns.val, shapes);
@@ -2683,10 +2749,10 @@ export class Walker {
     this.env = new Env(outer);
     try {
       fnNode.parameters.forEach((p, i) => {
-        if (ts.isIdentifier(p.name)) this.env.vars.set(p.name.text, { shape: params[i] ?? {}, level: this.frames.length, owner: this.fn });
+        if (isIdentifier(p.name)) this.env.vars.set(p.name.text, { shape: params[i] ?? {}, level: this.frames.length, owner: this.fn });
       });
-      if (!ts.isBlock(body)) return this.shapeOf(body);
-      const ret = body.statements.find((s) => ts.isReturnStatement(s)) as TS.ReturnStatement | undefined;
+      if (!isBlock(body)) return this.shapeOf(body);
+      const ret = body.statements.find((s) => isReturnStatement(s)) as TS.ReturnStatement | undefined;
       return ret?.expression ? this.shapeOf(ret.expression) : undefined;
     } finally {
       this.env = outer;
@@ -2703,19 +2769,19 @@ export const LARGE_LITERAL = 1e5;
 function constValue(e: TS.Expression, depth = 0): number | undefined {
   if (depth > 20) return undefined;
   const u = unwrap(e);
-  if (ts.isNumericLiteral(u)) {
+  if (isNumericLiteral(u)) {
     const v = Number(u.text);
     return Number.isFinite(v) ? v : undefined;
   }
-  if (ts.isBigIntLiteral(u)) {
+  if (isBigIntLiteral(u)) {
     const v = Number(u.text.replace(/n$/, ''));
     return Number.isFinite(v) ? v : undefined;
   }
-  if (ts.isPrefixUnaryExpression(u) && (u.operator === SK.MinusToken || u.operator === SK.PlusToken)) {
+  if (isPrefixUnaryExpression(u) && (u.operator === SK.MinusToken || u.operator === SK.PlusToken)) {
     const v = constValue(u.operand, depth + 1);
     return v === undefined ? undefined : u.operator === SK.MinusToken ? -v : v;
   }
-  if (ts.isBinaryExpression(u)) {
+  if (isBinaryExpression(u)) {
     const a = constValue(u.left, depth + 1);
     if (a === undefined) return undefined;
     const b = constValue(u.right, depth + 1);
@@ -2765,15 +2831,15 @@ function costFactorialOf(k: string, f: number): Cost {
 
 /** The literal iteration count of a constant loop, when it is written down: k < 4, c of 'abc', d of dirs literal. */
 function constantCount(node: TS.Node): number | undefined {
-  if (ts.isForOfStatement(node)) {
+  if (isForOfStatement(node)) {
     const e = unwrap(node.expression);
-    if (ts.isStringLiteral(e) || ts.isNoSubstitutionTemplateLiteral(e)) return e.text.length;
-    if (ts.isArrayLiteralExpression(e)) return e.elements.length;
+    if (isStringLiteral(e) || isNoSubstitutionTemplateLiteral(e)) return e.text.length;
+    if (isArrayLiteralExpression(e)) return e.elements.length;
     return undefined;
   }
-  if (ts.isForStatement(node) && node.condition && ts.isBinaryExpression(node.condition)) {
+  if (isForStatement(node) && node.condition && isBinaryExpression(node.condition)) {
     const c = node.condition;
-    const init = node.initializer && ts.isVariableDeclarationList(node.initializer) ? node.initializer.declarations[0]?.initializer : undefined;
+    const init = node.initializer && isVariableDeclarationList(node.initializer) ? node.initializer.declarations[0]?.initializer : undefined;
     const start = init && isNumericLiteralLike(init) ? Number(nodeText(unwrap(init))) : 0;
     if (isNumericLiteralLike(c.right)) {
       const end = Number(nodeText(unwrap(c.right)));
@@ -2797,30 +2863,30 @@ function findLastIndex<T>(xs: T[], p: (x: T) => boolean): number {
 
 function isNullish(e: TS.Expression): boolean {
   const u = unwrap(e);
-  return u.kind === SK.NullKeyword || (ts.isIdentifier(u) && u.text === 'undefined');
+  return u.kind === SK.NullKeyword || (isIdentifier(u) && u.text === 'undefined');
 }
 
 function isEmptyCollection(e: TS.Expression): boolean {
-  if (ts.isArrayLiteralExpression(e)) return e.elements.length === 0;
-  if (ts.isObjectLiteralExpression(e)) return e.properties.length === 0;
-  if (ts.isStringLiteral(e) || ts.isNoSubstitutionTemplateLiteral(e)) return e.text.length === 0;
-  if (ts.isNewExpression(e)) return (e.arguments?.length ?? 0) === 0;
+  if (isArrayLiteralExpression(e)) return e.elements.length === 0;
+  if (isObjectLiteralExpression(e)) return e.properties.length === 0;
+  if (isStringLiteral(e) || isNoSubstitutionTemplateLiteral(e)) return e.text.length === 0;
+  if (isNewExpression(e)) return (e.arguments?.length ?? 0) === 0;
   return false;
 }
 
 function isKeyedInit(e: TS.Expression): boolean {
-  if (ts.isObjectLiteralExpression(e)) return true;
-  if (ts.isNewExpression(e)) return /^(Map|Set|Object)$/.test(identName(e.expression) ?? '');
-  if (ts.isCallExpression(e) && dottedName(e.expression) === 'Object.create') return true;
+  if (isObjectLiteralExpression(e)) return true;
+  if (isNewExpression(e)) return /^(Map|Set|Object)$/.test(identName(e.expression) ?? '');
+  if (isCallExpression(e) && dottedName(e.expression) === 'Object.create') return true;
   return false;
 }
 
 function containsExit(s: TS.Node): boolean {
-  if (ts.isBreakStatement(s) || ts.isReturnStatement(s) || ts.isThrowStatement(s)) return true;
+  if (isBreakStatement(s) || isReturnStatement(s) || isThrowStatement(s)) return true;
   let found = false;
   forEachDescendant(s, (n) => {
-    if (ts.isIterationStatement(n, false)) return false;
-    if (ts.isBreakStatement(n) || ts.isReturnStatement(n) || ts.isThrowStatement(n)) found = true;
+    if (isIterationStatement(n, false)) return false;
+    if (isBreakStatement(n) || isReturnStatement(n) || isThrowStatement(n)) found = true;
     return undefined;
   });
   return found;
@@ -2832,25 +2898,25 @@ function worklistName(cond: TS.Expression): string | undefined {
   const stack: TS.Expression[] = [cond];
   while (stack.length && !name) {
     const e = unwrap(stack.pop()!);
-    if (ts.isBinaryExpression(e)) {
+    if (isBinaryExpression(e)) {
       const k = e.operatorToken.kind;
       if (k === SK.AmpersandAmpersandToken || k === SK.BarBarToken || COMPARISONS.has(k)) stack.push(e.left, e.right);
       continue;
     }
-    if (ts.isPrefixUnaryExpression(e) && e.operator === SK.ExclamationToken) {
+    if (isPrefixUnaryExpression(e) && e.operator === SK.ExclamationToken) {
       stack.push(e.operand);
       continue;
     }
-    if (ts.isPropertyAccessExpression(e) && (e.name.text === 'length' || e.name.text === 'size')) name = identName(e.expression) ?? dottedName(e.expression);
-    if (ts.isCallExpression(e) && ts.isPropertyAccessExpression(e.expression) && /^(isEmpty|size|length|count)$/.test(e.expression.name.text)) name = identName(e.expression.expression) ?? dottedName(e.expression.expression);
+    if (isPropertyAccessExpression(e) && (e.name.text === 'length' || e.name.text === 'size')) name = identName(e.expression) ?? dottedName(e.expression);
+    if (isCallExpression(e) && isPropertyAccessExpression(e.expression) && /^(isEmpty|size|length|count)$/.test(e.expression.name.text)) name = identName(e.expression.expression) ?? dottedName(e.expression.expression);
   }
   return name;
 }
 
 function calleeIs(n: TS.Node, recv: string, methods: Set<string>): n is TS.CallExpression {
-  if (!ts.isCallExpression(n)) return false;
+  if (!isCallExpression(n)) return false;
   const c = unwrap(n.expression);
-  if (!ts.isPropertyAccessExpression(c) || !methods.has(c.name.text)) return false;
+  if (!isPropertyAccessExpression(c) || !methods.has(c.name.text)) return false;
   return (identName(c.expression) ?? dottedName(c.expression)) === recv;
 }
 
@@ -2877,7 +2943,7 @@ function bodyGrows(body: TS.Node, name: string): boolean {
 function bodyReassigns(body: TS.Node, name: string): boolean {
   let found = false;
   forEachDescendant(body, (n) => {
-    if (ts.isBinaryExpression(n) && n.operatorToken.kind === SK.EqualsToken && identName(n.left) === name) found = true;
+    if (isBinaryExpression(n) && n.operatorToken.kind === SK.EqualsToken && identName(n.left) === name) found = true;
     return found ? false : undefined;
   });
   return found;
@@ -2888,7 +2954,7 @@ function findPushes(body: TS.Node, name: string): TS.CallExpression[] {
   // pushes to the queue, or to the next-level array swapped into it
   const names = new Set([name]);
   forEachDescendant(body, (n) => {
-    if (ts.isBinaryExpression(n) && n.operatorToken.kind === SK.EqualsToken && identName(n.left) === name) {
+    if (isBinaryExpression(n) && n.operatorToken.kind === SK.EqualsToken && identName(n.left) === name) {
       const r = identName(n.right);
       if (r) names.add(r);
     }
@@ -2915,16 +2981,16 @@ function collectUpdates(roots: Array<TS.Node | undefined>): Map<string, Upd[]> {
   for (const r of roots) {
     if (!r) continue;
     forEachDescendant(r, (n) => {
-      if (ts.isVariableDeclaration(n) && ts.isIdentifier(n.name) && n.initializer) {
+      if (isVariableDeclaration(n) && isIdentifier(n.name) && n.initializer) {
         if (HALVING(n.initializer)) midVars.add(n.name.text);
         const init = unwrap(n.initializer);
-        if (ts.isPropertyAccessExpression(init)) (fields ??= new Map()).set(n.name.text, init);
+        if (isPropertyAccessExpression(init)) (fields ??= new Map()).set(n.name.text, init);
         decls ??= new Map();
         const l = decls.get(n.name.text);
         if (l) l.push(n.initializer);
         else decls.set(n.name.text, [n.initializer]);
       }
-      if (ts.isBinaryExpression(n) && n.operatorToken.kind === SK.EqualsToken && ts.isIdentifier(n.left) && HALVING(n.right)) midVars.add(n.left.text);
+      if (isBinaryExpression(n) && n.operatorToken.kind === SK.EqualsToken && isIdentifier(n.left) && HALVING(n.right)) midVars.add(n.left.text);
     });
   }
   const classify = (v: string, rhs: TS.Expression): UpdKind => {
@@ -2933,11 +2999,11 @@ function collectUpdates(roots: Array<TS.Node | undefined>): Map<string, Upd[]> {
     if (mentionsMid) return 'mid';
     if (HALVING(r) && mentions(r, v)) {
       // v = (v + x) >> 1 with another variable: bisection; v = v >> 1: geometric
-      const others = ts.isBinaryExpression(r) && !isNumericLiteralLike(r.right) ? true : false;
+      const others = isBinaryExpression(r) && !isNumericLiteralLike(r.right) ? true : false;
       return others ? 'mid' : 'div';
     }
     if (HALVING(r)) return 'mid';
-    if (ts.isBinaryExpression(r)) {
+    if (isBinaryExpression(r)) {
       const k = r.operatorToken.kind;
       const lv = identName(r.left) === v, rv = identName(r.right) === v;
       // x + (x & -x) / x - (x & -x): Fenwick steps move the lowest set bit up or clear it
@@ -2954,29 +3020,29 @@ function collectUpdates(roots: Array<TS.Node | undefined>): Map<string, Upd[]> {
       if (k === SK.PercentToken && (lv || rv)) return 'div';
       if (k === SK.BarToken && mentions(r.left, v) && HALVING(r.left)) return 'div';
     }
-    if (ts.isCallExpression(r)) {
+    if (isCallExpression(r)) {
       const d = dottedName(r.expression) ?? '';
       if (/^Math\.(floor|trunc|ceil|round)$/.test(d) && r.arguments[0]) return classify(v, r.arguments[0]);
       if (d === 'Math.max' && r.arguments.some((a) => identName(a) === v)) return 'inc';
       if (d === 'Math.min' && r.arguments.some((a) => identName(a) === v)) return 'dec';
       if (d === 'parseInt' || d === 'Number') return r.arguments[0] ? classify(v, r.arguments[0]) : 'other';
     }
-    if (ts.isPrefixUnaryExpression(r) && r.operator === SK.TildeToken && ts.isPrefixUnaryExpression(unwrap(r.operand))) return classify(v, (unwrap(r.operand) as TS.PrefixUnaryExpression).operand);
-    if (ts.isConditionalExpression(r)) {
+    if (isPrefixUnaryExpression(r) && r.operator === SK.TildeToken && isPrefixUnaryExpression(unwrap(r.operand))) return classify(v, (unwrap(r.operand) as TS.PrefixUnaryExpression).operand);
+    if (isConditionalExpression(r)) {
       const a = classify(v, r.whenTrue), b = classify(v, r.whenFalse);
       return a === b ? a : a === 'chase' || b === 'chase' ? 'chase' : 'other';
     }
-    if (ts.isPropertyAccessExpression(r) && identName(r.expression) === v) return 'chase';
-    if (ts.isElementAccessExpression(r) && identName(r.argumentExpression) === v) return 'chase';
-    if (ts.isPropertyAccessExpression(r) || ts.isElementAccessExpression(r)) {
+    if (isPropertyAccessExpression(r) && identName(r.expression) === v) return 'chase';
+    if (isElementAccessExpression(r) && identName(r.argumentExpression) === v) return 'chase';
+    if (isPropertyAccessExpression(r) || isElementAccessExpression(r)) {
       if (mentions(r, v)) return 'chase';
     }
     if (mentions(r, v)) return 'other';
     // const nxt = cur.next; ...; cur = nxt: following a link through a local
-    const via = ts.isIdentifier(r) ? fields?.get(r.text) : undefined;
+    const via = isIdentifier(r) ? fields?.get(r.text) : undefined;
     if (via && identName(via.expression) === v) return 'chase';
     // v = u or v = u + 1 where u is another pointer: a forward jump if u only moves forward
-    const u = identName(r) ?? (ts.isBinaryExpression(r) && r.operatorToken.kind === SK.PlusToken ? identName(r.left) : undefined);
+    const u = identName(r) ?? (isBinaryExpression(r) && r.operatorToken.kind === SK.PlusToken ? identName(r.left) : undefined);
     if (u) jumps.push({ v, u });
     return 'reset';
   };
@@ -2984,15 +3050,15 @@ function collectUpdates(roots: Array<TS.Node | undefined>): Map<string, Upd[]> {
   for (const r of roots) {
     if (!r) continue;
     const visit = (n: TS.Node) => {
-      if ((ts.isPostfixUnaryExpression(n) || ts.isPrefixUnaryExpression(n)) && (n.operator === SK.PlusPlusToken || n.operator === SK.MinusMinusToken)) {
+      if ((isPostfixUnaryExpression(n) || isPrefixUnaryExpression(n)) && (n.operator === SK.PlusPlusToken || n.operator === SK.MinusMinusToken)) {
         const v = updKey(n.operand);
         if (v) put(v, { kind: n.operator === SK.PlusPlusToken ? 'inc' : 'dec', node: n });
-      } else if (ts.isBinaryExpression(n) && isAssignmentOp(n.operatorToken.kind)) {
+      } else if (isBinaryExpression(n) && isAssignmentOp(n.operatorToken.kind)) {
         const v = updKey(n.left);
         if (v) {
           const k = n.operatorToken.kind;
           const rightConst = isNumericLiteralLike(n.right);
-          const dataStep = !rightConst && !ts.isIdentifier(unwrap(n.right));
+          const dataStep = !rightConst && !isIdentifier(unwrap(n.right));
           if ((k === SK.PlusEqualsToken || k === SK.MinusEqualsToken) && isLowbit(n.right, v)) put(v, { kind: k === SK.PlusEqualsToken ? 'mul' : 'div', node: n });
           else if (k === SK.PlusEqualsToken) put(v, { kind: rightConst ? 'inc' : dataStep ? 'data' : 'harmonic', node: n, rhs: n.right });
           else if (k === SK.MinusEqualsToken) put(v, { kind: rightConst ? 'dec' : dataStep ? 'data' : 'series', node: n, rhs: n.right });
@@ -3001,13 +3067,13 @@ function collectUpdates(roots: Array<TS.Node | undefined>): Map<string, Upd[]> {
           else if (k === SK.AmpersandEqualsToken) put(v, { kind: mentions(n.right, v) ? 'div' : 'other', node: n });
           else if (k === SK.EqualsToken) put(v, { kind: classify(v, n.right), node: n, rhs: n.right });
           else put(v, { kind: 'other', node: n });
-        } else if (ts.isArrayLiteralExpression(unwrap(n.left)) && n.operatorToken.kind === SK.EqualsToken) {
+        } else if (isArrayLiteralExpression(unwrap(n.left)) && n.operatorToken.kind === SK.EqualsToken) {
           const l = unwrap(n.left) as TS.ArrayLiteralExpression;
           const rr = unwrap(n.right);
           l.elements.forEach((el, i) => {
             const v2 = identName(el);
             if (!v2) return;
-            const src = ts.isArrayLiteralExpression(rr) ? rr.elements[i] : undefined;
+            const src = isArrayLiteralExpression(rr) ? rr.elements[i] : undefined;
             put(v2, { kind: src ? classify(v2, src) : 'other', node: n, rhs: src });
           });
         }
@@ -3043,7 +3109,7 @@ function heapDescent(out: Map<string, Upd[]>, decls: Map<string, TS.Expression[]
     const exprs = [...(decls?.get(name) ?? [])];
     let steps = 0, other = 0;
     for (const up of out.get(name) ?? []) {
-      if (up.rhs && ts.isBinaryExpression(up.node) && up.node.operatorToken.kind === SK.EqualsToken) exprs.push(up.rhs);
+      if (up.rhs && isBinaryExpression(up.node) && up.node.operatorToken.kind === SK.EqualsToken) exprs.push(up.rhs);
       else if (up.kind === 'inc' && !up.rhs) steps++;
       else if (up.kind === 'inc' && up.rhs && isNumericLiteralLike(up.rhs)) steps++;
       else other++;
@@ -3056,7 +3122,7 @@ function heapDescent(out: Map<string, Upd[]>, decls: Map<string, TS.Expression[]
     const x = unwrap(e);
     const id = identName(x);
     if (id) return children.has(id);
-    if (!ts.isBinaryExpression(x)) return false;
+    if (!isBinaryExpression(x)) return false;
     const k = x.operatorToken.kind;
     const lit = (y: TS.Expression, min: number) => isNumericLiteralLike(y) && Number(nodeText(unwrap(y))) >= min;
     if (k === SK.AsteriskToken) return (identName(x.left) === v && lit(x.right, 2)) || (identName(x.right) === v && lit(x.left, 2));
@@ -3098,7 +3164,7 @@ function heapDescent(out: Map<string, Upd[]>, decls: Map<string, TS.Expression[]
   for (const r of roots) {
     if (!r) continue;
     forEachSelfAndDescendant(r, (n) => {
-      if (!ts.isBinaryExpression(n)) return undefined;
+      if (!isBinaryExpression(n)) return undefined;
       const k = n.operatorToken.kind;
       if (k !== SK.LessThanToken && k !== SK.LessThanEqualsToken && k !== SK.GreaterThanToken && k !== SK.GreaterThanEqualsToken) return undefined;
       const [c, b] = k === SK.LessThanToken || k === SK.LessThanEqualsToken ? [n.left, n.right] : [n.right, n.left];
@@ -3124,10 +3190,10 @@ function heapDescent(out: Map<string, Upd[]>, decls: Map<string, TS.Expression[]
  */
 function isLowbit(e: TS.Expression, v: string): boolean {
   const u = unwrap(e);
-  if (!ts.isBinaryExpression(u) || u.operatorToken.kind !== SK.AmpersandToken) return false;
+  if (!isBinaryExpression(u) || u.operatorToken.kind !== SK.AmpersandToken) return false;
   const neg = (x: TS.Expression) => {
     const n = unwrap(x);
-    return ts.isPrefixUnaryExpression(n) && n.operator === SK.MinusToken && identName(n.operand) === v;
+    return isPrefixUnaryExpression(n) && n.operator === SK.MinusToken && identName(n.operand) === v;
   };
   return (identName(u.left) === v && neg(u.right)) || (identName(u.right) === v && neg(u.left));
 }
@@ -3136,12 +3202,12 @@ function isLowbit(e: TS.Expression, v: string): boolean {
 function quotientBy(e: TS.Expression, vars: Set<string>): { v: string; dividend: TS.Expression } | undefined {
   let x = unwrap(e);
   for (let i = 0; i < 4; i++) {
-    if (ts.isCallExpression(x) && /^Math\.(floor|trunc)$/.test(dottedName(x.expression) ?? '') && x.arguments.length === 1) x = unwrap(x.arguments[0]);
-    else if (ts.isPrefixUnaryExpression(x) && x.operator === SK.TildeToken && ts.isPrefixUnaryExpression(unwrap(x.operand))) x = unwrap((unwrap(x.operand) as TS.PrefixUnaryExpression).operand);
-    else if (ts.isBinaryExpression(x) && x.operatorToken.kind === SK.BarToken && isNumericLiteralLike(x.right) && nodeText(unwrap(x.right)) === '0') x = unwrap(x.left);
+    if (isCallExpression(x) && /^Math\.(floor|trunc)$/.test(dottedName(x.expression) ?? '') && x.arguments.length === 1) x = unwrap(x.arguments[0]);
+    else if (isPrefixUnaryExpression(x) && x.operator === SK.TildeToken && isPrefixUnaryExpression(unwrap(x.operand))) x = unwrap((unwrap(x.operand) as TS.PrefixUnaryExpression).operand);
+    else if (isBinaryExpression(x) && x.operatorToken.kind === SK.BarToken && isNumericLiteralLike(x.right) && nodeText(unwrap(x.right)) === '0') x = unwrap(x.left);
     else break;
   }
-  if (!ts.isBinaryExpression(x) || x.operatorToken.kind !== SK.SlashToken) return undefined;
+  if (!isBinaryExpression(x) || x.operatorToken.kind !== SK.SlashToken) return undefined;
   const v = identName(x.right);
   return v && vars.has(v) && !mentions(x.left, v) ? { v, dividend: x.left } : undefined;
 }
@@ -3151,7 +3217,7 @@ function updKey(e: TS.Expression): string | undefined {
   const u = unwrap(e);
   const id = identName(u);
   if (id) return id;
-  if (ts.isElementAccessExpression(u)) {
+  if (isElementAccessExpression(u)) {
     const b = identName(u.expression);
     const ix = u.argumentExpression;
     if (b && (identName(ix) || isNumericLiteralLike(ix))) return `${b}[${nodeText(unwrap(ix))}]`;
@@ -3164,13 +3230,13 @@ function boundIsStartPlus(bound: TS.Expression, start: TS.Expression): boolean {
 }
 function boundExtra(bound: TS.Expression, start: TS.Expression): TS.Expression | undefined {
   const b = unwrap(bound);
-  if (!ts.isBinaryExpression(b) || b.operatorToken.kind !== SK.PlusToken) return undefined;
+  if (!isBinaryExpression(b) || b.operatorToken.kind !== SK.PlusToken) return undefined;
   const st = nodeText(unwrap(start)).replace(/\s+/g, '');
   if (nodeText(unwrap(b.left)).replace(/\s+/g, '') === st) return b.right;
   if (nodeText(unwrap(b.right)).replace(/\s+/g, '') === st) return b.left;
   // start `i + 1`, bound `i + k`
   const s = unwrap(start);
-  if (ts.isBinaryExpression(s) && s.operatorToken.kind === SK.PlusToken && nodeText(unwrap(s.left)) === nodeText(unwrap(b.left))) return b.right;
+  if (isBinaryExpression(s) && s.operatorToken.kind === SK.PlusToken && nodeText(unwrap(s.left)) === nodeText(unwrap(b.left))) return b.right;
   return undefined;
 }
 
@@ -3178,9 +3244,9 @@ function boundExtra(bound: TS.Expression, start: TS.Expression): TS.Expression |
 export function writesIndexed(host: TS.Node, name: string): boolean {
   let found = false;
   forEachDescendant(host, (n) => {
-    if (ts.isBinaryExpression(n) && isAssignmentOp(n.operatorToken.kind)) {
+    if (isBinaryExpression(n) && isAssignmentOp(n.operatorToken.kind)) {
       const l = unwrap(n.left);
-      if (ts.isElementAccessExpression(l) && (identName(l.expression) ?? dottedName(l.expression)) === name) found = true;
+      if (isElementAccessExpression(l) && (identName(l.expression) ?? dottedName(l.expression)) === name) found = true;
     }
     return found ? false : undefined;
   });
@@ -3191,15 +3257,15 @@ export function writesIndexed(host: TS.Node, name: string): boolean {
 function resets(host: TS.Node, v: string): boolean {
   let found = false;
   forEachDescendant(host, (n) => {
-    if (ts.isBinaryExpression(n) && n.operatorToken.kind === SK.EqualsToken && identName(n.left) === v && !mentions(n.right, v)) {
+    if (isBinaryExpression(n) && n.operatorToken.kind === SK.EqualsToken && identName(n.left) === v && !mentions(n.right, v)) {
       // l = r + 1 style jumps forward keep amortisation only if the right side is another forward pointer
       const r = unwrap(n.right);
-      const rn = identName(r) ?? (ts.isBinaryExpression(r) ? identName(r.left) : undefined);
+      const rn = identName(r) ?? (isBinaryExpression(r) ? identName(r.left) : undefined);
       if (!rn) found = true;
       else if (/^\d/.test(rn)) found = true;
       // assigning from the outer counter (l = i) is a forward jump: fine
     }
-    if (ts.isVariableDeclaration(n) && ts.isIdentifier(n.name) && n.name.text === v) found = true;
+    if (isVariableDeclaration(n) && isIdentifier(n.name) && n.name.text === v) found = true;
     return found ? false : undefined;
   });
   return found;
@@ -3209,7 +3275,7 @@ function resets(host: TS.Node, v: string): boolean {
 function assignsFrom(host: TS.Node, from: string, to: string): boolean {
   let found = false;
   forEachDescendant(host, (n) => {
-    if (ts.isBinaryExpression(n) && n.operatorToken.kind === SK.EqualsToken && identName(n.left) === from && mentions(n.right, to)) found = true;
+    if (isBinaryExpression(n) && n.operatorToken.kind === SK.EqualsToken && identName(n.left) === from && mentions(n.right, to)) found = true;
     return found ? false : undefined;
   });
   return found;
@@ -3218,8 +3284,8 @@ function assignsFrom(host: TS.Node, from: string, to: string): boolean {
 function findMethod(file: FileAnalyzer, cls: TS.ClassLikeDeclaration, name: string): FnInfo | undefined {
   for (const m of cls.members) {
     // declarations without a body (declare class, overload signatures) say nothing about cost
-    if ((ts.isMethodDeclaration(m) || ts.isGetAccessorDeclaration(m)) && m.body && m.name && ts.isIdentifier(m.name) && m.name.text === name) return file.byNode.get(m);
-    if (ts.isPropertyDeclaration(m) && m.name && ts.isIdentifier(m.name) && m.name.text === name && m.initializer && isFunctionLike(unwrap(m.initializer))) return file.byNode.get(unwrap(m.initializer));
+    if ((isMethodDeclaration(m) || isGetAccessorDeclaration(m)) && m.body && m.name && isIdentifier(m.name) && m.name.text === name) return file.byNode.get(m);
+    if (isPropertyDeclaration(m) && m.name && isIdentifier(m.name) && m.name.text === name && m.initializer && isFunctionLike(unwrap(m.initializer))) return file.byNode.get(unwrap(m.initializer));
   }
   // inherited: extends a class in this file
   const h = cls.heritageClauses?.find((c) => c.token === SK.ExtendsKeyword);
@@ -3240,23 +3306,23 @@ function isMethodScopeOf(_file: FileAnalyzer, _cls: TS.ClassLikeDeclaration, sco
  */
 function detectMemo(w: Walker, fn: TS.FunctionLikeDeclaration): { name: string; node: TS.Node } | undefined {
   const body = fn.body;
-  if (!body || !ts.isBlock(body)) return undefined;
-  const params = new Set(fn.parameters.map((p) => (ts.isIdentifier(p.name) ? p.name.text : '')).filter(Boolean));
+  if (!body || !isBlock(body)) return undefined;
+  const params = new Set(fn.parameters.map((p) => (isIdentifier(p.name) ? p.name.text : '')).filter(Boolean));
   const reads: Array<{ name: string; node: TS.Node }> = [];
   const readBase = (e: TS.Node) => {
     forEachSelfAndDescendant(e, (n) => {
-      if (ts.isElementAccessExpression(n)) {
+      if (isElementAccessExpression(n)) {
         let cur: TS.Expression = n;
-        while (ts.isElementAccessExpression(unwrap(cur))) cur = (unwrap(cur) as TS.ElementAccessExpression).expression;
+        while (isElementAccessExpression(unwrap(cur))) cur = (unwrap(cur) as TS.ElementAccessExpression).expression;
         const name = identName(cur) ?? dottedName(cur);
         if (name && mentionsAny(n, params)) reads.push({ name, node: n });
         return false;
       }
-      if (ts.isCallExpression(n) && ts.isPropertyAccessExpression(n.expression) && /^(has|get)$/.test(n.expression.name.text)) {
+      if (isCallExpression(n) && isPropertyAccessExpression(n.expression) && /^(has|get)$/.test(n.expression.name.text)) {
         const name = identName(n.expression.expression) ?? dottedName(n.expression.expression);
         if (name) reads.push({ name, node: n });
       }
-      if (ts.isBinaryExpression(n) && n.operatorToken.kind === SK.InKeyword) {
+      if (isBinaryExpression(n) && n.operatorToken.kind === SK.InKeyword) {
         const name = identName(n.right) ?? dottedName(n.right);
         if (name) reads.push({ name, node: n });
       }
@@ -3264,27 +3330,27 @@ function detectMemo(w: Walker, fn: TS.FunctionLikeDeclaration): { name: string; 
     });
   };
   for (const st of body.statements) {
-    if (ts.isIfStatement(st) && containsExit(st.thenStatement)) readBase(st.expression);
-    if (ts.isIfStatement(st) && !containsExit(st.thenStatement)) continue;
+    if (isIfStatement(st) && containsExit(st.thenStatement)) readBase(st.expression);
+    if (isIfStatement(st) && !containsExit(st.thenStatement)) continue;
   }
   const callsSelf = (root: TS.Node): boolean => {
     let found = false;
     forEachSelfAndDescendant(root, (k) => {
-      if (ts.isCallExpression(k) && identName(k.expression) === w.fn?.name) found = true;
+      if (isCallExpression(k) && identName(k.expression) === w.fn?.name) found = true;
       return found ? false : undefined;
     });
     return found;
   };
   const guardReads = (cond: TS.Expression) =>
     forEachSelfAndDescendant(cond, (k) => {
-      if (ts.isElementAccessExpression(k)) {
+      if (isElementAccessExpression(k)) {
         let cur: TS.Expression = k;
-        while (ts.isElementAccessExpression(unwrap(cur))) cur = (unwrap(cur) as TS.ElementAccessExpression).expression;
+        while (isElementAccessExpression(unwrap(cur))) cur = (unwrap(cur) as TS.ElementAccessExpression).expression;
         const name = identName(cur);
         if (name) reads.push({ name, node: k });
         return false;
       }
-      if (ts.isCallExpression(k) && ts.isPropertyAccessExpression(k.expression) && k.expression.name.text === 'has') {
+      if (isCallExpression(k) && isPropertyAccessExpression(k.expression) && k.expression.name.text === 'has') {
         const name = identName(k.expression.expression);
         if (name) reads.push({ name, node: k });
       }
@@ -3294,35 +3360,35 @@ function detectMemo(w: Walker, fn: TS.FunctionLikeDeclaration): { name: string; 
   // for (...) { if (seen.has(v)) continue; ...; dfs(v); }
   forEachDescendant(body, (n) => {
     if (isFunctionLike(n)) return false;
-    if (!ts.isBlock(n) || !n.parent || !ts.isIterationStatement(n.parent, false)) return undefined;
+    if (!isBlock(n) || !n.parent || !isIterationStatement(n.parent, false)) return undefined;
     const sts = n.statements;
     for (let i = 0; i < sts.length; i++) {
       const st = sts[i];
-      if (!ts.isIfStatement(st) || st.elseStatement) continue;
+      if (!isIfStatement(st) || st.elseStatement) continue;
       const t = st.thenStatement;
-      const skips = ts.isContinueStatement(t) || (ts.isBlock(t) && t.statements.length > 0 && ts.isContinueStatement(t.statements[t.statements.length - 1]));
+      const skips = isContinueStatement(t) || (isBlock(t) && t.statements.length > 0 && isContinueStatement(t.statements[t.statements.length - 1]));
       if (skips && sts.slice(i + 1).some(callsSelf)) guardReads(st.expression);
     }
     return undefined;
   });
   // guards at the recursive call sites: if (!vis[j]) dfs(j)
   forEachDescendant(body, (n) => {
-    if (ts.isIfStatement(n) && !n.elseStatement) {
+    if (isIfStatement(n) && !n.elseStatement) {
       let callsSelf = false;
       forEachDescendant(n.thenStatement, (k) => {
-        if (ts.isCallExpression(k) && identName(k.expression) === w.fn?.name) callsSelf = true;
+        if (isCallExpression(k) && identName(k.expression) === w.fn?.name) callsSelf = true;
       });
-      if (ts.isExpressionStatement(n.thenStatement) && ts.isCallExpression(n.thenStatement.expression) && identName(n.thenStatement.expression.expression) === w.fn?.name) callsSelf = true;
+      if (isExpressionStatement(n.thenStatement) && isCallExpression(n.thenStatement.expression) && identName(n.thenStatement.expression.expression) === w.fn?.name) callsSelf = true;
       if (callsSelf) {
         forEachSelfAndDescendant(n.expression, (k) => {
-          if (ts.isElementAccessExpression(k)) {
+          if (isElementAccessExpression(k)) {
             let cur: TS.Expression = k;
-            while (ts.isElementAccessExpression(unwrap(cur))) cur = (unwrap(cur) as TS.ElementAccessExpression).expression;
+            while (isElementAccessExpression(unwrap(cur))) cur = (unwrap(cur) as TS.ElementAccessExpression).expression;
             const name = identName(cur);
             if (name) reads.push({ name, node: k });
             return false;
           }
-          if (ts.isCallExpression(k) && ts.isPropertyAccessExpression(k.expression) && k.expression.name.text === 'has') {
+          if (isCallExpression(k) && isPropertyAccessExpression(k.expression) && k.expression.name.text === 'has') {
             const name = identName(k.expression.expression);
             if (name) reads.push({ name, node: k });
           }
@@ -3336,16 +3402,16 @@ function detectMemo(w: Walker, fn: TS.FunctionLikeDeclaration): { name: string; 
   for (const r of reads) {
     let written = false;
     forEachDescendant(body, (n) => {
-      if (ts.isBinaryExpression(n) && isAssignmentOp(n.operatorToken.kind)) {
+      if (isBinaryExpression(n) && isAssignmentOp(n.operatorToken.kind)) {
         let cur: TS.Expression = n.left;
         let indexed = false;
-        while (ts.isElementAccessExpression(unwrap(cur))) {
+        while (isElementAccessExpression(unwrap(cur))) {
           indexed = true;
           cur = (unwrap(cur) as TS.ElementAccessExpression).expression;
         }
         if (indexed && (identName(cur) ?? dottedName(cur)) === r.name) written = true;
       }
-      if (ts.isCallExpression(n) && ts.isPropertyAccessExpression(n.expression) && /^(set|add)$/.test(n.expression.name.text) && (identName(n.expression.expression) ?? dottedName(n.expression.expression)) === r.name) written = true;
+      if (isCallExpression(n) && isPropertyAccessExpression(n.expression) && /^(set|add)$/.test(n.expression.name.text) && (identName(n.expression.expression) ?? dottedName(n.expression.expression)) === r.name) written = true;
       return written ? false : undefined;
     });
     if (written && !restoredAfterRecursion(body, r.name, w.fn?.name)) return r;
@@ -3362,16 +3428,16 @@ function treeWalk(w: Walker, fn: TS.FunctionLikeDeclaration, params: Set<string>
   if (!self || !fn.body) return undefined;
   let found: { name: string; node: TS.Node } | undefined;
   forEachDescendant(fn.body, (n) => {
-    if (found || !ts.isForOfStatement(n)) return undefined;
+    if (found || !isForOfStatement(n)) return undefined;
     const it = unwrap(n.expression);
-    if (!ts.isElementAccessExpression(it) || !params.has(identName(it.argumentExpression) ?? '')) return undefined;
+    if (!isElementAccessExpression(it) || !params.has(identName(it.argumentExpression) ?? '')) return undefined;
     const p = identName(it.argumentExpression)!;
     const base = identName(it.expression) ?? dottedName(it.expression);
     const d = n.initializer;
-    const lv = ts.isVariableDeclarationList(d) && d.declarations[0] && ts.isIdentifier(d.declarations[0].name) ? d.declarations[0].name.text : ts.isVariableDeclarationList(d) && d.declarations[0] && ts.isArrayBindingPattern(d.declarations[0].name) ? nodeText((d.declarations[0].name.elements[0] as TS.BindingElement)?.name) : undefined;
+    const lv = isVariableDeclarationList(d) && d.declarations[0] && isIdentifier(d.declarations[0].name) ? d.declarations[0].name.text : isVariableDeclarationList(d) && d.declarations[0] && isArrayBindingPattern(d.declarations[0].name) ? nodeText((d.declarations[0].name.elements[0] as TS.BindingElement)?.name) : undefined;
     if (!base || !lv) return undefined;
     forEachDescendant(n.statement, (k) => {
-      if (found || !ts.isCallExpression(k) || identName(k.expression) !== self) return undefined;
+      if (found || !isCallExpression(k) || identName(k.expression) !== self) return undefined;
       const args = k.arguments.map((a) => identName(a));
       if (args.includes(lv) && args.includes(p)) found = { name: base, node: it };
       return undefined;
@@ -3386,22 +3452,22 @@ function restoredAfterRecursion(body: TS.Block, name: string, self: string | und
   if (!self) return false;
   let firstCall = Infinity;
   forEachDescendant(body, (n) => {
-    if (ts.isCallExpression(n) && identName(n.expression) === self) firstCall = Math.min(firstCall, n.pos);
+    if (isCallExpression(n) && identName(n.expression) === self) firstCall = Math.min(firstCall, n.pos);
   });
   if (firstCall === Infinity) return false;
   let before = false, after = false;
   forEachDescendant(body, (n) => {
     let writes = false;
-    if (ts.isBinaryExpression(n) && n.operatorToken.kind === SK.EqualsToken) {
+    if (isBinaryExpression(n) && n.operatorToken.kind === SK.EqualsToken) {
       let cur: TS.Expression = n.left;
       let indexed = false;
-      while (ts.isElementAccessExpression(unwrap(cur))) {
+      while (isElementAccessExpression(unwrap(cur))) {
         indexed = true;
         cur = (unwrap(cur) as TS.ElementAccessExpression).expression;
       }
       if (indexed && identName(cur) === name) writes = true;
     }
-    if (ts.isCallExpression(n) && ts.isPropertyAccessExpression(n.expression) && /^(delete|add|set)$/.test(n.expression.name.text) && identName(n.expression.expression) === name) writes = true;
+    if (isCallExpression(n) && isPropertyAccessExpression(n.expression) && /^(delete|add|set)$/.test(n.expression.name.text) && identName(n.expression.expression) === name) writes = true;
     if (writes) {
       if (n.pos < firstCall) before = true;
       else after = true;

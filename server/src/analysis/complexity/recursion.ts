@@ -11,6 +11,9 @@
 import { ts } from '../../ts';
 import type { ts as TS } from 'ts-morph';
 
+/** Plain function references: a property of the large `ts` namespace costs a dictionary lookup per use. */
+const { forEachChild, isArrayLiteralExpression, isArrowFunction, isBinaryExpression, isBlock, isCallExpression, isConditionalExpression, isElementAccessExpression, isForOfStatement, isForStatement, isFunctionDeclaration, isFunctionExpression, isIdentifier, isIfStatement, isMethodDeclaration, isPostfixUnaryExpression, isPrefixUnaryExpression, isPropertyAccessExpression, isReturnStatement, isSpreadElement, isStringLiteralLike, isSwitchStatement, isThrowStatement, isVariableDeclaration, isVariableDeclarationList } = ts;
+
 /** Cached: `ts.SyntaxKind` is a getter on the bundled namespace, costly on hot paths. */
 const SK = ts.SyntaxKind;
 import { O1, add, exp, expOf, factorial, isConstant, log, mul, pow, substitute, variablesOf, type Cost } from '../cost';
@@ -260,7 +263,7 @@ function callsPerInvocation(body: TS.Node, weights: Map<TS.Node, number>): numbe
     let sum = 0;
     for (let i = from; i < stmts.length; i++) {
       const st = stmts[i];
-      if (ts.isIfStatement(st) && !st.elseStatement && alwaysExits(st.thenStatement)) {
+      if (isIfStatement(st) && !st.elseStatement && alwaysExits(st.thenStatement)) {
         return sum + (weights.get(st) ?? 0) + visit(st.expression, depth + 1) + Math.max(visit(st.thenStatement, depth + 1), seq(stmts, i + 1, depth + 1));
       }
       sum += visit(st, depth + 1);
@@ -271,16 +274,16 @@ function callsPerInvocation(body: TS.Node, weights: Map<TS.Node, number>): numbe
     if (depth > 200) return 0;
     const own = weights.get(n) ?? 0;
     if (n !== body && isFunctionLikeNode(n)) return own;
-    if (ts.isBlock(n)) return own + seq(n.statements, 0, depth);
-    if (ts.isIfStatement(n)) return own + visit(n.expression, depth + 1) + Math.max(visit(n.thenStatement, depth + 1), n.elseStatement ? visit(n.elseStatement, depth + 1) : 0);
-    if (ts.isConditionalExpression(n)) return own + visit(n.condition, depth + 1) + Math.max(visit(n.whenTrue, depth + 1), visit(n.whenFalse, depth + 1));
-    if (ts.isSwitchStatement(n)) {
+    if (isBlock(n)) return own + seq(n.statements, 0, depth);
+    if (isIfStatement(n)) return own + visit(n.expression, depth + 1) + Math.max(visit(n.thenStatement, depth + 1), n.elseStatement ? visit(n.elseStatement, depth + 1) : 0);
+    if (isConditionalExpression(n)) return own + visit(n.condition, depth + 1) + Math.max(visit(n.whenTrue, depth + 1), visit(n.whenFalse, depth + 1));
+    if (isSwitchStatement(n)) {
       let best = 0;
       for (const c of n.caseBlock.clauses) best = Math.max(best, c.statements.reduce((a, st) => a + visit(st, depth + 1), 0));
       return own + visit(n.expression, depth + 1) + best;
     }
     let sum = own;
-    ts.forEachChild(n, (c) => {
+    forEachChild(n, (c) => {
       sum += visit(c, depth + 1);
     });
     return sum;
@@ -291,12 +294,12 @@ function callsPerInvocation(body: TS.Node, weights: Map<TS.Node, number>): numbe
 
 /** A statement that always leaves the function: `return ...`, `throw ...`, or a block ending in one. */
 function alwaysExits(s: TS.Statement): boolean {
-  if (ts.isReturnStatement(s) || ts.isThrowStatement(s)) return true;
-  if (ts.isBlock(s)) {
+  if (isReturnStatement(s) || isThrowStatement(s)) return true;
+  if (isBlock(s)) {
     const last = s.statements[s.statements.length - 1];
     return !!last && alwaysExits(last);
   }
-  if (ts.isIfStatement(s)) return !!s.elseStatement && alwaysExits(s.thenStatement) && alwaysExits(s.elseStatement);
+  if (isIfStatement(s)) return !!s.elseStatement && alwaysExits(s.thenStatement) && alwaysExits(s.elseStatement);
   return false;
 }
 
@@ -304,16 +307,16 @@ function alwaysExits(s: TS.Statement): boolean {
 function rootedAt(e: TS.Expression, param: string): boolean {
   let cur = unwrap(e);
   for (let i = 0; i < 16; i++) {
-    if (ts.isIdentifier(cur)) return cur.text === param;
-    if (ts.isPropertyAccessExpression(cur) || ts.isElementAccessExpression(cur)) cur = unwrap(cur.expression);
-    else if (ts.isCallExpression(cur)) return cur.arguments.some((x) => identName(x) === param) || (ts.isPropertyAccessExpression(cur.expression) && rootedAt(cur.expression.expression, param));
+    if (isIdentifier(cur)) return cur.text === param;
+    if (isPropertyAccessExpression(cur) || isElementAccessExpression(cur)) cur = unwrap(cur.expression);
+    else if (isCallExpression(cur)) return cur.arguments.some((x) => identName(x) === param) || (isPropertyAccessExpression(cur.expression) && rootedAt(cur.expression.expression, param));
     else return false;
   }
   return false;
 }
 
 function isFunctionLikeNode(n: TS.Node): boolean {
-  return ts.isFunctionDeclaration(n) || ts.isFunctionExpression(n) || ts.isArrowFunction(n) || ts.isMethodDeclaration(n);
+  return isFunctionDeclaration(n) || isFunctionExpression(n) || isArrowFunction(n) || isMethodDeclaration(n);
 }
 
 /** Replace the function's own value parameters in W by the largest value they take in the recursion. */
@@ -337,20 +340,20 @@ function lengthGuard(w: Walker, body: TS.Node): Cost | undefined {
   let out: Cost | undefined;
   forEachDescendant(body, (n) => {
     if (out) return false;
-    if (!ts.isIfStatement(n)) return undefined;
+    if (!isIfStatement(n)) return undefined;
     forEachSelfAndDescendant(n.expression, (c) => {
-      if (out || !ts.isBinaryExpression(c) || !COMPARISONS.has(c.operatorToken.kind)) return undefined;
+      if (out || !isBinaryExpression(c) || !COMPARISONS.has(c.operatorToken.kind)) return undefined;
       for (const [x, y] of [
         [c.left, c.right],
         [c.right, c.left],
       ] as const) {
         const ux = unwrap(x);
-        if (ts.isPropertyAccessExpression(ux) && ux.name.text === 'length') {
+        if (isPropertyAccessExpression(ux) && ux.name.text === 'length') {
           const coll = identName(ux.expression);
           if (!coll) continue;
           let pushed = false;
           forEachDescendant(body, (k) => {
-            if (ts.isCallExpression(k) && ts.isPropertyAccessExpression(k.expression) && /^(push|add)$/.test(k.expression.name.text) && identName(k.expression.expression) === coll) pushed = true;
+            if (isCallExpression(k) && isPropertyAccessExpression(k.expression) && /^(push|add)$/.test(k.expression.name.text) && identName(k.expression.expression) === coll) pushed = true;
           });
           if (!pushed && !/\+/.test(nodeText(body))) continue;
           const v = valOf(w.shapeOf(y), w.reg);
@@ -403,9 +406,9 @@ function classifyArg(w: Walker, site: RecSite, param: string, arg: TS.Expression
   if (identName(a) === param) return 'same';
   if (isNumericLiteralLike(a)) return 'const';
   // node.left / node.right / head.next / node.expression: a part of the parameter's structure
-  if (ts.isPropertyAccessExpression(a) && rootedAt(a.expression, param) && !/^(length|size|val|value|key|count)$/.test(a.name.text)) return 'struct';
-  if (ts.isElementAccessExpression(a) && identName(a.expression) === param) return 'struct';
-  if (ts.isElementAccessExpression(a) && ts.isPropertyAccessExpression(unwrap(a.expression)) && /^children$/.test((unwrap(a.expression) as TS.PropertyAccessExpression).name.text)) return 'struct';
+  if (isPropertyAccessExpression(a) && rootedAt(a.expression, param) && !/^(length|size|val|value|key|count)$/.test(a.name.text)) return 'struct';
+  if (isElementAccessExpression(a) && identName(a.expression) === param) return 'struct';
+  if (isElementAccessExpression(a) && isPropertyAccessExpression(unwrap(a.expression)) && /^children$/.test((unwrap(a.expression) as TS.PropertyAccessExpression).name.text)) return 'struct';
   // a loop variable over param.children
   const an = identName(a);
   if (an) {
@@ -415,29 +418,29 @@ function classifyArg(w: Walker, site: RecSite, param: string, arg: TS.Expression
         const cb = f.node as TS.FunctionLikeDeclaration;
         const first = cb.parameters[0];
         const call = cb.parent;
-        if (first && ts.isIdentifier(first.name) && first.name.text === an && call && ts.isCallExpression(call) && ts.isPropertyAccessExpression(call.expression) && rootedAt(call.expression.expression, param)) return 'struct';
+        if (first && isIdentifier(first.name) && first.name.text === an && call && isCallExpression(call) && isPropertyAccessExpression(call.expression) && rootedAt(call.expression.expression, param)) return 'struct';
       }
-      if (f.loopVars.includes(an) && ts.isForOfStatement(f.node)) {
+      if (f.loopVars.includes(an) && isForOfStatement(f.node)) {
         const it = unwrap(f.node.expression);
         if (/\.(children|neighbors|neighbours)$/.test(nodeText(it))) return 'struct';
         // for (const c of node.statements) visit(c): recursion into the parts of the parameter
         if (rootedAt(it, param)) return 'struct';
         // for (const nxt of [node.left, node.right, parent.get(node)])
-        if (ts.isArrayLiteralExpression(it) && it.elements.some((el) => ts.isPropertyAccessExpression(unwrap(el as TS.Expression)) && identName((unwrap(el as TS.Expression) as TS.PropertyAccessExpression).expression) === param && /^(left|right|next|prev|child)$/.test((unwrap(el as TS.Expression) as TS.PropertyAccessExpression).name.text))) return 'struct';
+        if (isArrayLiteralExpression(it) && it.elements.some((el) => isPropertyAccessExpression(unwrap(el as TS.Expression)) && identName((unwrap(el as TS.Expression) as TS.PropertyAccessExpression).expression) === param && /^(left|right|next|prev|child)$/.test((unwrap(el as TS.Expression) as TS.PropertyAccessExpression).name.text))) return 'struct';
       }
     }
   }
   // parent[x]: walking parent pointers (union-find)
-  if (ts.isElementAccessExpression(a) && mentions(a.argumentExpression, param) && !mentions(a.expression, param)) return 'parent';
+  if (isElementAccessExpression(a) && mentions(a.argumentExpression, param) && !mentions(a.expression, param)) return 'parent';
   // halving: p / 2, p >> 1, mid, mid + 1 where mid = (lo + hi) >> 1
   const text = nodeText(a);
   if (HALF_RE.test(text) && mentions(a, param)) return 'half';
-  if (an || ts.isBinaryExpression(a)) {
+  if (an || isBinaryExpression(a)) {
     const base = an ?? identName((a as TS.BinaryExpression).left) ?? identName((a as TS.BinaryExpression).right);
     if (base && isMidVar(w, base)) return 'half';
   }
   // slices of a collection
-  if (ts.isCallExpression(a) && ts.isPropertyAccessExpression(a.expression)) {
+  if (isCallExpression(a) && isPropertyAccessExpression(a.expression)) {
     const m = a.expression.name.text;
     if (/^(slice|substring|substr|subarray)$/.test(m)) {
       const argsText = a.arguments.map((x) => nodeText(x)).join(',');
@@ -446,28 +449,28 @@ function classifyArg(w: Walker, site: RecSite, param: string, arg: TS.Expression
     }
     if (/^(filter|concat)$/.test(m)) return 'shrink';
   }
-  if (ts.isArrayLiteralExpression(a) && a.elements.some((e) => ts.isSpreadElement(e) && ts.isCallExpression(unwrap(e.expression)))) return 'shrink';
+  if (isArrayLiteralExpression(a) && a.elements.some((e) => isSpreadElement(e) && isCallExpression(unwrap(e.expression)))) return 'shrink';
   // s.slice(0, i) + s.slice(i + 1): the parameter without some of its parts
-  if (ts.isBinaryExpression(a) && a.operatorToken.kind === SK.PlusToken && slicesOf(a, param)) return 'shrink';
+  if (isBinaryExpression(a) && a.operatorToken.kind === SK.PlusToken && slicesOf(a, param)) return 'shrink';
   // loop variable + c: subsets (loop from i) or permutations (loop over everything)
   const loopVarOf = (e: TS.Expression): string | undefined => {
     const x = unwrap(e);
     if (identName(x)) return identName(x);
-    if (ts.isBinaryExpression(x) && (x.operatorToken.kind === SK.PlusToken || x.operatorToken.kind === SK.MinusToken)) return identName(x.left);
+    if (isBinaryExpression(x) && (x.operatorToken.kind === SK.PlusToken || x.operatorToken.kind === SK.MinusToken)) return identName(x.left);
     return undefined;
   };
   const lv = loopVarOf(a);
   if (lv && lv !== param) {
     for (const f of site.frames) {
-      if (!f.loopVars.includes(lv) || !ts.isForStatement(f.node)) continue;
+      if (!f.loopVars.includes(lv) || !isForStatement(f.node)) continue;
       const init = f.node.initializer;
-      const start = init && ts.isVariableDeclarationList(init) ? init.declarations[0]?.initializer : undefined;
+      const start = init && isVariableDeclarationList(init) ? init.declarations[0]?.initializer : undefined;
       if (start && mentions(start, param)) return 'choose';
       return 'perm';
     }
   }
   if (isChildIndex(a, param)) return 'child';
-  if (ts.isBinaryExpression(a)) {
+  if (isBinaryExpression(a)) {
     const k = a.operatorToken.kind;
     const l = identName(a.left) === param;
     if (l && k === SK.MinusToken) return 'step';
@@ -500,12 +503,12 @@ function classifyArg(w: Walker, site: RecSite, param: string, arg: TS.Expression
 function slicesOf(e: TS.Expression, p: string, depth = 0): boolean {
   const x = unwrap(e);
   if (depth > 8) return false;
-  if (ts.isBinaryExpression(x) && x.operatorToken.kind === SK.PlusToken) {
+  if (isBinaryExpression(x) && x.operatorToken.kind === SK.PlusToken) {
     const l = unwrap(x.left), r = unwrap(x.right);
-    const piece = (y: TS.Expression) => ts.isStringLiteralLike(y) || slicesOf(y, p, depth + 1);
-    return piece(l) && piece(r) && !(ts.isStringLiteralLike(l) && ts.isStringLiteralLike(r));
+    const piece = (y: TS.Expression) => isStringLiteralLike(y) || slicesOf(y, p, depth + 1);
+    return piece(l) && piece(r) && !(isStringLiteralLike(l) && isStringLiteralLike(r));
   }
-  return ts.isCallExpression(x) && ts.isPropertyAccessExpression(x.expression) && /^(slice|substring|substr)$/.test(x.expression.name.text) && identName(x.expression.expression) === p;
+  return isCallExpression(x) && isPropertyAccessExpression(x.expression) && /^(slice|substring|substr)$/.test(x.expression.name.text) && identName(x.expression.expression) === p;
 }
 
 /**
@@ -516,7 +519,7 @@ function slicesOf(e: TS.Expression, p: string, depth = 0): boolean {
  * an end of the query recurse: O(log n) nodes in all (segment trees).
  */
 function rangeQuery(body: TS.Node, params: string[], kinds: ArgKind[][], sites: RecSite[]): boolean {
-  if (!ts.isBlock(body)) return false;
+  if (!isBlock(body)) return false;
   const halved = new Set(params.filter((_, i) => kinds.some((row) => row[i] === 'half')));
   const fixed = new Set(params.filter((_, i) => kinds.every((row) => row[i] === 'same')));
   if (halved.size < 2 || !fixed.size) return false;
@@ -524,7 +527,7 @@ function rangeQuery(body: TS.Node, params: string[], kinds: ArgKind[][], sites: 
   const compared = (cond: TS.Expression): Set<string> => {
     const out = new Set<string>();
     forEachSelfAndDescendant(cond, (c) => {
-      if (!ts.isBinaryExpression(c) || !COMPARISONS.has(c.operatorToken.kind)) return undefined;
+      if (!isBinaryExpression(c) || !COMPARISONS.has(c.operatorToken.kind)) return undefined;
       const a = identName(c.left), b = identName(c.right);
       if (a && b && halved.has(a) && fixed.has(b)) out.add(a);
       if (a && b && fixed.has(a) && halved.has(b)) out.add(b);
@@ -534,11 +537,11 @@ function rangeQuery(body: TS.Node, params: string[], kinds: ArgKind[][], sites: 
   };
   const isOp = (e: TS.Expression, k: TS.SyntaxKind) => {
     const u = unwrap(e);
-    return ts.isBinaryExpression(u) && u.operatorToken.kind === k;
+    return isBinaryExpression(u) && u.operatorToken.kind === k;
   };
   let inside = false, outside = false;
   for (const st of body.statements) {
-    if (!ts.isIfStatement(st) || !alwaysExits(st.thenStatement)) continue;
+    if (!isIfStatement(st) || !alwaysExits(st.thenStatement)) continue;
     if (compared(st.expression).size < 2) continue;
     if (isOp(st.expression, SK.AmpersandAmpersandToken)) inside = true;
     else if (isOp(st.expression, SK.BarBarToken)) outside = true;
@@ -548,7 +551,7 @@ function rangeQuery(body: TS.Node, params: string[], kinds: ArgKind[][], sites: 
   // otherwise every call must sit under a test on the query bounds (if (ql <= mid) ...)
   return sites.every((s) => {
     for (let p: TS.Node | undefined = s.site.parent; p && p !== body; p = p.parent) {
-      if (ts.isIfStatement(p) && [...fixed].some((f) => mentions(p.expression, f))) return true;
+      if (isIfStatement(p) && [...fixed].some((f) => mentions(p.expression, f))) return true;
     }
     return false;
   });
@@ -557,7 +560,7 @@ function rangeQuery(body: TS.Node, params: string[], kinds: ArgKind[][], sites: 
 /** A child index of `p` in an implicit binary tree: `2 * p + 1`, `p * 2`, `p << 1`, `(p << 1) | 1`. */
 function isChildIndex(e: TS.Expression, p: string, depth = 0): boolean {
   const x = unwrap(e);
-  if (!ts.isBinaryExpression(x) || depth > 4) return false;
+  if (!isBinaryExpression(x) || depth > 4) return false;
   const k = x.operatorToken.kind;
   const lit = (y: TS.Expression, min: number) => isNumericLiteralLike(y) && Number(nodeText(unwrap(y))) >= min;
   if (k === SK.AsteriskToken) return (identName(x.left) === p && lit(x.right, 2)) || (identName(x.right) === p && lit(x.left, 2));
@@ -590,16 +593,16 @@ function localDefsOf(body: TS.Node): Map<string, LocalDefs> {
   };
   forEachDescendant(body, (n) => {
     if (isFunctionLikeNode(n)) return false;
-    if (ts.isVariableDeclaration(n) && ts.isIdentifier(n.name)) {
+    if (isVariableDeclaration(n) && isIdentifier(n.name)) {
       const d = at(n.name.text);
       d.decls++;
       d.init = n.initializer;
       if (n.initializer) d.values.push(n.initializer);
-    } else if (ts.isBinaryExpression(n) && n.operatorToken.kind >= SK.FirstAssignment && n.operatorToken.kind <= SK.LastAssignment && ts.isIdentifier(unwrap(n.left))) {
+    } else if (isBinaryExpression(n) && n.operatorToken.kind >= SK.FirstAssignment && n.operatorToken.kind <= SK.LastAssignment && isIdentifier(unwrap(n.left))) {
       const d = at((unwrap(n.left) as TS.Identifier).text);
       if (n.operatorToken.kind === SK.EqualsToken) d.values.push(n.right);
       else d.other = true;
-    } else if ((ts.isPrefixUnaryExpression(n) || ts.isPostfixUnaryExpression(n)) && (n.operator === SK.PlusPlusToken || n.operator === SK.MinusMinusToken) && ts.isIdentifier(unwrap(n.operand))) {
+    } else if ((isPrefixUnaryExpression(n) || isPostfixUnaryExpression(n)) && (n.operator === SK.PlusPlusToken || n.operator === SK.MinusMinusToken) && isIdentifier(unwrap(n.operand))) {
       at((unwrap(n.operand) as TS.Identifier).text).other = true;
     }
     return undefined;
@@ -642,7 +645,7 @@ function childBound(w: Walker, body: TS.Node, ps: string[]): Cost | undefined {
   };
   forEachDescendant(body, (n) => {
     if (isFunctionLikeNode(n)) return false;
-    if (!ts.isBinaryExpression(n) || !COMPARISONS.has(n.operatorToken.kind)) return undefined;
+    if (!isBinaryExpression(n) || !COMPARISONS.has(n.operatorToken.kind)) return undefined;
     for (const [x, y] of [
       [n.left, n.right],
       [n.right, n.left],
@@ -665,7 +668,7 @@ function modulusOf(w: Walker, a: TS.Expression, param: string): TS.Expression | 
     if (!init) return undefined;
     e = unwrap(init);
   }
-  if (!ts.isBinaryExpression(e) || e.operatorToken.kind !== SK.PercentToken || mentions(e.right, param)) return undefined;
+  if (!isBinaryExpression(e) || e.operatorToken.kind !== SK.PercentToken || mentions(e.right, param)) return undefined;
   return e.right;
 }
 
@@ -682,10 +685,10 @@ function constantGuard(w: Walker, p: string): boolean {
   let found = false;
   forEachDescendant(body, (n) => {
     if (found) return false;
-    if (ts.isIfStatement(n) || ts.isConditionalExpression(n) || (ts.isBinaryExpression(n) && n.operatorToken.kind === SK_AMP)) {
-      const cond = ts.isIfStatement(n) ? n.expression : ts.isConditionalExpression(n) ? n.condition : n.left;
+    if (isIfStatement(n) || isConditionalExpression(n) || (isBinaryExpression(n) && n.operatorToken.kind === SK_AMP)) {
+      const cond = isIfStatement(n) ? n.expression : isConditionalExpression(n) ? n.condition : n.left;
       forEachSelfAndDescendant(cond, (c) => {
-        if (ts.isBinaryExpression(c) && COMPARISONS.has(c.operatorToken.kind) && ((identName(c.left) === p && isNumericLiteralLike(c.right)) || (identName(c.right) === p && isNumericLiteralLike(c.left)))) {
+        if (isBinaryExpression(c) && COMPARISONS.has(c.operatorToken.kind) && ((identName(c.left) === p && isNumericLiteralLike(c.right)) || (identName(c.right) === p && isNumericLiteralLike(c.left)))) {
           const lit = Number(nodeText(unwrap(isNumericLiteralLike(c.right) ? c.right : c.left)));
           if (Math.abs(lit) > 1) found = true;
         }
@@ -704,7 +707,7 @@ function isMidVar(w: Walker, name: string): boolean {
   if (!body) return false;
   let found = false;
   forEachDescendant(body, (n) => {
-    if (ts.isVariableDeclaration(n) && ts.isIdentifier(n.name) && n.name.text === name && n.initializer && HALF_RE.test(nodeText(n.initializer))) found = true;
+    if (isVariableDeclaration(n) && isIdentifier(n.name) && n.name.text === name && n.initializer && HALF_RE.test(nodeText(n.initializer))) found = true;
     return found ? false : undefined;
   });
   return found;
@@ -717,7 +720,7 @@ function paramRange(w: Walker, i: number, kind: ArgKind, sites: RecSite[]): Cost
   const shape: Shape | undefined = w.env.lookup(p)?.shape;
   const isSlice = (a: TS.Expression | undefined) => {
     const u = a && unwrap(a);
-    return !!u && ts.isCallExpression(u) && ts.isPropertyAccessExpression(u.expression) && /^(slice|substring|substr|subarray|filter|concat)$/.test(u.expression.name.text);
+    return !!u && isCallExpression(u) && isPropertyAccessExpression(u.expression) && /^(slice|substring|substr|subarray|filter|concat)$/.test(u.expression.name.text);
   };
   const collection = kind === 'shrink' || shape?.kind === 'array' || shape?.kind === 'string' || sites.some((s) => isSlice(s.args[i]));
   const own = (): Cost => (collection ? lenOf(shape, w.reg) : valOf(shape, w.reg)) ?? O1;
@@ -725,15 +728,15 @@ function paramRange(w: Walker, i: number, kind: ArgKind, sites: RecSite[]): Cost
   let bound: Cost | undefined;
   if (body) {
     forEachDescendant(body, (n) => {
-      if (ts.isIfStatement(n)) {
+      if (isIfStatement(n)) {
         forEachSelfAndDescendant(n.expression, (c) => {
-          if (ts.isBinaryExpression(c) && COMPARISONS.has(c.operatorToken.kind)) {
+          if (isBinaryExpression(c) && COMPARISONS.has(c.operatorToken.kind)) {
             for (const [x, y] of [
               [c.left, c.right],
               [c.right, c.left],
             ] as const) {
               const ux = unwrap(x);
-              const matches = identName(ux) === p || (ts.isPropertyAccessExpression(ux) && ux.name.text === 'length' && identName(ux.expression) === p) || (ts.isBinaryExpression(ux) && mentions(ux, p));
+              const matches = identName(ux) === p || (isPropertyAccessExpression(ux) && ux.name.text === 'length' && identName(ux.expression) === p) || (isBinaryExpression(ux) && mentions(ux, p));
               // bounds are other sizes, not the other parameters (lo > hi)
               const other = identName(unwrap(y));
               if (matches && !isNumericLiteralLike(y) && !mentions(y, p) && !(other && fn.params.includes(other))) {
@@ -776,7 +779,7 @@ function loopVarOfArg(e: TS.Expression | undefined): string | undefined {
   if (!e) return undefined;
   const x = unwrap(e);
   if (identName(x)) return identName(x);
-  if (ts.isBinaryExpression(x) && (x.operatorToken.kind === SK.PlusToken || x.operatorToken.kind === SK.MinusToken)) return identName(x.left);
+  if (isBinaryExpression(x) && (x.operatorToken.kind === SK.PlusToken || x.operatorToken.kind === SK.MinusToken)) return identName(x.left);
   return undefined;
 }
 
@@ -789,8 +792,8 @@ function indexDomain(w: Walker, param: string, memoName: string): Cost | undefin
     if (out) return false;
     if (isFunctionLikeNode(n)) return false;
     let coll: TS.Expression | undefined;
-    if (ts.isElementAccessExpression(n) && identName(n.argumentExpression) === param) coll = n.expression;
-    else if (ts.isCallExpression(n) && ts.isPropertyAccessExpression(n.expression) && n.expression.name.text === 'get' && n.arguments.length === 1 && identName(n.arguments[0]) === param) coll = n.expression.expression;
+    if (isElementAccessExpression(n) && identName(n.argumentExpression) === param) coll = n.expression;
+    else if (isCallExpression(n) && isPropertyAccessExpression(n.expression) && n.expression.name.text === 'get' && n.arguments.length === 1 && identName(n.arguments[0]) === param) coll = n.expression.expression;
     const name = coll && identName(unwrap(coll));
     if (!coll || !name || name === memoName) return undefined;
     const l = lenOf(w.shapeOf(coll), w.reg);
@@ -806,8 +809,8 @@ function statesOf(w: Walker, sites: RecSite[]): Cost | undefined {
   const memo = w.memoState!;
   let depth = 0;
   let cur: TS.Node = memo.node;
-  if (ts.isElementAccessExpression(cur)) {
-    while (ts.isElementAccessExpression(cur)) {
+  if (isElementAccessExpression(cur)) {
+    while (isElementAccessExpression(cur)) {
       depth++;
       cur = unwrap((cur as TS.ElementAccessExpression).expression);
     }

@@ -52,16 +52,34 @@ export interface Shape {
 export class VarRegistry {
   readonly vars = new Map<string, VarInfo>();
 
-  private readonly costs = new Map<string, Cost>();
+  private readonly costs = new Map<string, Map<string, Cost>>();
+  /** Answers per root object (roots are never changed once made): no key text to build again. */
+  private readonly byRoot = new WeakMap<RootRef, { len?: Cost; val?: Cost; digits?: Cost }>();
 
   mint(r: RootRef, measure: Measure): Cost {
+    let memo = this.byRoot.get(r);
+    if (!memo) this.byRoot.set(r, (memo = {}));
+    return (memo[measure] ??= this.mintKey(r, measure));
+  }
+
+  /** log(value): the number of digits of a number root. */
+  digits(r: RootRef): Cost {
+    let memo = this.byRoot.get(r);
+    if (!memo) this.byRoot.set(r, (memo = {}));
+    return (memo.digits ??= log(this.mint(r, 'val')));
+  }
+
+  private mintKey(r: RootRef, measure: Measure): Cost {
     const desc = describe(r, measure);
-    const key = `${r.scope}|${desc}`;
-    let c = this.costs.get(key);
+    // by scope, then by description: no `${scope}|${desc}` text to build and hash per question
+    let byDesc = this.costs.get(r.scope);
+    if (!byDesc) this.costs.set(r.scope, (byDesc = new Map()));
+    let c = byDesc.get(desc);
     if (!c) {
+      const key = `${r.scope}|${desc}`;
       if (!this.vars.has(key)) this.vars.set(key, { key, scope: r.scope, root: r.name, depth: r.depth, measure, desc, kind: r.kind });
       c = variable(key);
-      this.costs.set(key, c);
+      byDesc.set(desc, c);
     }
     return c;
   }
@@ -90,7 +108,7 @@ export function lenOf(s: Shape | undefined, reg: VarRegistry): Cost | undefined 
   if (!s) return undefined;
   if (s.len) return s.len;
   // a number's text has log(value) digits
-  if (s.root && s.root.kind === 'number') return log(reg.mint(s.root, 'val'));
+  if (s.root && s.root.kind === 'number') return reg.digits(s.root);
   if (s.root) return reg.mint(s.root, 'len');
   return undefined;
 }

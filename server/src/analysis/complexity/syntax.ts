@@ -2,6 +2,9 @@
 import { ts } from '../../ts';
 import type { ts as TS } from 'ts-morph';
 
+/** Plain function references: a property of the large `ts` namespace costs a dictionary lookup per use. */
+const { forEachChild, isArrowFunction, isAsExpression, isBigIntLiteral, isBinaryExpression, isCallExpression, isComputedPropertyName, isConstructorDeclaration, isExpression, isIdentifier, isNonNullExpression, isNumericLiteral, isParenthesizedExpression, isPrefixUnaryExpression, isPrivateIdentifier, isPropertyAccessExpression, isPropertyAssignment, isPropertyDeclaration, isSatisfiesExpression, isStringLiteral, isStringLiteralLike, isTypeAssertionExpression, isVariableDeclaration } = ts;
+
 /** Cached: `ts.SyntaxKind` is a getter on the bundled namespace, costly on hot paths. */
 const SK = ts.SyntaxKind;
 
@@ -22,19 +25,26 @@ export function isFunctionLike(node: TS.Node): node is TS.FunctionLikeDeclaratio
 
 function propName(name: TS.PropertyName | TS.BindingName | undefined): string | undefined {
   if (!name) return undefined;
-  if (ts.isIdentifier(name) || ts.isPrivateIdentifier(name) || ts.isStringLiteral(name) || ts.isNumericLiteral(name)) return name.text;
-  if (ts.isComputedPropertyName(name) && ts.isStringLiteralLike(name.expression)) return name.expression.text;
+  if (isIdentifier(name) || isPrivateIdentifier(name) || isStringLiteral(name) || isNumericLiteral(name)) return name.text;
+  if (isComputedPropertyName(name) && isStringLiteralLike(name.expression)) return name.expression.text;
   return undefined;
 }
 
 /** Wrappers that memoise the function they are given: memoize(fn), _.memoize(fn), cache(fn), moize(fn). */
 export const MEMO_WRAPPER = /(^|\.)(memoi[sz]e\w*|memo|cached?|moize|lru\w*)$/i;
 
+/** The last part of a MEMO_WRAPPER name. */
+const MEMO_NAME = /^(memoi[sz]e\w*|memo|cached?|moize|lru\w*)$/i;
+
 /** `memoize((n) => ...)`: the wrapped function, if `e` is a call to a memoising wrapper. */
 export function memoWrapped(e: TS.Expression | undefined): TS.FunctionLikeDeclaration | undefined {
   if (!e) return undefined;
   const u = unwrap(e);
-  if (!ts.isCallExpression(u) || !u.arguments.length) return undefined;
+  if (!isCallExpression(u) || !u.arguments.length) return undefined;
+  // the wrapper's own name (the last part of a.b.memoize) first: no dotted text for most calls
+  const c = unwrap(u.expression);
+  const last = c.kind === SK.Identifier ? (c as TS.Identifier).text : c.kind === SK.PropertyAccessExpression ? (c as TS.PropertyAccessExpression).name.text : undefined;
+  if (last === undefined || !MEMO_NAME.test(last)) return undefined;
   const callee = dottedName(u.expression);
   if (!callee || !MEMO_WRAPPER.test(callee)) return undefined;
   const a = unwrap(u.arguments[0]);
@@ -48,7 +58,7 @@ export function hasMemoDecorator(node: TS.Node): boolean {
   for (const m of mods) {
     if (m.kind !== ts.SyntaxKind.Decorator) continue;
     let e = (m as TS.Decorator).expression;
-    if (ts.isCallExpression(e)) e = e.expression;
+    if (isCallExpression(e)) e = e.expression;
     const name = dottedName(e);
     if (name && MEMO_WRAPPER.test(name)) return true;
   }
@@ -58,33 +68,33 @@ export function hasMemoDecorator(node: TS.Node): boolean {
 export function functionName(node: TS.FunctionLikeDeclaration): string {
   const own = propName(node.name as TS.PropertyName | undefined);
   if (own) return own;
-  if (ts.isConstructorDeclaration(node)) return 'constructor';
+  if (isConstructorDeclaration(node)) return 'constructor';
   let p: TS.Node | undefined = node.parent;
-  while (p && (ts.isParenthesizedExpression(p) || ts.isAsExpression(p) || ts.isSatisfiesExpression?.(p) || ts.isTypeAssertionExpression(p))) p = p.parent;
+  while (p && (isParenthesizedExpression(p) || isAsExpression(p) || isSatisfiesExpression?.(p) || isTypeAssertionExpression(p))) p = p.parent;
   // const fib = memoize((n) => ...): the function is called by the variable's name
-  if (p && ts.isCallExpression(p) && p.arguments[0] && unwrap(p.arguments[0]) === node && memoWrapped(p)) {
+  if (p && isCallExpression(p) && p.arguments[0] && unwrap(p.arguments[0]) === node && memoWrapped(p)) {
     let q: TS.Node | undefined = p.parent;
-    while (q && (ts.isParenthesizedExpression(q) || ts.isAsExpression(q))) q = q.parent;
-    if (q && ts.isVariableDeclaration(q) && ts.isIdentifier(q.name)) return q.name.text;
+    while (q && (isParenthesizedExpression(q) || isAsExpression(q))) q = q.parent;
+    if (q && isVariableDeclaration(q) && isIdentifier(q.name)) return q.name.text;
   }
   if (p) {
-    if (ts.isVariableDeclaration(p) && ts.isIdentifier(p.name)) return p.name.text;
-    if (ts.isPropertyAssignment(p) || ts.isPropertyDeclaration(p)) {
+    if (isVariableDeclaration(p) && isIdentifier(p.name)) return p.name.text;
+    if (isPropertyAssignment(p) || isPropertyDeclaration(p)) {
       const n = propName(p.name);
       if (n) return n;
     }
-    if (ts.isBinaryExpression(p) && p.operatorToken.kind === SK.EqualsToken && p.right === unwrapNode(node, p.right)) {
+    if (isBinaryExpression(p) && p.operatorToken.kind === SK.EqualsToken && p.right === unwrapNode(node, p.right)) {
       const l = p.left;
-      if (ts.isIdentifier(l)) return l.text;
-      if (ts.isPropertyAccessExpression(l)) return l.name.text;
+      if (isIdentifier(l)) return l.text;
+      if (isPropertyAccessExpression(l)) return l.name.text;
     }
   }
-  return ts.isArrowFunction(node) ? '<arrow>' : '<anonymous>';
+  return isArrowFunction(node) ? '<arrow>' : '<anonymous>';
 }
 
 function unwrapNode(target: TS.Node, e: TS.Expression): TS.Node {
   let cur: TS.Node = e;
-  while (ts.isParenthesizedExpression(cur) || ts.isAsExpression(cur)) cur = cur.expression;
+  while (isParenthesizedExpression(cur) || isAsExpression(cur)) cur = cur.expression;
   return cur === target ? e : target;
 }
 
@@ -92,8 +102,8 @@ function unwrapNode(target: TS.Node, e: TS.Expression): TS.Node {
 export function unwrap(e: TS.Expression): TS.Expression {
   let cur = e;
   for (let i = 0; i < 64; i++) {
-    if (ts.isParenthesizedExpression(cur) || ts.isNonNullExpression(cur) || ts.isAsExpression(cur) || ts.isTypeAssertionExpression(cur)) cur = cur.expression;
-    else if (ts.isSatisfiesExpression && ts.isSatisfiesExpression(cur)) cur = cur.expression;
+    if (isParenthesizedExpression(cur) || isNonNullExpression(cur) || isAsExpression(cur) || isTypeAssertionExpression(cur)) cur = cur.expression;
+    else if (isSatisfiesExpression && isSatisfiesExpression(cur)) cur = cur.expression;
     else break;
   }
   return cur;
@@ -101,26 +111,33 @@ export function unwrap(e: TS.Expression): TS.Expression {
 
 export function identName(e: TS.Node | undefined): string | undefined {
   if (!e) return undefined;
-  const u = ts.isExpression(e as TS.Expression) ? unwrap(e as TS.Expression) : e;
-  return ts.isIdentifier(u) ? u.text : undefined;
+  const u = isExpression(e as TS.Expression) ? unwrap(e as TS.Expression) : e;
+  return isIdentifier(u) ? u.text : undefined;
 }
 
 /** `a.b.c` as text for property chains of identifiers (this included); undefined otherwise. */
 export function dottedName(e: TS.Expression): string | undefined {
   const u = unwrap(e);
-  if (ts.isIdentifier(u)) return u.text;
+  if (isIdentifier(u)) return u.text;
   if (u.kind === SK.ThisKeyword) return 'this';
-  if (ts.isPropertyAccessExpression(u)) {
+  if (isPropertyAccessExpression(u)) {
     const l = dottedName(u.expression);
     return l === undefined ? undefined : `${l}.${u.name.text}`;
   }
   return undefined;
 }
 
+/** The start of a property chain `a.b.c` (parentheses and the like stripped at each step): `a`. */
+export function chainRoot(e: TS.Expression): TS.Expression {
+  let u = unwrap(e);
+  while (u.kind === SK.PropertyAccessExpression) u = unwrap((u as TS.PropertyAccessExpression).expression);
+  return u;
+}
+
 export function isNumericLiteralLike(e: TS.Expression): boolean {
   const u = unwrap(e);
-  if (ts.isNumericLiteral(u) || ts.isBigIntLiteral(u)) return true;
-  if (ts.isPrefixUnaryExpression(u) && (u.operator === SK.MinusToken || u.operator === SK.PlusToken)) return isNumericLiteralLike(u.operand);
+  if (isNumericLiteral(u) || isBigIntLiteral(u)) return true;
+  if (isPrefixUnaryExpression(u) && (u.operator === SK.MinusToken || u.operator === SK.PlusToken)) return isNumericLiteralLike(u.operand);
   return false;
 }
 
@@ -146,53 +163,83 @@ export function mentions(e: TS.Node, name: string): boolean {
   let guard = 0;
   while (stack.length && !found && guard++ < 20000) {
     const n = stack.pop()!;
-    if (ts.isIdentifier(n)) {
+    if (isIdentifier(n)) {
       if (n.text === name) {
         const p = n.parent;
         // property names (a.name) are not references
-        if (!(p && ts.isPropertyAccessExpression(p) && p.name === n)) found = true;
+        if (!(p && isPropertyAccessExpression(p) && p.name === n)) found = true;
       }
       continue;
     }
     if (n !== e && isFunctionLike(n)) continue;
-    ts.forEachChild(n, (c) => {
+    forEachChild(n, (c) => {
       stack.push(c);
     });
   }
   return found;
 }
 
-/** All descendants (pre-order), not entering nested functions. */
+/** All descendants (pre-order), not entering nested functions; `fn` returning false skips a node's subtree. At most `limit` nodes. */
 export function forEachDescendant(root: TS.Node, fn: (n: TS.Node) => boolean | void, limit = 50000): void {
-  const stack: TS.Node[] = [];
-  const kids: TS.Node[] = [];
-  const collect = (c: TS.Node) => {
-    kids.push(c);
-  };
-  ts.forEachChild(root, collect);
-  for (let i = kids.length - 1; i >= 0; i--) stack.push(kids[i]);
+  // Recursive while shallow (cheaper than a stack per node); below DESCENT_RECURSION the rest
+  // of a subtree is walked with an explicit stack. Either way the order is the same pre-order.
   let count = 0;
-  while (stack.length && count++ < limit) {
-    const n = stack.pop()!;
-    if (fn(n) === false) continue;
-    if (isFunctionLike(n)) continue;
-    kids.length = 0;
-    ts.forEachChild(n, collect);
-    for (let i = kids.length - 1; i >= 0; i--) stack.push(kids[i]);
-  }
+  let stop = false;
+  let depth = 0;
+  const visit = (n: TS.Node): true | undefined => {
+    if (count++ >= limit) {
+      stop = true;
+      return true;
+    }
+    if (fn(n) === false || isFunctionLike(n)) return undefined;
+    if (depth >= DESCENT_RECURSION) {
+      deep(n);
+      return stop ? true : undefined;
+    }
+    depth++;
+    forEachChild(n, visit);
+    depth--;
+    return stop ? true : undefined;
+  };
+  const deep = (top: TS.Node): void => {
+    const stack: TS.Node[] = [];
+    const kids: TS.Node[] = [];
+    const collect = (c: TS.Node) => {
+      kids.push(c);
+    };
+    const pushKids = (n: TS.Node) => {
+      kids.length = 0;
+      forEachChild(n, collect);
+      for (let i = kids.length - 1; i >= 0; i--) stack.push(kids[i]);
+    };
+    pushKids(top);
+    while (stack.length) {
+      if (count++ >= limit) {
+        stop = true;
+        return;
+      }
+      const n = stack.pop()!;
+      if (fn(n) === false || isFunctionLike(n)) continue;
+      pushKids(n);
+    }
+  };
+  forEachChild(root, visit);
 }
+
+/** Nesting walked by recursion in forEachDescendant before it switches to an explicit stack. */
+const DESCENT_RECURSION = 48;
 
 /** Same, but also entering nested functions. */
 export function forEachDescendantDeep(root: TS.Node, fn: (n: TS.Node) => boolean | void, limit = 50000): void {
   const stack: TS.Node[] = [];
-  ts.forEachChild(root, (c) => {
+  forEachChild(root, (c) => {
     stack.push(c);
   });
   let count = 0;
   while (stack.length && count++ < limit) {
     const n = stack.pop()!;
     if (fn(n) === false) continue;
-    ts.forEachChild(n, (c) => {
+    forEachChild(n, (c) => {
       stack.push(c);
     });
   }

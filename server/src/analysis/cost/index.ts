@@ -9,6 +9,11 @@
 // "O(m*n)", "O(2^n)", "O(n!)", "O(sqrt n)"), unicode for the editor ("O(n²)", "O(m·n)", "O(√n)").
 // parseCost reads both forms back (and the looser forms found in write-ups: "max(m, n)", "|w|",
 // "(n + q)*M", "log^2 n").
+//
+// Speed: the analysis of a large file does hundreds of thousands of these operations, over
+// thousands of distinct variable names. Terms made here keep their variables as two parallel
+// arrays sorted by name (`ns`, `gs`); the `vars` record is built only when something asks for
+// it (records keyed by many distinct names are slow to build in JavaScript engines).
 
 /** Growth of one variable inside a term: v^p * log(v)^l * (2^e)^v * (v!)^f. */
 export interface VarGrowth {
@@ -48,7 +53,52 @@ export interface Cost {
   readonly terms: ReadonlyArray<Term>;
 }
 
-const EMPTY_TERM: Term = Object.freeze({ vars: Object.freeze({}), vexp: Object.freeze([]), key: '' });
+type Tuple = [number, number, number, number];
+type VExp = ReadonlyArray<readonly [string, string]>;
+
+/** A term made by this module: variables sorted by name, in parallel arrays. */
+class VTerm implements Term {
+  /** Collapsed order, computed on first use (see collapsedTuple). */
+  ct?: Tuple;
+  private rec?: Record<string, VarGrowth>;
+  private k?: string;
+  constructor(
+    readonly ns: readonly string[],
+    readonly gs: readonly VarGrowth[],
+    readonly vexp: VExp,
+    key?: string,
+  ) {
+    this.k = key;
+  }
+  /** Canonical identity, built on first use (most products are intermediate and never compared). */
+  get key(): string {
+    let k = this.k;
+    if (k === undefined) {
+      k = keyOf(this.ns, this.gs, this.vexp);
+      this.k = k;
+    }
+    return k;
+  }
+  get vars(): Readonly<Record<string, VarGrowth>> {
+    let r = this.rec;
+    if (!r) {
+      r = Object.create(null) as Record<string, VarGrowth>;
+      for (let i = 0; i < this.ns.length; i++) r[this.ns[i]] = this.gs[i];
+      this.rec = r;
+    }
+    return r;
+  }
+}
+
+const NO_NAMES: readonly string[] = Object.freeze([]);
+const NO_GROWTHS: readonly VarGrowth[] = Object.freeze([]);
+const NO_VEXP: VExp = Object.freeze([]);
+
+const EMPTY_TERM: Term = (() => {
+  const t = new VTerm(NO_NAMES, NO_GROWTHS, NO_VEXP, '');
+  void t.vars;
+  return Object.freeze(t);
+})();
 export const O1: Cost = Object.freeze({ terms: Object.freeze([EMPTY_TERM]) });
 
 const ZERO: VarGrowth = { p: 0, l: 0, e: 0, f: 0 };
@@ -58,54 +108,115 @@ function isZero(g: VarGrowth): boolean {
   return Math.abs(g.p) < EPS && Math.abs(g.l) < EPS && Math.abs(g.e) < EPS && Math.abs(g.f) < EPS;
 }
 
-const NO_VEXP: ReadonlyArray<readonly [string, string]> = Object.freeze([]);
+/** Variable names of a term, in the order of its `vars` record. */
+function namesOf(t: Term): readonly string[] {
+  return t instanceof VTerm ? t.ns : Object.keys(t.vars);
+}
 
-function makeTerm(vars: Record<string, VarGrowth>, vexp: ReadonlyArray<readonly [string, string]> = NO_VEXP): Term {
-  let keys = Object.keys(vars);
-  if (keys.length > MAX_VARS_PER_TERM) {
-    keys = keys
-      .filter((k) => !isZero(vars[k]))
-      .sort((a, b) => -cmpGrowth(vars[a], vars[b]) || (a < b ? -1 : 1))
-      .slice(0, MAX_VARS_PER_TERM);
+/** Growths of a term, parallel to namesOf(t). */
+function growthsOf(t: Term): readonly VarGrowth[] {
+  if (t instanceof VTerm) return t.gs;
+  const vars = t.vars;
+  return Object.keys(vars).map((k) => vars[k]);
+}
+
+/** Number of variables of a term. */
+function sizeOf(t: Term): number {
+  return t instanceof VTerm ? t.ns.length : Object.keys(t.vars).length;
+}
+
+/** The variables of a term, sorted by name (the order of its `vars` record). */
+export function termVariables(t: Term): readonly string[] {
+  return namesOf(t);
+}
+
+function growthKey(v: string, g: VarGrowth): string {
+  return g.l === 0 && g.e === 0 && g.f === 0 ? v + ':' + r6(g.p) : v + ':' + r6(g.p) + ',' + r6(g.l) + ',' + r6(g.e) + ',' + r6(g.f);
+}
+
+function r6(x: number): number {
+  return x === 0 || x === 1 || x === 2 ? x : Math.round(x * 1e6) / 1e6;
+}
+
+function vexpOrder(a: readonly [string, string], b: readonly [string, string]): number {
+  return a[0] + '^' + a[1] < b[0] + '^' + b[1] ? -1 : a[0] + '^' + a[1] > b[0] + '^' + b[1] ? 1 : 0;
+}
+
+/**
+ * The term with these variables (distinct names, any order; zero growths are dropped) and
+ * variable-base exponentials: at most MAX_VARS_PER_TERM variables (the fastest-growing, ties by
+ * name), sorted by name; at most MAX_VEXP_PER_TERM exponentials, sorted.
+ */
+function makeTermOf(names: readonly string[], growths: readonly VarGrowth[], vexp: VExp = NO_VEXP): Term {
+  const n = names.length;
+  if (n === 1 && !vexp.length) {
+    // one variable (the most common term)
+    const g = growths[0];
+    if (isZero(g)) return EMPTY_TERM;
+    return new VTerm([names[0]], [g], NO_VEXP);
   }
-  if (keys.length > 1) keys.sort();
-  const clean: Record<string, VarGrowth> = {};
-  let any = false;
-  for (const k of keys) {
-    if (!isZero(vars[k])) {
-      clean[k] = vars[k];
-      any = true;
+  let order: number[];
+  if (n > MAX_VARS_PER_TERM) {
+    order = [];
+    for (let i = 0; i < n; i++) if (!isZero(growths[i])) order.push(i);
+    order.sort((a, b) => -cmpGrowth(growths[a], growths[b]) || (names[a] < names[b] ? -1 : 1));
+    if (order.length > MAX_VARS_PER_TERM) order.length = MAX_VARS_PER_TERM;
+  } else {
+    order = new Array<number>(n);
+    for (let i = 0; i < n; i++) order[i] = i;
+  }
+  // sort by name (insertion sort: a handful of names)
+  for (let i = 1; i < order.length; i++) {
+    const x = order[i];
+    const nx = names[x];
+    let j = i - 1;
+    while (j >= 0 && names[order[j]] > nx) {
+      order[j + 1] = order[j];
+      j--;
     }
+    order[j + 1] = x;
   }
-  let ve = vexp.length > 1 ? [...vexp].sort((a, b) => (a[0] + '^' + a[1] < b[0] + '^' + b[1] ? -1 : a[0] + '^' + a[1] > b[0] + '^' + b[1] ? 1 : 0)) : vexp;
+  const ns: string[] = [];
+  const gs: VarGrowth[] = [];
+  for (const i of order) {
+    const g = growths[i];
+    if (isZero(g)) continue;
+    ns.push(names[i]);
+    gs.push(g);
+  }
+  let ve = vexp.length > 1 ? [...vexp].sort(vexpOrder) : vexp;
   if (ve.length > MAX_VEXP_PER_TERM) ve = ve.slice(0, MAX_VEXP_PER_TERM);
-  if (!any && !ve.length) return EMPTY_TERM;
-  return { vars: clean, vexp: ve, key: computeKey(clean, ve) };
+  if (!ns.length && !ve.length) return EMPTY_TERM;
+  return new VTerm(ns, gs, ve);
+}
+
+function singleTerm(v: string, g: VarGrowth): Cost {
+  return { terms: [makeTermOf([v], [g])] };
 }
 
 // ---------------------------------------------------------------- constructors
 
 /** The size variable itself: O(v). */
 export function variable(v: string): Cost {
-  return { terms: [makeTerm({ [v]: { p: 1, l: 0, e: 0, f: 0 } })] };
+  return singleTerm(v, { p: 1, l: 0, e: 0, f: 0 });
 }
 export function logOf(v: string, power = 1): Cost {
-  return { terms: [makeTerm({ [v]: { p: 0, l: power, e: 0, f: 0 } })] };
+  return singleTerm(v, { p: 0, l: power, e: 0, f: 0 });
 }
 export function sqrtOf(v: string): Cost {
-  return { terms: [makeTerm({ [v]: { p: 0.5, l: 0, e: 0, f: 0 } })] };
+  return singleTerm(v, { p: 0.5, l: 0, e: 0, f: 0 });
 }
 export function powOf(v: string, p: number): Cost {
-  return { terms: [makeTerm({ [v]: { p, l: 0, e: 0, f: 0 } })] };
+  return singleTerm(v, { p, l: 0, e: 0, f: 0 });
 }
 /** base^v (base a number >= 2, or a variable name). */
 export function expOf(v: string, base: number | string = 2): Cost {
-  if (typeof base === 'string') return { terms: [makeTerm({}, [[base, v]])] };
+  if (typeof base === 'string') return { terms: [makeTermOf(NO_NAMES, NO_GROWTHS, [[base, v]])] };
   if (base <= 1) return O1;
-  return { terms: [makeTerm({ [v]: { p: 0, l: 0, e: Math.log2(base), f: 0 } })] };
+  return singleTerm(v, { p: 0, l: 0, e: Math.log2(base), f: 0 });
 }
 export function factorialOf(v: string): Cost {
-  return { terms: [makeTerm({ [v]: { p: 0, l: 0, e: 0, f: 1 } })] };
+  return singleTerm(v, { p: 0, l: 0, e: 0, f: 1 });
 }
 
 export function isConstant(c: Cost): boolean {
@@ -113,40 +224,64 @@ export function isConstant(c: Cost): boolean {
   const ts = c.terms;
   if (ts.length === 1) {
     const t = ts[0];
-    if (t === EMPTY_TERM || t.key === '') return true;
+    if (t instanceof VTerm) return !t.ns.length && !t.vexp.length;
+    if (t.key === '') return true;
     if (t.key) return false;
   }
-  return ts.every((t) => t === EMPTY_TERM || (!Object.keys(t.vars).length && !t.vexp.length));
+  return ts.every((t) => t === EMPTY_TERM || (!sizeOf(t) && !t.vexp.length));
 }
 
-/** Variables mentioned anywhere in the cost. */
+/** Variables mentioned anywhere in the cost, sorted. */
 export function variablesOf(c: Cost): string[] {
-  const s = new Set<string>();
-  for (const t of c.terms) {
-    for (const k of Object.keys(t.vars)) s.add(k);
+  const ts = c.terms;
+  if (ts.length === 1 && !ts[0].vexp.length) {
+    const ns = namesOf(ts[0]);
+    if (ns.length <= 1) return ns.length ? [ns[0]] : [];
+  }
+  const s: string[] = [];
+  for (const t of ts) {
+    for (const k of namesOf(t)) if (!s.includes(k)) s.push(k);
     for (const [b, e] of t.vexp) {
-      s.add(b);
-      s.add(e);
+      if (!s.includes(b)) s.push(b);
+      if (!s.includes(e)) s.push(e);
     }
   }
-  return [...s].sort();
+  return s.sort();
 }
 
 // ---------------------------------------------------------------- dominance
 
 function cmpGrowth(a: VarGrowth, b: VarGrowth): number {
-  for (const k of ['f', 'e', 'p', 'l'] as const) {
-    const d = a[k] - b[k];
-    if (d > EPS) return 1;
-    if (d < -EPS) return -1;
-  }
+  let d = a.f - b.f;
+  if (d > EPS) return 1;
+  if (d < -EPS) return -1;
+  d = a.e - b.e;
+  if (d > EPS) return 1;
+  if (d < -EPS) return -1;
+  d = a.p - b.p;
+  if (d > EPS) return 1;
+  if (d < -EPS) return -1;
+  d = a.l - b.l;
+  if (d > EPS) return 1;
+  if (d < -EPS) return -1;
   return 0;
+}
+
+/** Is some component of g negative (below zero growth)? */
+function belowZero(g: VarGrowth): boolean {
+  return cmpGrowth(g, ZERO) < 0;
 }
 
 /** Does term `a` grow at least as fast as `b` in every variable (b = O(a))? */
 export function termDominates(a: Term, b: Term): boolean {
-  for (const v of Object.keys(b.vars)) if (cmpGrowth(a.vars[v] ?? ZERO, b.vars[v]) < 0) return false;
-  for (const v of Object.keys(a.vars)) if (!(v in b.vars) && cmpGrowth(a.vars[v], ZERO) < 0) return false;
+  const an = namesOf(a), ag = growthsOf(a);
+  const bn = namesOf(b), bg = growthsOf(b);
+  for (let j = 0; j < bn.length; j++) {
+    const i = an.indexOf(bn[j]);
+    if (cmpGrowth(i < 0 ? ZERO : ag[i], bg[j]) < 0) return false;
+  }
+  for (let i = 0; i < an.length; i++) if (belowZero(ag[i]) && bn.indexOf(an[i]) < 0) return false;
+  if (!b.vexp.length) return true;
   // variable-base exponentials: b's must be a sub-multiset of a's
   const rest = a.vexp.map((x) => x[0] + '^' + x[1]);
   for (const x of b.vexp) {
@@ -157,38 +292,39 @@ export function termDominates(a: Term, b: Term): boolean {
   return true;
 }
 
-function growthKey(v: string, g: VarGrowth): string {
-  return g.l === 0 && g.e === 0 && g.f === 0 ? v + ':' + r6(g.p) : v + ':' + r6(g.p) + ',' + r6(g.l) + ',' + r6(g.e) + ',' + r6(g.f);
+function computeKey(t: Term): string {
+  return keyOf(namesOf(t), growthsOf(t), t.vexp);
 }
 
-function computeKey(vars: Readonly<Record<string, VarGrowth>>, vexp: ReadonlyArray<readonly [string, string]>): string {
+/** The canonical key text: `v:p` (or `v:p,l,e,f`) per variable, then `b^e` per exponential, joined by ';'. */
+function keyOf(ns: readonly string[], gs: readonly VarGrowth[], vexp: VExp): string {
   let key = '';
-  for (const v in vars) key = key ? key + ';' + growthKey(v, vars[v]) : growthKey(v, vars[v]);
+  for (let i = 0; i < ns.length; i++) key = key ? key + ';' + growthKey(ns[i], gs[i]) : growthKey(ns[i], gs[i]);
   for (const [b, e] of vexp) key = key ? key + ';' + b + '^' + e : b + '^' + e;
   return key;
 }
 
-function r6(x: number): number {
-  return x === 0 || x === 1 || x === 2 ? x : Math.round(x * 1e6) / 1e6;
+/** Is this the empty term (no variables, no exponentials: key '')? */
+function isEmptyTerm(t: Term): boolean {
+  return t instanceof VTerm ? !t.ns.length && !t.vexp.length : !termKey(t);
 }
 
 function termKey(t: Term): string {
-  return t.key ?? computeKey(t.vars, t.vexp);
+  return t.key ?? computeKey(t);
 }
 
 /** Collapsed order of a term (every variable read as one n): [f, e(+inf for k^n), p, l], cached on the term. */
-function collapsedTuple(t: Term): [number, number, number, number] {
-  const cached = (t as { ct?: [number, number, number, number] }).ct;
+function collapsedTuple(t: Term): Tuple {
+  const cached = (t as { ct?: Tuple }).ct;
   if (cached) return cached;
   const c = computeTuple(t);
-  if (!Object.isFrozen(t)) (t as { ct?: [number, number, number, number] }).ct = c;
+  if (!Object.isFrozen(t)) (t as { ct?: Tuple }).ct = c;
   return c;
 }
 
-function computeTuple(t: Term): [number, number, number, number] {
+function computeTuple(t: Term): Tuple {
   let p = 0, l = 0, e = 0, f = 0;
-  for (const v of Object.keys(t.vars)) {
-    const g = t.vars[v];
+  for (const g of growthsOf(t)) {
     p += g.p;
     l += g.l;
     e += g.e;
@@ -214,13 +350,20 @@ function termOrder(a: Term, b: Term): number {
 }
 
 function normalize(terms: Term[]): Cost {
-  if (terms.length === 1) return terms[0] === EMPTY_TERM || !termKey(terms[0]) ? O1 : { terms };
+  if (terms.length === 1) return isEmptyTerm(terms[0]) ? O1 : { terms };
   let list: Term[];
   if (terms.length <= 12) {
     list = [];
     for (const t of terms) {
       const k = termKey(t);
-      if (!list.some((x) => termKey(x) === k)) list.push(t);
+      let dup = false;
+      for (const x of list) {
+        if (termKey(x) === k) {
+          dup = true;
+          break;
+        }
+      }
+      if (!dup) list.push(t);
     }
   } else {
     const uniq = new Map<string, Term>();
@@ -251,6 +394,7 @@ function normalize(terms: Term[]): Cost {
 
 /** Sum (also the max of two branches: same thing in Big-O). */
 export function add(...costs: Cost[]): Cost {
+  if (costs.length === 2) return add2(costs[0], costs[1]);
   let first: Cost | undefined;
   let many = false;
   for (const c of costs) {
@@ -260,57 +404,80 @@ export function add(...costs: Cost[]): Cost {
   }
   if (!first) return O1;
   if (!many) return first;
-  if (costs.length === 2 && costs[0].terms.length === 1 && costs[1].terms.length === 1) {
-    // two single terms: one usually dominates the other
-    const [a, b] = [costs[0].terms[0], costs[1].terms[0]];
-    if (a.key !== undefined && a.key === b.key) return costs[0];
-    if (termDominates(a, b)) return costs[0];
-    if (termDominates(b, a)) return costs[1];
-  }
   const terms: Term[] = [];
   for (const c of costs) if (!isConstant(c)) for (const t of c.terms) terms.push(t);
   return normalize(terms);
 }
 export const max = add;
 
+/** add(a, b), without the rest-array walk (the common case). */
+function add2(a: Cost, b: Cost): Cost {
+  const ca = isConstant(a), cb = isConstant(b);
+  if (ca) return cb ? O1 : b;
+  if (cb || a === b) return a;
+  const at = a.terms, bt = b.terms;
+  if (at.length === 1 && bt.length === 1) {
+    // two single terms: one usually dominates the other
+    const x = at[0], y = bt[0];
+    if (x.key !== undefined && x.key === y.key) return a;
+    if (termDominates(x, y)) return a;
+    if (termDominates(y, x)) return b;
+  }
+  const terms: Term[] = [];
+  for (const t of at) terms.push(t);
+  for (const t of bt) terms.push(t);
+  return normalize(terms);
+}
+
+function sumGrowth(x: VarGrowth, y: VarGrowth): VarGrowth {
+  return { p: x.p + y.p, l: x.l + y.l, e: x.e + y.e, f: x.f + y.f };
+}
+
 function mulTerm(a: Term, b: Term): Term {
   if (a === EMPTY_TERM) return b;
   if (b === EMPTY_TERM) return a;
-  // both var records are in sorted key order: merge them
-  const ka = Object.keys(a.vars), kb = Object.keys(b.vars);
+  const ka = namesOf(a), kb = namesOf(b);
+  const ga = growthsOf(a), gb = growthsOf(b);
   if (ka.length + kb.length > MAX_VARS_PER_TERM || a.vexp.length || b.vexp.length) {
-    const vars: Record<string, VarGrowth> = { ...a.vars };
-    for (const v of kb) {
-      const x = vars[v] ?? ZERO, y = b.vars[v];
-      vars[v] = { p: x.p + y.p, l: x.l + y.l, e: x.e + y.e, f: x.f + y.f };
+    const names = ka.slice();
+    const growths = ga.slice();
+    for (let j = 0; j < kb.length; j++) {
+      const i = names.indexOf(kb[j]);
+      if (i < 0) {
+        names.push(kb[j]);
+        growths.push(sumGrowth(ZERO, gb[j]));
+      } else growths[i] = sumGrowth(growths[i], gb[j]);
     }
-    return makeTerm(vars, [...a.vexp, ...b.vexp]);
+    return makeTermOf(names, growths, [...a.vexp, ...b.vexp]);
   }
-  const vars: Record<string, VarGrowth> = {};
-  let key = '';
+  // both terms list their variables sorted by name: merge them
+  const ns: string[] = [];
+  const gs: VarGrowth[] = [];
   let i = 0, j = 0;
-  const put = (v: string, g: VarGrowth) => {
-    vars[v] = g;
-    key = key ? key + ';' + growthKey(v, g) : growthKey(v, g);
-  };
   while (i < ka.length || j < kb.length) {
     const x = ka[i], y = kb[j];
+    let v: string, g: VarGrowth;
     if (j >= kb.length || (i < ka.length && x < y)) {
-      put(x, a.vars[x]);
+      v = x;
+      g = ga[i];
       i++;
     } else if (i >= ka.length || y < x) {
-      put(y, b.vars[y]);
+      v = y;
+      g = gb[j];
       j++;
     } else {
-      const g = a.vars[x], h = b.vars[y];
-      const s = { p: g.p + h.p, l: g.l + h.l, e: g.e + h.e, f: g.f + h.f };
-      if (!isZero(s)) put(x, s);
+      const s = sumGrowth(ga[i], gb[j]);
       i++;
       j++;
+      if (isZero(s)) continue;
+      v = x;
+      g = s;
     }
+    ns.push(v);
+    gs.push(g);
   }
-  if (!key) return EMPTY_TERM;
-  return { vars, vexp: NO_VEXP, key };
+  if (!ns.length) return EMPTY_TERM;
+  return new VTerm(ns, gs, NO_VEXP);
 }
 
 export function mul(...costs: Cost[]): Cost {
@@ -321,11 +488,28 @@ export function mul(...costs: Cost[]): Cost {
       acc = c;
       continue;
     }
-    const out: Term[] = [];
-    for (const x of acc.terms) for (const y of c.terms) out.push(mulTerm(x, y));
-    acc = normalize(out);
+    acc = mulCosts(acc, c);
   }
   return acc;
+}
+
+/** mul(a, b) without the rest-array walk. */
+function mul2(a: Cost, b: Cost): Cost {
+  if (isConstant(b)) return isConstant(a) ? O1 : a;
+  if (isConstant(a)) return b;
+  return mulCosts(a, b);
+}
+
+/** Product of two non-constant costs. */
+function mulCosts(a: Cost, b: Cost): Cost {
+  const at = a.terms, bt = b.terms;
+  if (at.length === 1 && bt.length === 1) {
+    const t = mulTerm(at[0], bt[0]);
+    return isEmptyTerm(t) ? O1 : { terms: [t] };
+  }
+  const out: Term[] = [];
+  for (const x of at) for (const y of bt) out.push(mulTerm(x, y));
+  return normalize(out);
 }
 
 /** c^k for a real k > 0 ((a + b)^k is Theta(a^k + b^k)). */
@@ -333,14 +517,10 @@ export function pow(c: Cost, k: number): Cost {
   if (k <= 0) return O1;
   return normalize(
     c.terms.map((t) => {
-      const vars: Record<string, VarGrowth> = {};
-      for (const v of Object.keys(t.vars)) {
-        const g = t.vars[v];
-        vars[v] = { p: g.p * k, l: g.l * k, e: g.e * k, f: g.f * k };
-      }
+      const gs = growthsOf(t).map((g) => ({ p: g.p * k, l: g.l * k, e: g.e * k, f: g.f * k }));
       const vexp: Array<readonly [string, string]> = [];
       for (let i = 0; i < Math.max(1, Math.round(k)); i++) vexp.push(...t.vexp);
-      return makeTerm(vars, vexp);
+      return makeTermOf(namesOf(t), gs, vexp);
     }),
   );
 }
@@ -349,8 +529,9 @@ export function pow(c: Cost, k: number): Cost {
 export function log(c: Cost): Cost {
   const parts: Cost[] = [];
   for (const t of c.terms) {
-    for (const v of Object.keys(t.vars)) {
-      const g = t.vars[v];
+    const ns = namesOf(t), gs = growthsOf(t);
+    for (let i = 0; i < ns.length; i++) {
+      const v = ns[i], g = gs[i];
       if (g.f > EPS) parts.push(mul(variable(v), logOf(v)));
       else if (g.e > EPS) parts.push(variable(v));
       else if (g.p > EPS) parts.push(logOf(v));
@@ -370,77 +551,120 @@ export function exp(c: Cost, base: number | string = 2): Cost {
   if (isConstant(c)) return O1;
   const parts: Cost[] = [];
   // 2^(a+b) = 2^a * 2^b ; for a term with several factors, use its variables (an upper bound)
-  for (const t of c.terms) for (const v of Object.keys(t.vars)) parts.push(expOf(v, base));
+  for (const t of c.terms) for (const v of namesOf(t)) parts.push(expOf(v, base));
   return mul(...parts);
 }
 
 export function factorial(c: Cost): Cost {
   if (isConstant(c)) return O1;
   const parts: Cost[] = [];
-  for (const t of c.terms) for (const v of Object.keys(t.vars)) parts.push(factorialOf(v));
+  for (const t of c.terms) for (const v of namesOf(t)) parts.push(factorialOf(v));
   return mul(...parts);
 }
 
 /** Replace variables by costs (call-site mapping of a callee's parameters to argument sizes). */
-export function substitute(c: Cost, map: (v: string) => Cost | undefined): Cost {
+export function substitute(c: Cost, mapFn: (v: string) => Cost | undefined): Cost {
+  // `mapFn` is asked once per variable, in the order the variables are first met (its answers
+  // are values: asking again gives an equal cost); nothing to do when it maps none of them.
+  const answers = new Map<string, Cost | undefined>();
+  let any = false;
+  for (const t of c.terms) {
+    for (const v of namesOf(t)) if (answerOf(answers, mapFn, v)) any = true;
+    for (const [b, e] of t.vexp) {
+      if (answerOf(answers, mapFn, b)) any = true;
+      if (answerOf(answers, mapFn, e)) any = true;
+    }
+  }
+  if (!any) return c;
   const out: Cost[] = [];
-  let touched = false;
   for (const t of c.terms) {
     let acc: Cost = O1;
-    const kept: Record<string, VarGrowth> = {};
-    let keptAny = false;
-    for (const v of Object.keys(t.vars)) {
-      const g = t.vars[v];
-      const r = map(v);
+    const ns = namesOf(t), gs = growthsOf(t);
+    let keptNames: string[] | undefined;
+    let keptGrowths: VarGrowth[] | undefined;
+    for (let i = 0; i < ns.length; i++) {
+      const v = ns[i], g = gs[i];
+      const r = answerOf(answers, mapFn, v);
       if (!r) {
-        kept[v] = g;
-        keptAny = true;
+        (keptNames ??= []).push(v);
+        (keptGrowths ??= []).push(g);
         continue;
       }
-      touched = true;
       if (g.p === 1 && g.l === 0 && g.e === 0 && g.f === 0) {
-        acc = mul(acc, r);
+        acc = mul2(acc, r);
         continue;
       }
       let part: Cost = O1;
-      if (g.p > EPS) part = mul(part, pow(r, g.p));
-      if (g.l > EPS) part = mul(part, pow(log(r), g.l));
-      if (g.e > EPS) part = mul(part, exp(r, 2 ** g.e));
-      if (g.f > EPS) part = mul(part, pow(factorial(r), g.f));
-      acc = mul(acc, part);
+      if (g.p > EPS) part = mul2(part, pow(r, g.p));
+      if (g.l > EPS) part = mul2(part, pow(log(r), g.l));
+      if (g.e > EPS) part = mul2(part, exp(r, 2 ** g.e));
+      if (g.f > EPS) part = mul2(part, pow(factorial(r), g.f));
+      acc = mul2(acc, part);
     }
     for (const [b, e] of t.vexp) {
-      const rb = map(b), re = map(e);
-      if (!rb && !re) acc = mul(acc, { terms: [makeTerm({}, [[b, e]])] });
+      const rb = answerOf(answers, mapFn, b), re = answerOf(answers, mapFn, e);
+      if (!rb && !re) acc = mul2(acc, { terms: [makeTermOf(NO_NAMES, NO_GROWTHS, [[b, e]])] });
       else {
         const baseVars = rb ? variablesOf(rb) : [b];
         const expC = re ?? variable(e);
-        if (!baseVars.length) acc = mul(acc, exp(expC, 2));
-        else for (const bv of baseVars) for (const tt of expC.terms) for (const ev of Object.keys(tt.vars)) acc = mul(acc, expOf(ev, bv));
-        touched = true;
+        if (!baseVars.length) acc = mul2(acc, exp(expC, 2));
+        else for (const bv of baseVars) for (const tt of expC.terms) for (const ev of namesOf(tt)) acc = mul2(acc, expOf(ev, bv));
       }
     }
-    if (keptAny) acc = mul(acc, { terms: [makeTerm(kept)] });
+    if (keptNames) acc = mul2(acc, { terms: [makeTermOf(keptNames, keptGrowths!)] });
     out.push(acc);
   }
-  if (!touched) return c;
   return add(...out);
+}
+
+function answerOf(answers: Map<string, Cost | undefined>, mapFn: (v: string) => Cost | undefined, v: string): Cost | undefined {
+  if (answers.has(v)) return answers.get(v);
+  const r = mapFn(v);
+  answers.set(v, r);
+  return r;
 }
 
 /** Rename variables (e.g. internal keys -> printed letters). Two names mapping to one merge. */
 export function renameVars(c: Cost, rename: (v: string) => string): Cost {
-  return normalize(
-    c.terms.map((t) => {
-      const vars: Record<string, VarGrowth> = {};
-      for (const v of Object.keys(t.vars)) {
-        const n = rename(v);
-        const x = vars[n] ?? ZERO, y = t.vars[v];
-        vars[n] = { p: x.p + y.p, l: x.l + y.l, e: x.e + y.e, f: x.f + y.f };
+  if (isConstant(c)) return O1;
+  if (c.terms.length === 1) {
+    // one variable (the usual evidence factor): the same growth under the new name
+    const t = c.terms[0];
+    const ns = namesOf(t);
+    if (ns.length === 1 && !t.vexp.length) return normalize([makeTermOf([rename(ns[0])], [sumGrowth(ZERO, growthsOf(t)[0])])]);
+  }
+  // A one-to-one renaming (to plain names) of a sum made here keeps it an antichain of distinct
+  // terms: only the order can change, so the terms are sorted again without the dedupe and
+  // dominance passes. Anything else goes through normalize.
+  let oneToOne = true;
+  const olds: string[] = [];
+  const news: string[] = [];
+  const renamed = c.terms.map((t) => {
+    if (!(t instanceof VTerm) || t.vexp.length) oneToOne = false;
+    const ns = namesOf(t), gs = growthsOf(t);
+    const names: string[] = [];
+    const growths: VarGrowth[] = [];
+    for (let i = 0; i < ns.length; i++) {
+      const n = rename(ns[i]);
+      if (oneToOne && !olds.includes(ns[i])) {
+        if (news.includes(n) || !PLAIN_NAME.test(n)) oneToOne = false;
+        olds.push(ns[i]);
+        news.push(n);
       }
-      return makeTerm(vars, t.vexp.map(([b, e]) => [rename(b), rename(e)] as const));
-    }),
-  );
+      const at = names.indexOf(n);
+      if (at < 0) {
+        names.push(n);
+        growths.push(sumGrowth(ZERO, gs[i]));
+      } else growths[at] = sumGrowth(growths[at], gs[i]);
+    }
+    return makeTermOf(names, growths, t.vexp.map(([b, e]) => [rename(b), rename(e)] as const));
+  });
+  if (oneToOne && renamed.length > 1) return { terms: renamed.sort(termOrder) };
+  return normalize(renamed);
 }
+
+/** Names that cannot run together in a term key (no ':', ';', ',' or '^'). */
+const PLAIN_NAME = /^[^:;,^]+$/;
 
 /** Every variable read as the single variable n. */
 export function collapse(c: Cost, into = 'n'): Cost {
@@ -452,7 +676,6 @@ export function equals(a: Cost, b: Cost): boolean {
   const ka = a.terms.map(termKey).sort(), kb = b.terms.map(termKey).sort();
   return ka.every((k, i) => k === kb[i]);
 }
-
 /** The dominant collapsed order of a cost: [factorial, exponential, polynomial, log] powers. */
 function collapsedOrder(c: Cost): number[] {
   let best = [0, 0, 0, 0];
@@ -516,44 +739,95 @@ function expBase(e: number): string {
 }
 
 function formatTerm(t: Term, unicode: boolean, manyVars: boolean): string {
-  const vars = Object.keys(t.vars);
+  const vars = namesOf(t);
+  const growths = growthsOf(t);
   if (!vars.length && !t.vexp.length) return '1';
+  if (vars.length === 1 && !t.vexp.length) {
+    const g = growths[0];
+    if (g.p === 1 && g.l === 0 && g.e === 0 && g.f === 0) return vars[0];
+  }
   const multi = manyVars || vars.length + t.vexp.length > 1 || t.vexp.length > 0;
   const mulSep = unicode ? '·' : '*';
-  const polys: string[] = [], logs: string[] = [], exps: string[] = [], facts: string[] = [];
-  for (const v of vars) {
-    const g = t.vars[v];
+  // four groups (polynomials, logs, exponentials, factorials), each its items joined by mulSep
+  let polys = '', logs = '', exps = '', facts = '';
+  let np = 0, nl = 0, ne = 0, nf = 0;
+  for (let i = 0; i < vars.length; i++) {
+    const v = vars[i];
+    const g = growths[i];
     if (g.p > EPS) {
       const whole = Math.floor(g.p + EPS);
       const frac = g.p - whole;
-      const sq = unicode ? `√${v}` : `sqrt ${v}`;
+      let item: string;
       if (Math.abs(frac - 0.5) < EPS) {
-        polys.push(whole ? `${power(v, whole, unicode)}${multi ? mulSep : ' '}${sq}` : sq);
-      } else if (frac < EPS) polys.push(power(v, whole, unicode));
-      else polys.push(`${v}^${num(g.p)}`);
+        const sq = unicode ? `√${v}` : `sqrt ${v}`;
+        item = whole ? `${power(v, whole, unicode)}${multi ? mulSep : ' '}${sq}` : sq;
+      } else if (frac < EPS) item = power(v, whole, unicode);
+      else item = `${v}^${num(g.p)}`;
+      polys = np++ ? polys + mulSep + item : item;
     }
-    if (g.l > EPS) logs.push(Math.abs(g.l - 1) < EPS ? `log ${v}` : `${power('log', g.l, unicode)} ${v}`);
+    if (g.l > EPS) {
+      const item = Math.abs(g.l - 1) < EPS ? `log ${v}` : `${power('log', g.l, unicode)} ${v}`;
+      logs = nl++ ? logs + mulSep + item : item;
+    }
     if (g.e > EPS) {
       const b = expBase(g.e);
-      exps.push(unicode && SUP[v] && v.length === 1 ? `${b}${SUP[v]}` : `${b}^${v}`);
+      const item = unicode && SUP[v] && v.length === 1 ? `${b}${SUP[v]}` : `${b}^${v}`;
+      exps = ne++ ? exps + mulSep + item : item;
     }
-    if (g.f > EPS) facts.push(power(`${v}!`, g.f, unicode));
+    if (g.f > EPS) {
+      const item = power(`${v}!`, g.f, unicode);
+      facts = nf++ ? facts + mulSep + item : item;
+    }
   }
-  for (const [b, e] of t.vexp) exps.push(unicode && SUP[e] && e.length === 1 ? `${b}${SUP[e]}` : `${b}^${e}`);
+  for (const [b, e] of t.vexp) {
+    const item = unicode && SUP[e] && e.length === 1 ? `${b}${SUP[e]}` : `${b}^${e}`;
+    exps = ne++ ? exps + mulSep + item : item;
+  }
   if (!multi) {
     // one variable: "n^2 log n", "n sqrt n", "log^2 n"; exponentials/factorials joined with *
-    const head = [...polys, ...logs].join(' ');
-    return [head, ...exps, ...facts].filter(Boolean).join(mulSep);
+    // (at most one item per group here)
+    const head = np && nl ? polys + ' ' + logs : np ? polys : logs;
+    let out = head;
+    if (ne && exps) out = out ? out + mulSep + exps : exps;
+    if (nf && facts) out = out ? out + mulSep + facts : facts;
+    return out;
   }
-  return [...polys, ...logs, ...exps, ...facts].join(mulSep);
+  let out = '';
+  let any = false;
+  for (const [group, n] of [
+    [polys, np],
+    [logs, nl],
+    [exps, ne],
+    [facts, nf],
+  ] as const) {
+    if (!n) continue;
+    out = any ? out + mulSep + group : group;
+    any = true;
+  }
+  return out;
 }
 
 /** The canonical printer. ASCII: "O(n^2)", "O(n log n)", "O(m*n)"; unicode: "O(n²)", "O(m·n)". */
 export function formatCost(c: Cost, style: 'ascii' | 'unicode' = 'ascii'): string {
   if (isConstant(c)) return 'O(1)';
   const unicode = style === 'unicode';
-  const manyVars = variablesOf(c).length > 1;
+  const manyVars = hasSeveralVariables(c);
   return `O(${c.terms.map((t) => formatTerm(t, unicode, manyVars)).join(' + ')})`;
+}
+
+/** Does the cost mention more than one variable? */
+function hasSeveralVariables(c: Cost): boolean {
+  let first: string | undefined;
+  const seen = (v: string): boolean => {
+    if (first === undefined) first = v;
+    else if (v !== first) return true;
+    return false;
+  };
+  for (const t of c.terms) {
+    for (const v of namesOf(t)) if (seen(v)) return true;
+    for (const [b, e] of t.vexp) if (seen(b) || seen(e)) return true;
+  }
+  return false;
 }
 
 /** The factor form used in evidence (no O()). */
@@ -691,7 +965,7 @@ class Parser {
 
 function expCost(base: string, e: Cost): Cost {
   let acc: Cost = O1;
-  for (const t of e.terms) for (const v of Object.keys(t.vars)) acc = mul(acc, expOf(v, base));
+  for (const t of e.terms) for (const v of namesOf(t)) acc = mul(acc, expOf(v, base));
   return acc;
 }
 

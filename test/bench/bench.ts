@@ -249,7 +249,8 @@ async function main(): Promise<void> {
   const ws = child('workspace') as unknown as { open: number[]; closed: number[]; heapAfterClose: number[]; baseline: number; files: number; held: string };
   const mb = (xs: number[]) => `${Math.min(...xs).toFixed(0)} / ${median(xs).toFixed(0)} / ${Math.max(...xs).toFixed(0)} MB`;
   console.log(`server RSS, ${ws.files} files of eslint/lib opened then closed, ${ws.open.length} rounds (after GC; min / median / max):`);
-  console.log(`  before opening ${ws.baseline.toFixed(0)} MB · all open ${mb(ws.open)} · all closed ${mb(ws.closed)} · growth after close, first → last round ${(ws.closed[ws.closed.length - 1] - ws.closed[0]).toFixed(1)} MB · JS heap after close ${ws.heapAfterClose.map((x) => x.toFixed(0)).join(', ')} MB · held after close: ${ws.held}`);
+  console.log(`  RSS before opening ${ws.baseline.toFixed(0)} MB · all open ${mb(ws.open)} · all closed ${mb(ws.closed)} (per round: ${ws.closed.map((x) => x.toFixed(0)).join(', ')} MB)`);
+  console.log(`  JS heap after close, per round: ${ws.heapAfterClose.map((x) => x.toFixed(1)).join(', ')} MB (growth first → last ${(ws.heapAfterClose[ws.heapAfterClose.length - 1] - ws.heapAfterClose[0]).toFixed(1)} MB) · held after close: ${ws.held}`);
   if (fs.existsSync(PROFILE)) {
     const jsonR = child('json');
     console.log(row('JSON.parse 9.4 MB .cpuprofile (read + parse)', jsonR));

@@ -204,6 +204,14 @@ const HALVING = (e: TS.Expression): boolean => {
   return false;
 };
 
+/** The node kinds FileAnalyzer.collectOne looks at (any other node leaves the context as it is), as a table by kind. */
+const COLLECTED_KINDS: Uint8Array = (() => {
+  const kinds = [SK.FunctionDeclaration, SK.MethodDeclaration, SK.ArrowFunction, SK.FunctionExpression, SK.Constructor, SK.GetAccessor, SK.SetAccessor, SK.ClassDeclaration, SK.ClassExpression, SK.VariableDeclaration, SK.CallExpression, SK.BinaryExpression];
+  const table = new Uint8Array(Math.max(SK.Count, ...kinds) + 1); // every kind in range (no out-of-bounds reads)
+  for (const k of kinds) table[k] = 1;
+  return table;
+})();
+
 /** Where the collecting walk is: the enclosing function and class, and the qualified-name prefix. */
 interface CollectCtx {
   owner: string | undefined;
@@ -271,7 +279,7 @@ export class FileAnalyzer {
     let depth = 0;
     const visit = (node: TS.Node): void => {
       const outer = ctx;
-      const child = this.collectOne(node, outer, seen);
+      const child = COLLECTED_KINDS[node.kind] ? this.collectOne(node, outer, seen) : outer;
       if (depth >= limit) {
         this.collectDeep(node, child, seen);
         return;
@@ -305,11 +313,11 @@ export class FileAnalyzer {
     while (nodes.length) {
       const node = nodes.pop()!;
       const ctx = ctxs.pop()!;
-      push(node, this.collectOne(node, ctx, seen));
+      push(node, COLLECTED_KINDS[node.kind] ? this.collectOne(node, ctx, seen) : ctx);
     }
   }
 
-  /** Record one node of the collecting walk; returns the context of its children. */
+  /** Record one node of the collecting walk (of a kind in COLLECTED_KINDS); returns the context of its children. */
   private collectOne(node: TS.Node, ctx: CollectCtx, seen: Map<string, number>): CollectCtx {
     let child = ctx;
     const k = node.kind;
@@ -1739,15 +1747,24 @@ export class Walker {
   }
 
   private children(e: TS.Node): Cost {
-    let c: Cost = O1;
-    forEachChild(e, (k) => {
-      if (isExpression(k) || isSpreadElement(k) || isSpreadAssignment(k) || isPropertyAssignment(k) || isShorthandPropertyAssignment(k) || isTemplateSpan(k)) {
-        const kc = isExpression(k) ? this.expr(k) : this.children(k);
-        if (!isConstant(kc)) c = add(c, kc);
-      }
-    });
+    // one visitor per walker (no closure per call); the running sum of the enclosing call is
+    // kept aside while the children are visited
+    const outer = this.childSum;
+    this.childSum = O1;
+    forEachChild(e, this.childVisitor);
+    const c = this.childSum;
+    this.childSum = outer;
     return c;
   }
+
+  private childSum: Cost = O1;
+  private readonly childVisitor = (k: TS.Node): undefined => {
+    if (isExpression(k) || isSpreadElement(k) || isSpreadAssignment(k) || isPropertyAssignment(k) || isShorthandPropertyAssignment(k) || isTemplateSpan(k)) {
+      const kc = isExpression(k) ? this.expr(k) : this.children(k);
+      if (!isConstant(kc)) this.childSum = add(this.childSum, kc);
+    }
+    return undefined;
+  };
 
   private exprInner(e: TS.Expression): Cost {
     switch (e.kind) {
@@ -1892,9 +1909,7 @@ export class Walker {
 
   private argsCost(args: readonly TS.Expression[], skip: number): Cost {
     let c: Cost = O1;
-    args.forEach((a, i) => {
-      if (i !== skip) c = add(c, this.expr(a));
-    });
+    for (let i = 0; i < args.length; i++) if (i !== skip) c = add(c, this.expr(args[i]));
     return c;
   }
 

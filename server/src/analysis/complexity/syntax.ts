@@ -3,7 +3,7 @@ import { ts } from '../../ts';
 import type { ts as TS } from 'ts-morph';
 
 /** Plain function references: a property of the large `ts` namespace costs a dictionary lookup per use. */
-const { forEachChild, isArrowFunction, isAsExpression, isBigIntLiteral, isBinaryExpression, isCallExpression, isComputedPropertyName, isConstructorDeclaration, isExpression, isIdentifier, isNonNullExpression, isNumericLiteral, isParenthesizedExpression, isPrefixUnaryExpression, isPrivateIdentifier, isPropertyAccessExpression, isPropertyAssignment, isPropertyDeclaration, isSatisfiesExpression, isStringLiteral, isStringLiteralLike, isTypeAssertionExpression, isVariableDeclaration } = ts;
+const { forEachChild, isArrowFunction, isAsExpression, isBigIntLiteral, isBinaryExpression, isCallExpression, isComputedPropertyName, isConstructorDeclaration, isExpression, isIdentifier, isNumericLiteral, isParenthesizedExpression, isPrefixUnaryExpression, isPrivateIdentifier, isPropertyAccessExpression, isPropertyAssignment, isPropertyDeclaration, isSatisfiesExpression, isStringLiteral, isStringLiteralLike, isTypeAssertionExpression, isVariableDeclaration } = ts;
 
 /** Cached: `ts.SyntaxKind` is a getter on the bundled namespace, costly on hot paths. */
 const SK = ts.SyntaxKind;
@@ -102,9 +102,16 @@ function unwrapNode(target: TS.Node, e: TS.Expression): TS.Node {
 export function unwrap(e: TS.Expression): TS.Expression {
   let cur = e;
   for (let i = 0; i < 64; i++) {
-    if (isParenthesizedExpression(cur) || isNonNullExpression(cur) || isAsExpression(cur) || isTypeAssertionExpression(cur)) cur = cur.expression;
-    else if (isSatisfiesExpression && isSatisfiesExpression(cur)) cur = cur.expression;
-    else break;
+    switch (cur.kind) {
+      case SK.ParenthesizedExpression:
+      case SK.NonNullExpression:
+      case SK.AsExpression:
+      case SK.TypeAssertionExpression:
+      case SK.SatisfiesExpression:
+        cur = (cur as TS.ParenthesizedExpression).expression;
+        continue;
+    }
+    break;
   }
   return cur;
 }

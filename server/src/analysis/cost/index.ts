@@ -228,7 +228,8 @@ export function isConstant(c: Cost): boolean {
     if (t.key === '') return true;
     if (t.key) return false;
   }
-  return ts.every((t) => t === EMPTY_TERM || (!sizeOf(t) && !t.vexp.length));
+  for (const t of ts) if (t !== EMPTY_TERM && (sizeOf(t) || t.vexp.length)) return false;
+  return true;
 }
 
 /** Variables mentioned anywhere in the cost, sorted. */
@@ -633,34 +634,67 @@ export function renameVars(c: Cost, rename: (v: string) => string): Cost {
     const ns = namesOf(t);
     if (ns.length === 1 && !t.vexp.length) return normalize([makeTermOf([rename(ns[0])], [sumGrowth(ZERO, growthsOf(t)[0])])]);
   }
-  // A one-to-one renaming (to plain names) of a sum made here keeps it an antichain of distinct
-  // terms: only the order can change, so the terms are sorted again without the dedupe and
-  // dominance passes. Anything else goes through normalize.
-  let oneToOne = true;
-  const olds: string[] = [];
-  const news: string[] = [];
-  const renamed = c.terms.map((t) => {
-    if (!(t instanceof VTerm) || t.vexp.length) oneToOne = false;
-    const ns = namesOf(t), gs = growthsOf(t);
-    const names: string[] = [];
-    const growths: VarGrowth[] = [];
-    for (let i = 0; i < ns.length; i++) {
-      const n = rename(ns[i]);
-      if (oneToOne && !olds.includes(ns[i])) {
-        if (news.includes(n) || !PLAIN_NAME.test(n)) oneToOne = false;
-        olds.push(ns[i]);
-        news.push(n);
+  const fast = renameOneToOne(c, rename);
+  if (fast) return fast;
+  return normalize(
+    c.terms.map((t) => {
+      const ns = namesOf(t), gs = growthsOf(t);
+      const names: string[] = [];
+      const growths: VarGrowth[] = [];
+      for (let i = 0; i < ns.length; i++) {
+        const n = rename(ns[i]);
+        const at = names.indexOf(n);
+        if (at < 0) {
+          names.push(n);
+          growths.push(sumGrowth(ZERO, gs[i]));
+        } else growths[at] = sumGrowth(growths[at], gs[i]);
       }
-      const at = names.indexOf(n);
-      if (at < 0) {
-        names.push(n);
-        growths.push(sumGrowth(ZERO, gs[i]));
-      } else growths[at] = sumGrowth(growths[at], gs[i]);
+      return makeTermOf(names, growths, t.vexp.map(([b, e]) => [rename(b), rename(e)] as const));
+    }),
+  );
+}
+
+/**
+ * renameVars for the usual case: terms made here, no variable-base exponentials, and a renaming
+ * that is one-to-one onto plain names. Each renamed term keeps its growths (re-sorted by the new
+ * names) and the sum stays an antichain of distinct terms, so only the order of the terms is
+ * recomputed. Undefined when the case does not apply.
+ */
+function renameOneToOne(c: Cost, rename: (v: string) => string): Cost | undefined {
+  const ts = c.terms;
+  for (const t of ts) if (!(t instanceof VTerm) || t.vexp.length) return undefined;
+  const renamed = new Map<string, string>();
+  const taken = new Set<string>();
+  const out: Term[] = [];
+  for (const t of ts as readonly VTerm[]) {
+    const ns = t.ns, gs = t.gs;
+    const ns2: string[] = [];
+    const gs2: VarGrowth[] = [];
+    for (let i = 0; i < ns.length; i++) {
+      const v = ns[i];
+      let n = renamed.get(v);
+      if (n === undefined) {
+        n = rename(v);
+        if (taken.has(n) || !PLAIN_NAME.test(n)) return undefined;
+        renamed.set(v, n);
+        taken.add(n);
+      }
+      // insert in name order
+      const g = sumGrowth(ZERO, gs[i]);
+      let j = ns2.length;
+      ns2.push(n);
+      gs2.push(g);
+      while (j > 0 && ns2[j - 1] > n) {
+        ns2[j] = ns2[j - 1];
+        gs2[j] = gs2[j - 1];
+        j--;
+      }
+      ns2[j] = n;
+      gs2[j] = g;
     }
-    return makeTermOf(names, growths, t.vexp.map(([b, e]) => [rename(b), rename(e)] as const));
-  });
-  if (oneToOne && renamed.length > 1) return { terms: renamed.sort(termOrder) };
-  return normalize(renamed);
+    out.push(new VTerm(ns2, gs2, NO_VEXP));
+  }
+  return out.length === 1 ? normalize(out) : { terms: out.sort(termOrder) };
 }
 
 /** Names that cannot run together in a term key (no ':', ';', ',' or '^'). */

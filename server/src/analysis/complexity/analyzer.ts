@@ -3394,22 +3394,7 @@ function detectMemo(w: Walker, fn: TS.FunctionLikeDeclaration): { name: string; 
         if (isCallExpression(k) && identName(k.expression) === w.fn?.name) callsSelf = true;
       });
       if (isExpressionStatement(n.thenStatement) && isCallExpression(n.thenStatement.expression) && identName(n.thenStatement.expression.expression) === w.fn?.name) callsSelf = true;
-      if (callsSelf) {
-        forEachSelfAndDescendant(n.expression, (k) => {
-          if (isElementAccessExpression(k)) {
-            let cur: TS.Expression = k;
-            while (isElementAccessExpression(unwrap(cur))) cur = (unwrap(cur) as TS.ElementAccessExpression).expression;
-            const name = identName(cur);
-            if (name) reads.push({ name, node: k });
-            return false;
-          }
-          if (isCallExpression(k) && isPropertyAccessExpression(k.expression) && k.expression.name.text === 'has') {
-            const name = identName(k.expression.expression);
-            if (name) reads.push({ name, node: k });
-          }
-          return undefined;
-        });
-      }
+      if (callsSelf) guardReads(n.expression);
     }
   });
   if (!reads.length) return treeWalk(w, fn, params);

@@ -236,7 +236,10 @@ export function isConstant(c: Cost): boolean {
 export function variablesOf(c: Cost): string[] {
   const ts = c.terms;
   if (ts.length === 1 && !ts[0].vexp.length) {
-    const ns = namesOf(ts[0]);
+    const t = ts[0];
+    // a term made here lists distinct names in sorted order already
+    if (t instanceof VTerm) return t.ns.slice();
+    const ns = namesOf(t);
     if (ns.length <= 1) return ns.length ? [ns[0]] : [];
   }
   const s: string[] = [];
@@ -826,18 +829,17 @@ function formatTerm(t: Term, unicode: boolean, manyVars: boolean): string {
     if (nf && facts) out = out ? out + mulSep + facts : facts;
     return out;
   }
-  let out = '';
-  let any = false;
-  for (const [group, n] of [
-    [polys, np],
-    [logs, nl],
-    [exps, ne],
-    [facts, nf],
-  ] as const) {
-    if (!n) continue;
-    out = any ? out + mulSep + group : group;
+  let out = np ? polys : '';
+  let any = np > 0;
+  if (nl) {
+    out = any ? out + mulSep + logs : logs;
     any = true;
   }
+  if (ne) {
+    out = any ? out + mulSep + exps : exps;
+    any = true;
+  }
+  if (nf) out = any ? out + mulSep + facts : facts;
   return out;
 }
 

@@ -17,11 +17,13 @@ export class UsageError extends Error {}
 
 const USAGE = `Usage: perflens analyze [paths...] [--format text|json|sarif|markdown] [--fail-on warning|error|never]
                         [--warn-above "O(n log n)"] [--no-n-plus-one] [--query-function <pattern>]...
+                        [--time-budget <ms>|none]
        perflens profile <file-or-folder> [--format text|json] [--source-root <dir>]
 
 Analyses .js/.jsx/.ts/.tsx/.mjs/.cjs files (folders are walked, skipping node_modules and
 .gitignored files). Exit 0 when nothing reaches --fail-on (default: error), 1 when something
-does, 2 on a usage or I/O error.`;
+does, 2 on a usage or I/O error. --time-budget (default 2000 ms per file, as in the editor)
+stops a file's analysis after that long and says so; 'none' analyses every file completely.`;
 
 interface AnalyzeOptions {
   paths: string[];
@@ -53,7 +55,12 @@ function parseArgs(argv: string[]): { command: string; options: AnalyzeOptions }
     } else if (arg === '--warn-above') options.settings.complexityWarnAbove = value();
     else if (arg === '--no-n-plus-one') options.settings.nPlusOneEnabled = false;
     else if (arg === '--query-function') options.settings.queryFunctions.push(value());
-    else if (arg.startsWith('-')) throw new UsageError(`unknown option '${arg}'`);
+    else if (arg === '--time-budget') {
+      const v = value();
+      const ms = v === 'none' ? Infinity : Number(v);
+      if (!(ms > 0)) throw new UsageError(`--time-budget must be a number of milliseconds or 'none' (got '${v}')`);
+      options.settings.timeBudgetMs = ms;
+    } else if (arg.startsWith('-')) throw new UsageError(`unknown option '${arg}'`);
     else options.paths.push(arg);
   }
   if (!options.paths.length) options.paths.push('.');

@@ -65,6 +65,20 @@ test('usage errors exit 2', () => {
   assert.equal(cli(['frobnicate'], os.tmpdir()).code, 2);
 });
 
+test('--time-budget stops a file early with a notice, and none analyses it completely', () => {
+  const many = Array.from({ length: 400 }, (_, i) => `export function f${i}(xs: number[]) { let s = 0; for (const x of xs) for (const y of xs) s += x * y; return s; }`).join('\n');
+  const dir = tempProject({ 'big.ts': many });
+  const tight = cli(['analyze', 'big.ts', '--format', 'json', '--fail-on', 'never', '--time-budget', '0.001'], dir);
+  assert.equal(tight.code, 0);
+  assert.match(tight.err, /stopped early on this file/);
+  assert.ok(JSON.parse(tight.out).files[0].functions.length < 400);
+  const full = cli(['analyze', 'big.ts', '--format', 'json', '--fail-on', 'never', '--time-budget', 'none'], dir);
+  assert.equal(full.err, '');
+  assert.equal(JSON.parse(full.out).files[0].functions.length, 400);
+  assert.equal(cli(['analyze', 'big.ts', '--time-budget', 'soon'], dir).code, 2);
+  assert.equal(cli(['analyze', 'big.ts', '--time-budget', '0'], dir).code, 2);
+});
+
 test('folders are walked skipping node_modules and .gitignored files', () => {
   const dir = tempProject({
     '.gitignore': 'build/\n*.gen.ts\n',

@@ -435,6 +435,77 @@ const DEFERRED_CALLBACKS = set(`on once addListener addEventListener setTimeout 
 const ROUTE_METHODS = /^(get|post|put|patch|delete|del|all|use|route|head|options)$/;
 const ROUTER_RECEIVER = /^(app|router|server|api|fastify|route|routes|r|express|koa|hono)$/i;
 
+/** The functions of a file by the name a call would use (`f`, `this.m`), and names declared without a body. */
+export interface LocalFunctions {
+  byName: Map<string, TS.FunctionLikeDeclaration[]>;
+  /** Declared with a type but no body here (overloads, `declare`d or annotated variables): types are not missing for them. */
+  declaredOnly: Set<string>;
+}
+
+const localFunctionsMemo = new WeakMap<TS.SourceFile, LocalFunctions>();
+
+export function newLocalFunctions(): LocalFunctions {
+  return { byName: new Map(), declaredOnly: new Set() };
+}
+
+/** Adds `n` to the index if it declares a function; one step of the walk, so other walks can build the index on the way. */
+export function indexLocalFunction(n: TS.Node, into: LocalFunctions): void {
+  const add = (k: string, f: TS.FunctionLikeDeclaration) => {
+    const list = into.byName.get(k);
+    if (list) list.push(f);
+    else into.byName.set(k, [f]);
+  };
+  switch (n.kind) {
+    case ts.SyntaxKind.FunctionDeclaration: {
+      const f = n as TS.FunctionDeclaration;
+      if (f.name) {
+        if (f.body) add(f.name.text, f);
+        else into.declaredOnly.add(f.name.text);
+      }
+      return;
+    }
+    case ts.SyntaxKind.VariableDeclaration: {
+      const d = n as TS.VariableDeclaration;
+      if (!ts.isIdentifier(d.name)) return;
+      if (d.initializer) {
+        const init = unwrap(d.initializer);
+        if (ts.isArrowFunction(init) || ts.isFunctionExpression(init)) add(d.name.text, init);
+      }
+      if (d.type) into.declaredOnly.add(d.name.text);
+      return;
+    }
+    case ts.SyntaxKind.MethodDeclaration: {
+      const m = n as TS.MethodDeclaration;
+      if ((ts.isIdentifier(m.name) || ts.isPrivateIdentifier(m.name)) && m.body) add(`this.${m.name.text}`, m);
+      return;
+    }
+    case ts.SyntaxKind.PropertyDeclaration: {
+      const p = n as TS.PropertyDeclaration;
+      if (ts.isIdentifier(p.name) && p.initializer && (ts.isArrowFunction(p.initializer) || ts.isFunctionExpression(p.initializer))) add(`this.${p.name.text}`, p.initializer);
+      return;
+    }
+  }
+}
+
+/** Records an index another walk of the whole tree has built (see indexLocalFunction). */
+export function rememberLocalFunctions(sf: TS.SourceFile, index: LocalFunctions): void {
+  localFunctionsMemo.set(sf, index);
+}
+
+/** The file's local function index: built once per syntax tree, by one walk. */
+export function localFunctions(sf: TS.SourceFile): LocalFunctions {
+  let idx = localFunctionsMemo.get(sf);
+  if (idx) return idx;
+  const built = newLocalFunctions();
+  const visit = (n: TS.Node): void => {
+    indexLocalFunction(n, built);
+    n.forEachChild(visit);
+  };
+  visit(sf);
+  localFunctionsMemo.set(sf, (idx = built));
+  return idx;
+}
+
 export function createQueryRecogniser(sf: TS.SourceFile, options: RecogniserOptions): QueryRecogniser {
   const summaries = new Map<TS.Node, QueryMatch | null>();
   const inProgress = new Set<TS.Node>();
@@ -455,29 +526,9 @@ export function createQueryRecogniser(sf: TS.SourceFile, options: RecogniserOpti
   };
 
   // Same-file index of functions by name, for when there is no checker.
-  let localIndex: Map<string, TS.FunctionLikeDeclaration[]> | undefined;
-  const declaredOnly = new Set<string>();
-  const local = (): Map<string, TS.FunctionLikeDeclaration[]> => {
-    if (localIndex) return localIndex;
-    const idx = new Map<string, TS.FunctionLikeDeclaration[]>();
-    const add = (k: string, f: TS.FunctionLikeDeclaration) => {
-      const list = idx.get(k);
-      if (list) list.push(f);
-      else idx.set(k, [f]);
-    };
-    const visit = (n: TS.Node): void => {
-      if (ts.isFunctionDeclaration(n) && n.name && n.body) add(n.name.text, n);
-      else if (ts.isVariableDeclaration(n) && ts.isIdentifier(n.name) && n.initializer && (ts.isArrowFunction(unwrap(n.initializer)) || ts.isFunctionExpression(unwrap(n.initializer)))) add(n.name.text, unwrap(n.initializer) as TS.FunctionLikeDeclaration);
-      else if (ts.isMethodDeclaration(n) && (ts.isIdentifier(n.name) || ts.isPrivateIdentifier(n.name)) && n.body) add(`this.${n.name.text}`, n);
-      else if (ts.isPropertyDeclaration(n) && ts.isIdentifier(n.name) && n.initializer && (ts.isArrowFunction(n.initializer) || ts.isFunctionExpression(n.initializer))) add(`this.${n.name.text}`, n.initializer);
-      // Declared with a type but no body here: types are not missing for it.
-      if (ts.isFunctionDeclaration(n) && n.name && !n.body) declaredOnly.add(n.name.text);
-      if (ts.isVariableDeclaration(n) && ts.isIdentifier(n.name) && n.type) declaredOnly.add(n.name.text);
-      n.forEachChild(visit);
-    };
-    visit(sf);
-    localIndex = idx;
-    return idx;
+  const local = (): Map<string, TS.FunctionLikeDeclaration[]> => localFunctions(sf).byName;
+  const declaredOnly = {
+    has: (name: string): boolean => localFunctions(sf).declaredOnly.has(name),
   };
 
   function resolveLocal(call: TS.CallExpression): TS.FunctionLikeDeclaration | undefined {

@@ -245,13 +245,43 @@ export function isFanOut(call: TS.CallExpression): boolean {
 }
 
 const combinatorArgs = new WeakMap<TS.Node, Set<string>>();
+const promiseOffsets = new WeakMap<TS.SourceFile, number[]>();
 
-/** Identifiers passed to `Promise.all` & co. anywhere in `scope`, computed once per scope node. */
+/** Where `Promise` occurs in the file's text, ascending: a combinator call's span contains one. */
+function promiseOffsetsOf(sf: TS.SourceFile): number[] {
+  let offsets = promiseOffsets.get(sf);
+  if (!offsets) {
+    offsets = [];
+    const text = sf.text;
+    for (let i = text.indexOf('Promise'); i >= 0; i = text.indexOf('Promise', i + 7)) offsets.push(i);
+    promiseOffsets.set(sf, offsets);
+  }
+  return offsets;
+}
+
+/** Whether some offset lies in [pos, end). */
+function anyIn(offsets: number[], pos: number, end: number): boolean {
+  let lo = 0;
+  let hi = offsets.length;
+  while (lo < hi) {
+    const mid = (lo + hi) >>> 1;
+    if (offsets[mid] < pos) lo = mid + 1;
+    else hi = mid;
+  }
+  return lo < offsets.length && offsets[lo] < end;
+}
+
+/**
+ * Identifiers passed to `Promise.all` & co. anywhere in `scope`, computed once per scope node.
+ * Only the subtrees whose text mentions `Promise` are walked (a scope can be a whole file).
+ */
 function namesPassedToCombinators(scope: TS.Node): Set<string> {
   let names = combinatorArgs.get(scope);
   if (!names) {
     const found = new Set<string>();
+    const offsets = promiseOffsetsOf(scope.getSourceFile());
     const visit = (n: TS.Node): void => {
+      if (!anyIn(offsets, n.pos, n.end)) return;
       if (isPromiseCombinator(n)) {
         for (const a of (n as TS.CallExpression).arguments) {
           const u = unwrap(a);

@@ -5,12 +5,12 @@
 import { ts } from '../ts';
 import type { ts as TS } from 'ts-morph';
 import type { Finding, RelatedInfo, Rule, RuleContext } from '../analysis/types';
-import { consumptionOf, createQueryRecogniser, isDeferredCallback, isExecuted, type QueryMatch, type QueryRecogniser } from '../analysis/queries';
-import { isFanOut, isFunctionBoundary, isInLoopRepeatedPart, isInnerChainLink, isLoop, iteratingCallOf, lineOf, spanOf, unwrap } from '../analysis/syntax';
+import { consumptionOf, createQueryRecogniser, indexLocalFunction, isDeferredCallback, isExecuted, newLocalFunctions, rememberLocalFunctions, type QueryMatch, type QueryRecogniser } from '../analysis/queries';
+import { isFanOut, isFunctionBoundary, isInLoopRepeatedPart, isInnerChainLink, isLoop, iteratingCallOf, lineOf, spanOf, unwrap, type LoopStatement } from '../analysis/syntax';
 import { promiseAllFix } from '../fixes/promiseAll';
 import { batchQueryFix } from '../fixes/batchQuery';
-import { callbackItemContext, dependsOnIteration, initializerOf, isPaginationOrPolling, loopContext, resolverContext, type ItemContext } from './nplus1/contexts';
-import { findFieldResolvers } from './nplus1/graphql';
+import { callbackItemContext, dependsOnIteration, initializerOf, isPaginationOrPolling, loopContext, rememberCallsInItemContexts, resolverContext, type ItemCall, type ItemContext } from './nplus1/contexts';
+import { FieldResolverFinder, type FieldResolver } from './nplus1/graphql';
 
 interface FnFrame {
   node: TS.Node;
@@ -24,6 +24,11 @@ interface Reported {
   call: TS.CallExpression | TS.TaggedTemplateExpression;
   item: ItemContext;
 }
+
+const SK = ts.SyntaxKind;
+/** Iterating methods whose callback may be a function passed by name (`ids.map(fetchUser)`). */
+const REFERENCE_METHODS = new Set(['map', 'forEach', 'flatMap', 'filter', 'some', 'every', 'find']);
+const LAST_TOKEN = ts.SyntaxKind.LastToken;
 
 function frameKey(fn: TS.Node): string | undefined {
   if (ts.isFunctionDeclaration(fn) && fn.name) return fn.name.text;
@@ -86,7 +91,15 @@ export const nPlusOne: Rule = {
 class NPlusOneWalker {
   private readonly sf: TS.SourceFile;
   private readonly recogniser: QueryRecogniser;
-  private readonly resolvers;
+  private readonly resolverFinder: FieldResolverFinder;
+  private readonly resolvers: Map<TS.Node, FieldResolver>;
+  /** The file's functions by name, built during the walk (the recogniser needs all of them). */
+  private readonly local = newLocalFunctions();
+  /**
+   * Call sites to ask the recogniser about, in walk order: asked once the walk is over, when the
+   * index of the file's functions it resolves helpers with is complete.
+   */
+  private readonly pending: Array<() => void> = [];
   private readonly reported: Reported[] = [];
   private readonly recursions: Array<{ fn: TS.Node; call: TS.CallExpression; item: ItemContext; key: string }> = [];
   private readonly entityCache = new Map<ItemContext, Set<string>>();
@@ -96,7 +109,8 @@ class NPlusOneWalker {
 
   constructor(private readonly ctx: RuleContext) {
     this.sf = ctx.sourceFile;
-    this.resolvers = findFieldResolvers(this.sf);
+    this.resolverFinder = new FieldResolverFinder(this.sf);
+    this.resolvers = this.resolverFinder.found;
     this.recogniser = createQueryRecogniser(this.sf, {
       userPatterns: ctx.settings.queryFunctions,
       getChecker: ctx.getChecker,
@@ -106,7 +120,17 @@ class NPlusOneWalker {
   }
 
   run(): Finding[] {
-    this.walk(this.sf, undefined, []);
+    this.walk(this.sf, undefined, undefined, []);
+    rememberLocalFunctions(this.sf, this.local);
+    rememberCallsInItemContexts(this.sf, isDeferredCallback, this.itemCalls);
+    for (const ask of this.pending) {
+      // One odd call site must not cost the rest of the file its findings.
+      try {
+        ask();
+      } catch (error) {
+        this.errors.push(error);
+      }
+    }
     this.reportRecursions();
     if (!this.ctx.lazyFixes) this.attachFixes();
     else {
@@ -166,48 +190,93 @@ class NPlusOneWalker {
   // The walk's state for the children being visited, so that one bound visitor serves every node
   // (no closure allocated per node: this walk runs over the whole file on every keystroke).
   private childItem: ItemContext | undefined;
+  private childPlain: ItemContext | undefined;
   private childFns: FnFrame[] = [];
-  private readonly visitChild = (c: TS.Node): void => this.walk(c, this.childItem, this.childFns);
+  private readonly visitChild = (c: TS.Node): void => this.walk(c, this.childItem, this.childPlain, this.childFns);
+  /**
+   * The calls and `new` expressions that run once per item, by the contexts of
+   * `callsInItemContexts` (the same loops and callbacks, without field resolvers): collected on
+   * the way for linear-lookup-in-loop and invariant-in-loop, so they need no walk of their own.
+   */
+  private readonly itemCalls: ItemCall[] = [];
 
-  private walkChildren(n: TS.Node, item: ItemContext | undefined, fns: FnFrame[]): void {
+  private walkChildren(n: TS.Node, item: ItemContext | undefined, plain: ItemContext | undefined, fns: FnFrame[]): void {
     const savedItem = this.childItem;
+    const savedPlain = this.childPlain;
     const savedFns = this.childFns;
     this.childItem = item;
+    this.childPlain = plain;
     this.childFns = fns;
     n.forEachChild(this.visitChild);
     this.childItem = savedItem;
+    this.childPlain = savedPlain;
     this.childFns = savedFns;
   }
 
-  private walk(n: TS.Node, item: ItemContext | undefined, fns: FnFrame[]): void {
-    if (isFunctionBoundary(n)) {
-      const iter = iteratingCallOf(n);
-      let next: ItemContext | undefined;
-      const resolver = this.resolvers.size ? this.resolvers.get(n) : undefined;
-      if (iter) next = callbackItemContext(iter, n, n, this.sf);
-      else if (resolver) next = resolverContext(n, resolver, this.sf);
-      else if (isDeferredCallback(n)) next = undefined;
-      else next = item; // callbacks that run now: then, transactions, retry wrappers, IIFEs
-      this.walkChildren(n, next, [...fns, { node: n, key: frameKey(n) }]);
-      return;
-    }
-    if (isLoop(n)) {
-      const fn = fns.length ? fns[fns.length - 1].node : this.sf;
-      const lc = loopContext(n, fn, this.sf);
-      n.forEachChild((c) => this.walk(c, isInLoopRepeatedPart(n, c) ? lc : item, fns));
-      return;
-    }
-    // One odd call site must not cost the rest of the file its findings.
-    try {
-      if (item && !item.quietReason) {
-        if ((ts.isCallExpression(n) && !isInnerChainLink(n)) || ts.isTaggedTemplateExpression(n)) this.visitCall(n, item, fns);
-        else if (ts.isAwaitExpression(n)) this.visitAwaitedRelation(n, item);
+  /**
+   * `item` is this rule's per-item context (loops, iterating callbacks, field resolvers); `plain`
+   * is the same without field resolvers, as the other loop rules see it.
+   */
+  private walk(n: TS.Node, item: ItemContext | undefined, plain: ItemContext | undefined, fns: FnFrame[]): void {
+    const kind = n.kind;
+    // Identifiers, keywords, literals and punctuation have no children and nothing to report.
+    if (kind <= LAST_TOKEN) return;
+    indexLocalFunction(n, this.local);
+    if (this.resolverFinder.active) this.resolverFinder.visit(n);
+    switch (kind) {
+      case SK.FunctionDeclaration:
+      case SK.FunctionExpression:
+      case SK.ArrowFunction:
+      case SK.MethodDeclaration:
+      case SK.Constructor:
+      case SK.GetAccessor:
+      case SK.SetAccessor: {
+        const fn = n as TS.FunctionLikeDeclaration;
+        const iter = iteratingCallOf(fn);
+        let next: ItemContext | undefined;
+        let nextPlain: ItemContext | undefined;
+        const resolver = this.resolvers.size ? this.resolvers.get(fn) : undefined;
+        if (iter) next = nextPlain = callbackItemContext(iter, fn, fn, this.sf);
+        else {
+          const deferred = isDeferredCallback(fn);
+          nextPlain = deferred ? undefined : plain;
+          if (resolver) next = resolverContext(fn, resolver, this.sf);
+          else if (deferred) next = undefined;
+          else next = item; // callbacks that run now: then, transactions, retry wrappers, IIFEs
+        }
+        this.walkChildren(fn, next, nextPlain, [...fns, { node: fn, key: frameKey(fn) }]);
+        return;
       }
-      if (ts.isCallExpression(n)) this.visitCallbackReference(n, fns);
-    } catch (error) {
-      this.errors.push(error);
+      case SK.ForStatement:
+      case SK.ForOfStatement:
+      case SK.ForInStatement:
+      case SK.WhileStatement:
+      case SK.DoStatement: {
+        const loop = n as LoopStatement;
+        const fn = fns.length ? fns[fns.length - 1].node : this.sf;
+        const lc = loopContext(loop, fn, this.sf);
+        loop.forEachChild((c) => {
+          const repeated = isInLoopRepeatedPart(loop, c);
+          this.walk(c, repeated ? lc : item, repeated ? lc : plain, fns);
+        });
+        return;
+      }
+      case SK.CallExpression:
+      case SK.TaggedTemplateExpression:
+      case SK.AwaitExpression:
+      case SK.NewExpression:
+        if (plain && !plain.quietReason && kind !== SK.TaggedTemplateExpression && kind !== SK.AwaitExpression) this.itemCalls.push([n as TS.CallExpression | TS.NewExpression, plain]);
+        if (item && !item.quietReason) {
+          if (kind === SK.TaggedTemplateExpression || (kind === SK.CallExpression && !this.guard(() => isInnerChainLink(n as TS.CallExpression), true))) {
+            this.pending.push(() => this.visitCall(n as TS.CallExpression | TS.TaggedTemplateExpression, item, fns));
+          } else if (kind === SK.AwaitExpression) this.pending.push(() => this.visitAwaitedRelation(n as TS.AwaitExpression, item));
+        }
+        if (kind === SK.CallExpression && (n as TS.CallExpression).arguments.length && (n as TS.CallExpression).arguments.length <= 2) {
+          this.pending.push(() => this.visitCallbackReference(n as TS.CallExpression, fns));
+        }
+        break;
     }
-    this.walkChildren(n, item, fns);
+    this.walkChildren(n, item, plain, fns);
   }
 
   private visitCall(call: TS.CallExpression | TS.TaggedTemplateExpression, item: ItemContext, fns: FnFrame[]): void {
@@ -240,10 +309,20 @@ class NPlusOneWalker {
     this.report(call, match, item, concurrent);
   }
 
+  /** Runs a syntactic check of one call site; an internal error there is recorded and `fallback` used. */
+  private guard<T>(fn: () => T, fallback: T): T {
+    try {
+      return fn();
+    } catch (error) {
+      this.errors.push(error);
+      return fallback;
+    }
+  }
+
   /** `Promise.all(ids.map(fetchUser))`: a query function passed by reference runs once per item. */
   private visitCallbackReference(call: TS.CallExpression, fns: FnFrame[]): void {
     const callee = unwrap(call.expression);
-    if (!ts.isPropertyAccessExpression(callee) || !['map', 'forEach', 'flatMap', 'filter', 'some', 'every', 'find'].includes(callee.name.text)) return;
+    if (!ts.isPropertyAccessExpression(callee) || !REFERENCE_METHODS.has(callee.name.text)) return;
     const ref = call.arguments[0];
     if (!ref || call.arguments.length > 2) return;
     const r = unwrap(ref);

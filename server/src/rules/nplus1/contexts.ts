@@ -34,15 +34,36 @@ function isChunked(collText: string, itemNames: Set<string>): boolean {
 const PAGINATION_VAR = /^(page|pageNumber|pageIndex|pageNo|offset|skip|cursor|nextCursor|pageToken|nextToken|continuationToken|marker|after|attempt|attempts|retry|retries|tries|try|tryCount|retryCount)$/i;
 const SMALL = 5;
 
-/** The initializer of the nearest declaration of `name` visible from `at` (same function), if any. */
+interface FirstDeclaration {
+  /** Start of the variable statement. */
+  pos: number;
+  initializer: TS.Expression | undefined;
+}
+/** Per block: each name's first `var`/`let`/`const` declaration among its statements. */
+const firstDeclarations = new WeakMap<TS.Node, Map<string, FirstDeclaration>>();
+
+function firstDeclarationsOf(scope: TS.Block | TS.SourceFile | TS.ModuleBlock): Map<string, FirstDeclaration> {
+  let m = firstDeclarations.get(scope);
+  if (m) return m;
+  m = new Map();
+  for (const st of scope.statements) {
+    if (!ts.isVariableStatement(st)) continue;
+    for (const d of st.declarationList.declarations) if (ts.isIdentifier(d.name) && !m.has(d.name.text)) m.set(d.name.text, { pos: st.pos, initializer: d.initializer });
+  }
+  firstDeclarations.set(scope, m);
+  return m;
+}
+
+/**
+ * The initializer of the nearest declaration of `name` visible from `at` (same function), if any:
+ * in each enclosing block, the first declaration of the name in a statement that starts before
+ * `at`. Blocks are indexed once, so asking for every loop and callback of a huge block stays linear.
+ */
 export function initializerOf(name: string, at: TS.Node): TS.Expression | undefined {
   for (let scope: TS.Node | undefined = at.parent; scope; scope = scope.parent) {
     if (ts.isBlock(scope) || ts.isSourceFile(scope) || ts.isModuleBlock(scope)) {
-      for (const st of scope.statements) {
-        if (st.pos >= at.pos) break;
-        if (!ts.isVariableStatement(st)) continue;
-        for (const d of st.declarationList.declarations) if (ts.isIdentifier(d.name) && d.name.text === name) return d.initializer;
-      }
+      const d = firstDeclarationsOf(scope).get(name);
+      if (d && d.pos < at.pos) return d.initializer;
     }
     if (isFunctionBoundary(scope)) {
       for (const p of scope.parameters) if (ts.isIdentifier(p.name) && p.name.text === name) return undefined;
@@ -103,20 +124,25 @@ function smallBound(cond: TS.Expression | undefined): boolean {
 
 export function loopContext(loop: LoopStatement, fn: TS.Node, sf: TS.SourceFile): ItemContext {
   const collectionExpr = loopCollectionExpr(loop);
-  const varying = new Set<string>();
   const itemNames = new Set<string>();
   if ((ts.isForOfStatement(loop) || ts.isForInStatement(loop)) && ts.isVariableDeclarationList(loop.initializer)) {
     for (const d of loop.initializer.declarations) bindingNames(d.name, itemNames);
   } else if ((ts.isForOfStatement(loop) || ts.isForInStatement(loop)) && ts.isIdentifier(loop.initializer)) itemNames.add(loop.initializer.text);
-  if (ts.isForStatement(loop) && loop.initializer) {
-    if (ts.isVariableDeclarationList(loop.initializer)) declaredNames(loop.initializer, varying);
-    else assignedNames(loop.initializer, varying);
-  }
-  for (const n of itemNames) varying.add(n);
-  declaredNames(loop.statement, varying);
-  assignedNames(loop.statement, varying);
-  if (ts.isForStatement(loop) && loop.incrementor) assignedNames(loop.incrementor, varying);
-  if ((ts.isWhileStatement(loop) || ts.isDoStatement(loop))) assignedNames(loop.expression, varying);
+  // Computed when a rule first asks (most loops have no call a rule looks at): it walks the body.
+  let varying: Set<string> | undefined;
+  const computeVarying = (): Set<string> => {
+    const out = new Set<string>();
+    if (ts.isForStatement(loop) && loop.initializer) {
+      if (ts.isVariableDeclarationList(loop.initializer)) declaredNames(loop.initializer, out);
+      else assignedNames(loop.initializer, out);
+    }
+    if (ts.isForOfStatement(loop) || ts.isForInStatement(loop)) for (const n of itemNames) out.add(n);
+    declaredNames(loop.statement, out);
+    assignedNames(loop.statement, out);
+    if (ts.isForStatement(loop) && loop.incrementor) assignedNames(loop.incrementor, out);
+    if (ts.isWhileStatement(loop) || ts.isDoStatement(loop)) assignedNames(loop.expression, out);
+    return out;
+  };
   // `for (let i = 0; i < ids.length; i++)`: `ids[i]` is the item.
   if (ts.isForStatement(loop) && loop.initializer && ts.isVariableDeclarationList(loop.initializer)) for (const d of loop.initializer.declarations) bindingNames(d.name, itemNames);
 
@@ -131,25 +157,55 @@ export function loopContext(loop: LoopStatement, fn: TS.Node, sf: TS.SourceFile)
   // Loops without a collection (`while`, `do`, counting `for` loops): a query there must vary per
   // iteration, else it is a retry, a poll or a lock attempt rather than per-item work.
   const open = !(ts.isForOfStatement(loop) || ts.isForInStatement(loop)) && !(ts.isForStatement(loop) && collectionExpr);
-  return { kind: 'loop', node: loop, collection: collectionExpr?.getText(sf), collectionExpr, headerSpan: loopHeaderSpan(loop, sf), body: loop.statement, varying, itemNames, quietReason, open, fn };
+  return {
+    kind: 'loop',
+    node: loop,
+    collection: collectionExpr ? collText : undefined,
+    collectionExpr,
+    headerSpan: loopHeaderSpan(loop, sf),
+    body: loop.statement,
+    get varying() {
+      return (varying ??= computeVarying());
+    },
+    itemNames,
+    quietReason,
+    open,
+    fn,
+  };
 }
 
 export function callbackItemContext(call: TS.CallExpression, cb: TS.FunctionLikeDeclaration, fn: TS.Node, sf: TS.SourceFile): ItemContext {
   const base = callbackContext(call, cb, sf);
-  const varying = new Set<string>();
   const itemNames = new Set<string>();
   const first = cb.parameters[0];
   // reduce's first parameter is the accumulator; the item is the second.
   const method = ts.isPropertyAccessExpression(unwrap(call.expression)) ? (unwrap(call.expression) as TS.PropertyAccessExpression).name.text : '';
   const itemParam = method === 'reduce' || method === 'reduceRight' ? cb.parameters[1] : first;
   if (itemParam) bindingNames(itemParam.name, itemNames);
-  for (const p of cb.parameters) bindingNames(p.name, varying);
-  if (cb.body) declaredNames(cb.body, varying);
+  // Computed when a rule first asks: it walks the callback's body.
+  let varying: Set<string> | undefined;
+  const computeVarying = (): Set<string> => {
+    const out = new Set<string>();
+    for (const p of cb.parameters) bindingNames(p.name, out);
+    if (cb.body) declaredNames(cb.body, out);
+    return out;
+  };
   const collectionExpr = ts.isPropertyAccessExpression(unwrap(call.expression)) ? (unwrap(call.expression) as TS.PropertyAccessExpression).expression : call.arguments[0];
   let quietReason: string | undefined;
   if (isSmallLiteral(collectionExpr, call)) quietReason = 'a small literal list';
   else if (collectionExpr && isChunked(collectionExpr.getText(sf), itemNames)) quietReason = 'one call per chunk';
-  return { ...base, kind: isFanOut(call) ? 'fan-out' : 'callback', collectionExpr, varying, itemNames, quietReason, open: false, fn };
+  return {
+    ...base,
+    kind: isFanOut(call) ? 'fan-out' : 'callback',
+    collectionExpr,
+    get varying() {
+      return (varying ??= computeVarying());
+    },
+    itemNames,
+    quietReason,
+    open: false,
+    fn,
+  };
 }
 
 export function resolverContext(fnNode: TS.FunctionLikeDeclaration, resolver: FieldResolver, sf: TS.SourceFile): ItemContext {
@@ -276,7 +332,7 @@ export function walkItemContexts(sf: TS.SourceFile, visit: (n: TS.Node, item: It
   walk(sf, undefined, sf);
 }
 
-type ItemCall = readonly [TS.CallExpression | TS.NewExpression, ItemContext];
+export type ItemCall = readonly [TS.CallExpression | TS.NewExpression, ItemContext];
 const itemCallsMemo = new WeakMap<TS.SourceFile, Map<(fn: TS.Node) => boolean, ItemCall[]>>();
 
 /**
@@ -296,6 +352,17 @@ export function callsInItemContexts(sf: TS.SourceFile, isDeferred: (fn: TS.Node)
     byFilter.set(isDeferred, (calls = out));
   }
   return calls;
+}
+
+/**
+ * Records the calls another walk of the same tree has already found with the same contexts (the
+ * n-plus-one rule's walk computes every loop and callback context anyway), so that the rules that
+ * ask next do not walk the file again.
+ */
+export function rememberCallsInItemContexts(sf: TS.SourceFile, isDeferred: (fn: TS.Node) => boolean, calls: ItemCall[]): void {
+  let byFilter = itemCallsMemo.get(sf);
+  if (!byFilter) itemCallsMemo.set(sf, (byFilter = new Map()));
+  byFilter.set(isDeferred, calls);
 }
 
 /** Names written inside `node`: assignments, ++/--, and receivers of mutating methods. */

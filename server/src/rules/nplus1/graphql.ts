@@ -93,19 +93,39 @@ function resolverTypeOf(cls: TS.ClassLikeDeclaration): string | undefined {
   return undefined;
 }
 
-/** Field resolvers of the file, keyed by their function node. */
-export function findFieldResolvers(sf: TS.SourceFile): Map<TS.Node, FieldResolver> {
-  const out = new Map<TS.Node, FieldResolver>();
-  // Cheap pre-check: most files have no resolvers.
-  const text = sf.text;
-  const hasMap = /\b(Query|Mutation|resolvers?|Resolvers)\b/.test(text);
-  const hasDecorators = /@(ResolveField|FieldResolver|ResolveProperty|ResolveReference)\b/.test(text);
-  if (!hasMap && !hasDecorators) return out;
-  let schema: string | undefined | null = null;
-  const getSchema = () => (schema === null ? (schema = schemaText(sf)) : schema);
-  const visit = (n: TS.Node): void => {
-    if (hasMap && ts.isObjectLiteralExpression(n) && looksLikeResolverMap(n)) {
-      for (const typeProp of n.properties) {
+/**
+ * Finds field resolvers node by node, so that a walk of the file in pre-order (a resolver map or
+ * resolver class comes before the functions inside it) can find them on the way.
+ */
+export class FieldResolverFinder {
+  /** Field resolvers found so far, keyed by their function node. */
+  readonly found = new Map<TS.Node, FieldResolver>();
+  private readonly hasMap: boolean;
+  private readonly hasDecorators: boolean;
+  private schema: string | undefined | null = null;
+
+  constructor(private readonly sf: TS.SourceFile) {
+    // Cheap pre-check: most files have no resolvers.
+    const text = sf.text;
+    this.hasMap = /\b(Query|Mutation|resolvers?|Resolvers)\b/.test(text);
+    this.hasDecorators = /@(ResolveField|FieldResolver|ResolveProperty|ResolveReference)\b/.test(text);
+  }
+
+  /** False when the file cannot have resolvers: visiting is then a no-op. */
+  get active(): boolean {
+    return this.hasMap || this.hasDecorators;
+  }
+
+  private getSchema(): string | undefined {
+    if (this.schema === null) this.schema = schemaText(this.sf);
+    return this.schema;
+  }
+
+  /** Records the resolvers that `n` declares (as a resolver map or a resolver class). */
+  visit(n: TS.Node): void {
+    const out = this.found;
+    if (this.hasMap && n.kind === ts.SyntaxKind.ObjectLiteralExpression && looksLikeResolverMap(n as TS.ObjectLiteralExpression)) {
+      for (const typeProp of (n as TS.ObjectLiteralExpression).properties) {
         const typeName = propName(typeProp);
         if (!typeName || ROOT_TYPES.has(typeName) || !/^[A-Z]/.test(typeName) || !ts.isPropertyAssignment(typeProp)) continue;
         const fields = unwrap(typeProp.initializer);
@@ -114,24 +134,34 @@ export function findFieldResolvers(sf: TS.SourceFile): Map<TS.Node, FieldResolve
           const field = propName(f);
           if (!field || META_FIELDS.has(field)) continue;
           const fn = functionOf(f);
-          if (fn) out.set(fn, { typeName, field, listParent: field === '__resolveReference' || inList(getSchema(), typeName), nameNode: f.name ?? f });
+          if (fn) out.set(fn, { typeName, field, listParent: field === '__resolveReference' || inList(this.getSchema(), typeName), nameNode: f.name ?? f });
         }
       }
     }
-    if (hasDecorators && ts.isClassDeclaration(n)) {
-      const typeName = resolverTypeOf(n);
-      for (const m of n.members) {
+    if (this.hasDecorators && n.kind === ts.SyntaxKind.ClassDeclaration) {
+      const cls = n as TS.ClassDeclaration;
+      const typeName = resolverTypeOf(cls);
+      for (const m of cls.members) {
         if (!ts.isMethodDeclaration(m) && !ts.isPropertyDeclaration(m)) continue;
         const ds = ts.getDecorators(m) ?? [];
         if (!ds.some((d) => /^(ResolveField|FieldResolver|ResolveProperty|ResolveReference)$/.test(decoratorName(d) ?? ''))) continue;
         const fn = ts.isMethodDeclaration(m) ? m : m.initializer && (ts.isArrowFunction(m.initializer) || ts.isFunctionExpression(m.initializer)) ? m.initializer : undefined;
         if (!fn) continue;
         const t = typeName ?? 'parent';
-        out.set(fn, { typeName: t, field: propName(m) ?? 'field', listParent: inList(getSchema(), t), nameNode: m.name });
+        out.set(fn, { typeName: t, field: propName(m) ?? 'field', listParent: inList(this.getSchema(), t), nameNode: m.name });
       }
     }
+  }
+}
+
+/** Field resolvers of the file, keyed by their function node (one walk; the n-plus-one rule finds them during its own). */
+export function findFieldResolvers(sf: TS.SourceFile): Map<TS.Node, FieldResolver> {
+  const finder = new FieldResolverFinder(sf);
+  if (!finder.active) return finder.found;
+  const visit = (n: TS.Node): void => {
+    finder.visit(n);
     n.forEachChild(visit);
   };
   visit(sf);
-  return out;
+  return finder.found;
 }

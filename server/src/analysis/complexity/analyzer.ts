@@ -12,12 +12,14 @@ const SK = ts.SyntaxKind;
 import {
   O1,
   add,
+  add2,
   equals,
   exp,
   factorial,
   isConstant,
   log,
   mul,
+  mul2,
   pow,
   sqrt,
   substitute,
@@ -72,6 +74,10 @@ export interface FnInfo {
   running?: boolean;
   /** Environment of the function body after its walk (closures see it). */
   env?: Env;
+  /** The last cost of this function mapped at a call site: does it mention the parameters (or `this`, with a receiver)? */
+  mapMemo?: { cost: Cost; recv: boolean; relevant: boolean };
+  /** Environment of the function while it is being walked (a closure called from it sees the sizes so far). */
+  liveEnv?: Env;
   envPending?: boolean;
   /** The body calls the function by name (directly, not counting nested functions' calls). */
   selfCalls?: boolean;
@@ -514,14 +520,12 @@ function prebind(file: FileAnalyzer, decls: readonly TS.Node[], env: Env, owner:
 }
 
 function analyzeOne(file: FileAnalyzer, fn: FnInfo): FnResult {
-  const outer = fn.parent && !fn.parent.env && fn.parent.running ? liveEnvs.get(fn.parent) ?? file.envFor(fn) : file.envFor(fn);
+  const outer = fn.parent && !fn.parent.env && fn.parent.running ? fn.parent.liveEnv ?? file.envFor(fn) : file.envFor(fn);
   const env = new Env(outer);
   const w = new Walker(file, fn, env);
   return w.run();
 }
 
-/** Live environments of functions being walked (a closure called from its parent sees the sizes so far). */
-const liveEnvs = new WeakMap<FnInfo, Env>();
 
 type UpdKind = 'inc' | 'dec' | 'mul' | 'div' | 'chase' | 'mid' | 'reset' | 'other' | 'harmonic' | 'series' | 'data';
 interface Upd {
@@ -588,8 +592,7 @@ export class Walker {
   run(): FnResult {
     const fn = this.fn!;
     const node = fn.node;
-    if (fn.parent && fn.parent.running) liveEnvs.get(fn.parent);
-    liveEnvs.set(fn, this.env);
+    fn.liveEnv = this.env;
     node.parameters.forEach((p, i) => this.bindParam(p, i));
     const selfRecursive = !!fn.selfCalls && !!node.body;
     if (selfRecursive) {
@@ -620,7 +623,7 @@ export class Walker {
     }
     // closures read the final environment; functions without nested functions need not keep it
     if (fn.hasNested) fn.env = this.env;
-    liveEnvs.delete(fn);
+    fn.liveEnv = undefined;
     let cost = body;
     let amortized: FnResult['amortized'];
     let recursive = false;
@@ -634,7 +637,7 @@ export class Walker {
       for (const e of r.evidence) this.evidence.push(e);
       if (r.confidence === 'low') this.lows.push('recursion');
       else if (r.confidence === 'medium') this.mediums.push('recursion');
-    } else cost = add(cost, this.fnAmort);
+    } else cost = add2(cost, this.fnAmort);
     if (this.depthKey) {
       const k = this.depthKey;
       const depth = solvedDepth ?? O1;
@@ -656,8 +659,8 @@ export class Walker {
     const val = sh.val ?? (sh.root && sh.root.scope !== this.scope && sh.root.kind !== 'tree' && sh.root.kind !== 'list' ? valOf(sh, this.reg) : undefined);
     const clean = (c: Cost | undefined) => (c && !variablesOf(c).some((v) => this.reg.info(v)?.scope === this.scope && !this.fn!.params.includes(this.reg.info(v)!.root)) ? c : undefined);
     const l = clean(len), v = clean(val);
-    if (l) this.returns.len = this.returns.len ? add(this.returns.len, l) : l;
-    if (v) this.returns.val = this.returns.val ? add(this.returns.val, v) : v;
+    if (l) this.returns.len = this.returns.len ? add2(this.returns.len, l) : l;
+    if (v) this.returns.val = this.returns.val ? add2(this.returns.val, v) : v;
   }
 
   private bindParam(p: TS.ParameterDeclaration, index: number): void {
@@ -704,14 +707,14 @@ export class Walker {
   /** Product of the iteration counts of frames at index >= from. */
   mult(from: number): Cost {
     let acc: Cost = O1;
-    for (let i = Math.max(0, from); i < this.frames.length; i++) acc = mul(acc, this.frames[i].iter);
+    for (let i = Math.max(0, from); i < this.frames.length; i++) acc = mul2(acc, this.frames[i].iter);
     return acc;
   }
 
   /** Executions per pass of frames at index >= from, for sizing collections (amortised frames count once). */
   private multGrowth(from: number): Cost {
     let acc: Cost = O1;
-    for (let i = Math.max(0, from); i < this.frames.length; i++) if (!this.frames[i].amortized) acc = mul(acc, this.frames[i].iter);
+    for (let i = Math.max(0, from); i < this.frames.length; i++) if (!this.frames[i].amortized) acc = mul2(acc, this.frames[i].iter);
     return acc;
   }
 
@@ -803,8 +806,8 @@ export class Walker {
         // anything else (module blocks, export default expr): visit children expressions
         let c: Cost = O1;
         forEachChild(node, (k) => {
-          if (isStatement(k)) c = add(c, this.stmt(k));
-          else if (isExpression(k)) c = add(c, this.expr(k));
+          if (isStatement(k)) c = add2(c, this.stmt(k));
+          else if (isExpression(k)) c = add2(c, this.expr(k));
         });
         return c;
       }
@@ -825,7 +828,7 @@ export class Walker {
         if (isIdentifier(d.name) && info) this.env.vars.set(d.name.text, { shape: { fn: info }, level: this.frames.length, owner: this.fn, fn: info });
         continue;
       }
-      cost = add(cost, this.expr(d.initializer));
+      cost = add2(cost, this.expr(d.initializer));
       if (isIdentifier(d.name)) {
         const name = d.name.text;
         const growable = isEmptyCollection(init);
@@ -935,9 +938,9 @@ export class Walker {
       try {
         body = this.stmt(node.statement);
         if (isForStatement(node)) {
-          if (node.condition) body = add(body, this.expr(node.condition));
-          if (node.incrementor) body = add(body, this.expr(node.incrementor));
-        } else if (isWhileStatement(node) || isDoStatement(node)) body = add(body, this.expr(node.expression));
+          if (node.condition) body = add2(body, this.expr(node.condition));
+          if (node.incrementor) body = add2(body, this.expr(node.incrementor));
+        } else if (isWhileStatement(node) || isDoStatement(node)) body = add2(body, this.expr(node.expression));
       } finally {
         this.frames.pop();
       }
@@ -949,15 +952,15 @@ export class Walker {
       const line = this.headerText(node);
       if (!info.confident) this.lows.push(`loop bound at line ${this.file.lineOf(startOf(node, this.sf))}`);
       if (info.amortLevel !== undefined && info.amortLevel >= 0 && info.amortLevel < this.frames.length) {
-        const total = add(mul(info.iter, body), frame.amort);
-        this.frames[info.amortLevel].amort = add(this.frames[info.amortLevel].amort, total);
+        const total = add2(mul2(info.iter, body), frame.amort);
+        this.frames[info.amortLevel].amort = add2(this.frames[info.amortLevel].amort, total);
         this.note(node, info.iter, `${line}: ${info.reason} in total, ${info.amortReason ?? 'amortised over the enclosing loop'}`);
         this.mediums.push('amortised');
         return pre;
       }
       if (info.amortLevel !== undefined && info.amortLevel === -1) {
         // charged once per function invocation
-        this.fnAmort = add(this.fnAmort, mul(info.iter, body), frame.amort);
+        this.fnAmort = add(this.fnAmort, mul2(info.iter, body), frame.amort);
         this.note(node, info.iter, `${line}: ${info.reason} in total, ${info.amortReason ?? 'amortised'}`);
         this.mediums.push('amortised');
         return pre;
@@ -967,11 +970,11 @@ export class Walker {
         const d = divideBy(body, info.stepDivisor);
         if (d) {
           this.note(node, info.iter, `${line}: ${info.reason}; each iteration's work is proportional to the step, so the total is the range`);
-          return add(pre, mul(info.iter, d), frame.amort);
+          return add(pre, mul2(info.iter, d), frame.amort);
         }
       }
       this.note(node, info.iter, `${line}: ${info.reason}`);
-      return add(pre, mul(info.iter, body), frame.amort);
+      return add(pre, mul2(info.iter, body), frame.amort);
     } finally {
       this.env = outerEnv;
     }
@@ -1008,10 +1011,10 @@ export class Walker {
       let bound: Cost = O1;
       if (node.condition) {
         for (const c of this.comparisonsOf(node.condition, new Set([v]))) {
-          if (c.bound) bound = add(bound, c.form === 'square' ? sqrt(valOf(this.shapeOf(c.bound), this.reg) ?? O1) : valOf(this.shapeOf(c.bound), this.reg) ?? O1);
+          if (c.bound) bound = add2(bound, c.form === 'square' ? sqrt(valOf(this.shapeOf(c.bound), this.reg) ?? O1) : valOf(this.shapeOf(c.bound), this.reg) ?? O1);
         }
       }
-      out.push([v, { val: add(start, bound), len: O1, kind: 'number' }]);
+      out.push([v, { val: add2(start, bound), len: O1, kind: 'number' }]);
     }
     return out;
   }
@@ -1328,7 +1331,7 @@ export class Walker {
     const partsByConj = new Map<number, Cost>();
     const pushPart = (c: { conj: number }, x: Cost) => {
       parts.push(x);
-      partsByConj.set(c.conj, add(partsByConj.get(c.conj) ?? O1, x));
+      partsByConj.set(c.conj, add2(partsByConj.get(c.conj) ?? O1, x));
     };
     const reasons: string[] = [];
     let stepDivisor: string | undefined;
@@ -1339,8 +1342,8 @@ export class Walker {
       let range: Cost = O1;
       for (const c of comps) {
         if (!midVars.includes(c.v)) continue;
-        range = add(range, valOf(startOf(c.v).shape, this.reg) ?? O1);
-        if (c.bound) range = add(range, valOf(this.shapeOf(c.bound), this.reg) ?? O1);
+        range = add2(range, valOf(startOf(c.v).shape, this.reg) ?? O1);
+        if (c.bound) range = add2(range, valOf(this.shapeOf(c.bound), this.reg) ?? O1);
       }
       const it = log(range);
       return { iter: it, reason: 'binary search: the range halves each iteration', confident: true, kind: 'loop' };
@@ -1368,7 +1371,7 @@ export class Walker {
       const boundVal = c.bound ? valOf(this.shapeOf(c.bound), this.reg) ?? O1 : O1;
       if (seriesSteps.has(c.v)) {
         // v -= step where step itself grows every iteration: an arithmetic series, sqrt(v) steps
-        pushPart(c, sqrt(add(startVal, boundVal)));
+        pushPart(c, sqrt(add2(startVal, boundVal)));
         reasons.push(`${c.v} decreases by a growing step (arithmetic series)`);
         progressVars.push(c.v);
         continue;
@@ -1376,13 +1379,13 @@ export class Walker {
       if (c.bound && [...seriesSteps].some(([u, st]) => st === c.v && mentions(c.bound!, u.replace(/\[.*$/, '')))) {
         // i <= c[j] while c[j] -= i: counted by the series above
         const u = [...seriesSteps].find(([uu, st]) => st === c.v && mentions(c.bound!, uu.replace(/\[.*$/, '')))![0];
-        pushPart(c, sqrt(add(valOf(startOf(u).shape, this.reg) ?? O1, boundVal)));
+        pushPart(c, sqrt(add2(valOf(startOf(u).shape, this.reg) ?? O1, boundVal)));
         reasons.push(`${c.v} grows while ${u} shrinks by it (arithmetic series)`);
         progressVars.push(c.v);
         continue;
       }
       if (has('series') && !has('inc') && !has('dec')) {
-        pushPart(c, add(startVal, boundVal));
+        pushPart(c, add2(startVal, boundVal));
         reasons.push(`${c.v} decreases`);
         progressVars.push(c.v);
         continue;
@@ -1394,9 +1397,9 @@ export class Walker {
         let top = boundVal;
         if (descent && (!c.bound || [...descent.family!].some((f) => mentions(c.bound!, f)))) {
           top = O1;
-          for (const b of descent.childBounds!) top = add(top, valOf(this.shapeOf(b), this.reg) ?? O1);
+          for (const b of descent.childBounds!) top = add2(top, valOf(this.shapeOf(b), this.reg) ?? O1);
         }
-        const r = has('mul') ? add(top, has('div') ? startVal : O1) : add(startVal, boundVal);
+        const r = has('mul') ? add2(top, has('div') ? startVal : O1) : add2(startVal, boundVal);
         pushPart(c, log(r));
         reasons.push(`${c.v} ${has('mul') ? 'grows' : 'shrinks'} geometrically`);
         progressVars.push(c.v);
@@ -1408,7 +1411,7 @@ export class Walker {
         // counting up runs to the bound, counting down from the start (whichever is a size)
         else if (up) r = isConstant(boundVal) ? startVal : boundVal;
         else if (down) r = isConstant(startVal) ? boundVal : startVal;
-        else r = add(startVal, boundVal);
+        else r = add2(startVal, boundVal);
         if (c.form === 'square') r = sqrt(r);
         if (c.form === 'exp') r = log(r);
         const stepName = has('harmonic') && !has('inc') ? identName(ups.find((u) => u.kind === 'harmonic')!.rhs!) : undefined;
@@ -1475,8 +1478,8 @@ export class Walker {
       let best: Cost | undefined;
       for (const r of partsByConj.values()) {
         if (!best) best = r;
-        else if (equals(add(best, r), best)) best = r;
-        else if (!equals(add(best, r), r)) best = add(best, r);
+        else if (equals(add2(best, r), best)) best = r;
+        else if (!equals(add2(best, r), r)) best = add2(best, r);
       }
       if (best) iter = best;
     }
@@ -1601,7 +1604,7 @@ export class Walker {
       // a stack popped inside a loop that pushes to it once per iteration (monotonic stack):
       // over the whole enclosing loop it pops at most what was pushed
       if (b && b.owner === this.fn && b.level < this.frames.length) {
-        const total = add(initial, this.mult(b.level));
+        const total = add2(initial, this.mult(b.level));
         return { iter: total, reason: `pops ${name}`, confident: true, kind: 'worklist', worklist: name, amortLevel: b.level, amortReason: `each element pushed to ${name} is popped at most once` };
       }
       return { iter: initial, reason: `drains ${name} (no pushes inside)`, confident: true, kind: 'worklist', worklist: name };
@@ -1612,12 +1615,12 @@ export class Walker {
     for (const p of pushes) {
       const d = this.guardDomain(p, body);
       if (d) {
-        domain = domain ? add(domain, d.cost) : d.cost;
+        domain = domain ? add2(domain, d.cost) : d.cost;
         why = d.why;
       } else {
         const t = this.treePush(p, b);
         if (t) {
-          domain = domain ? add(domain, t) : t;
+          domain = domain ? add2(domain, t) : t;
           why = 'each tree node is enqueued once';
         } else {
           domain = undefined;
@@ -1626,11 +1629,11 @@ export class Walker {
       }
     }
     if (domain) {
-      const iter = add(domain, initial);
+      const iter = add2(domain, initial);
       return { iter, reason: `worklist ${name}: ${why}`, confident: true, kind: 'worklist', worklist: name };
     }
     this.mediums.push('worklist');
-    return { iter: add(initial, this.mult(0)), reason: `worklist ${name} (pushes not bounded by a visited set; estimated)`, confident: false, kind: 'worklist', worklist: name };
+    return { iter: add2(initial, this.mult(0)), reason: `worklist ${name} (pushes not bounded by a visited set; estimated)`, confident: false, kind: 'worklist', worklist: name };
   }
 
   private treePush(p: TS.CallExpression, b: Binding | undefined): Cost | undefined {
@@ -1761,7 +1764,7 @@ export class Walker {
   private readonly childVisitor = (k: TS.Node): undefined => {
     if (isExpression(k) || isSpreadElement(k) || isSpreadAssignment(k) || isPropertyAssignment(k) || isShorthandPropertyAssignment(k) || isTemplateSpan(k)) {
       const kc = isExpression(k) ? this.expr(k) : this.children(k);
-      if (!isConstant(kc)) this.childSum = add(this.childSum, kc);
+      if (!isConstant(kc)) this.childSum = add2(this.childSum, kc);
     }
     return undefined;
   };
@@ -1790,7 +1793,7 @@ export class Walker {
         const s = e as TS.SpreadElement;
         const n = lenOf(this.shapeOf(s.expression), this.reg) ?? O1;
         if (!isConstant(n)) this.note(e, n, `spread of ${this.text(s.expression, 24)} copies it`);
-        return add(this.expr(s.expression), n);
+        return add2(this.expr(s.expression), n);
       }
       case SK.ObjectLiteralExpression: {
         let c: Cost = O1;
@@ -1798,7 +1801,7 @@ export class Walker {
           if (isSpreadAssignment(p)) {
             const n = lenOf(this.shapeOf(p.expression), this.reg) ?? O1;
             c = add(c, this.expr(p.expression), n);
-          } else if (isPropertyAssignment(p)) c = add(c, this.expr(p.initializer));
+          } else if (isPropertyAssignment(p)) c = add2(c, this.expr(p.initializer));
         }
         return c;
       }
@@ -1814,12 +1817,12 @@ export class Walker {
   private binary(e: TS.BinaryExpression): Cost {
     const k = e.operatorToken.kind;
     if (isAssignmentOp(k)) {
-      const c = add(this.expr(e.right), this.lhsCost(e.left));
+      const c = add2(this.expr(e.right), this.lhsCost(e.left));
       this.assign(e.left, e.right, k);
       return c;
     }
-    if (k === SK.InKeyword || k === SK.InstanceOfKeyword) return add(this.expr(e.left), this.expr(e.right));
-    return add(this.expr(e.left), this.expr(e.right));
+    if (k === SK.InKeyword || k === SK.InstanceOfKeyword) return add2(this.expr(e.left), this.expr(e.right));
+    return add2(this.expr(e.left), this.expr(e.right));
   }
 
   private lhsCost(l: TS.Expression): Cost {
@@ -1841,15 +1844,15 @@ export class Walker {
         const s = this.shapeOf(right);
         b.shape = b.owner === this.fn ? joinShapes(b.shape, s) : b.shape;
       } else if (op === SK.PlusEqualsToken && b.owner === this.fn && b.growable) {
-        const inc = mul(this.mult(b.level), lenOf(this.shapeOf(right), this.reg) ?? O1);
-        b.shape = { ...b.shape, len: add(lenOf(b.shape, this.reg) ?? O1, inc) };
+        const inc = mul2(this.mult(b.level), lenOf(this.shapeOf(right), this.reg) ?? O1);
+        b.shape = { ...b.shape, len: add2(lenOf(b.shape, this.reg) ?? O1, inc) };
       } else if (op === SK.BarEqualsToken && b.owner === this.fn) {
         // mask |= 1 << x in a loop: one more set bit per iteration; the mask's value is 2^bits
         const r = unwrap(right);
         if (isBinaryExpression(r) && r.operatorToken.kind === SK.LessThanLessThanToken && isNumericLiteralLike(r.left)) {
           const inc = this.multGrowth(b.level);
           if (!isConstant(inc)) {
-            const bits = add(b.shape.bits ?? O1, inc);
+            const bits = add2(b.shape.bits ?? O1, inc);
             b.shape = { ...b.shape, bits, val: exp(bits) };
           }
         }
@@ -1875,7 +1878,7 @@ export class Walker {
       if (!b || b.owner !== this.fn || !(b.keyed || b.growable)) return;
       const inc = this.mult(b.level);
       if (isConstant(inc)) return;
-      const len = b.keyed ? this.keyCount(base, b, inc) : add(lenOf(b.shape, this.reg) ?? O1, inc);
+      const len = b.keyed ? this.keyCount(base, b, inc) : add2(lenOf(b.shape, this.reg) ?? O1, inc);
       b.shape = { ...b.shape, len };
     }
   }
@@ -1888,8 +1891,8 @@ export class Walker {
     if (spec) {
       const n = this.builtinCost(spec, undefined, args);
       if (!isConstant(n)) this.note(e, n, `new ${name}(${args.length ? this.text(args[0], 20) : ''})`);
-      c = add(c, n);
-      if (spec.callback && args[spec.callback.arg]) c = add(c, this.callback(args[spec.callback.arg], spec, undefined, e));
+      c = add2(c, n);
+      if (spec.callback && args[spec.callback.arg]) c = add2(c, this.callback(args[spec.callback.arg], spec, undefined, e));
       return c;
     }
     if (CONTAINER_TYPES[name]) return c;
@@ -1899,7 +1902,7 @@ export class Walker {
     if (cls) {
       const ctor = cls.members.find((m) => isConstructorDeclaration(m)) as TS.ConstructorDeclaration | undefined;
       const info = ctor ? this.file.byNode.get(ctor) : undefined;
-      if (info) c = add(c, this.applyCallee(info, args, e, undefined, `new ${name}()`));
+      if (info) c = add2(c, this.applyCallee(info, args, e, undefined, `new ${name}()`));
       return c;
     }
     if (name && !/^[A-Z]/.test(name)) return c;
@@ -1909,7 +1912,7 @@ export class Walker {
 
   private argsCost(args: readonly TS.Expression[], skip: number): Cost {
     let c: Cost = O1;
-    for (let i = 0; i < args.length; i++) if (i !== skip) c = add(c, this.expr(args[i]));
+    for (let i = 0; i < args.length; i++) if (i !== skip) c = add2(c, this.expr(args[i]));
     return c;
   }
 
@@ -1932,7 +1935,7 @@ export class Walker {
     // IIFE
     if (isFunctionLike(callee)) {
       const c = this.inlineFunction(callee as TS.FunctionLikeDeclaration, [], O1, 'callback');
-      return add(c, this.argsCost(args, -1));
+      return add2(c, this.argsCost(args, -1));
     }
     if (isIdentifier(callee)) return this.callIdentifier(e, callee, args);
     if (isPropertyAccessExpression(callee) || isElementAccessExpression(callee)) {
@@ -1940,24 +1943,24 @@ export class Walker {
       if (mname) return this.callMethod(e, callee.expression, mname, args);
     }
     // computed callee: f()()
-    const c = add(this.expr(callee), this.argsCost(args, -1));
+    const c = add2(this.expr(callee), this.argsCost(args, -1));
     return c;
   }
 
   private callIdentifier(e: TS.CallExpression, id: TS.Identifier, args: TS.NodeArray<TS.Expression>): Cost {
     const name = id.text;
     const b = this.env.lookup(name);
-    if (b?.fn) return add(this.argsCost(args, -1), this.applyCallee(b.fn, args, e, undefined, `${name}()`));
-    if (b?.shape.fn) return add(this.argsCost(args, -1), this.applyCallee(b.shape.fn as FnInfo, args, e, undefined, `${name}()`));
+    if (b?.fn) return add2(this.argsCost(args, -1), this.applyCallee(b.fn, args, e, undefined, `${name}()`));
+    if (b?.shape.fn) return add2(this.argsCost(args, -1), this.applyCallee(b.shape.fn as FnInfo, args, e, undefined, `${name}()`));
     if (b?.imported) {
       const target = this.resolveImported(id);
-      if (target) return add(this.argsCost(args, -1), this.applyCallee(target, args, e, undefined, `${name}()`));
+      if (target) return add2(this.argsCost(args, -1), this.applyCallee(target, args, e, undefined, `${name}()`));
     }
     const spec = STATICS[name];
     if (spec && (!b || b.imported === undefined)) return this.builtin(e, spec, undefined, args, name);
     if (name === 'Array') {
       const spec2 = CONSTRUCTORS.Array;
-      return add(this.argsCost(args, -1), this.builtinCost(spec2, undefined, args));
+      return add2(this.argsCost(args, -1), this.builtinCost(spec2, undefined, args));
     }
     // a parameter or local holding a function: unknown
     this.unresolved(e, `${name}()`);
@@ -2005,7 +2008,7 @@ export class Walker {
     if (recv.kind === SK.ThisKeyword) {
       const cls = this.enclosingClass();
       const m = cls ? findMethod(this.file, cls, mname) : undefined;
-      if (m) return add(this.argsCost(args, -1), this.applyCallee(m, args, e, undefined, `this.${mname}()`));
+      if (m) return add2(this.argsCost(args, -1), this.applyCallee(m, args, e, undefined, `this.${mname}()`));
     }
     // namespaces: Math.*, JSON.*, Object.*, Array.from ...
     if (dotted && !dotted.includes('.') && !this.env.lookup(dotted)) {
@@ -2027,7 +2030,7 @@ export class Walker {
       if (b?.imported && isPropertyAccessExpression(unwrap(e.expression))) {
         const nm = (unwrap(e.expression) as TS.PropertyAccessExpression).name;
         const target = isIdentifier(nm) ? this.resolveImported(nm) : undefined;
-        if (target) return add(this.argsCost(args, -1), this.applyCallee(target, args, e, undefined, `${recv.text}.${mname}()`));
+        if (target) return add2(this.argsCost(args, -1), this.applyCallee(target, args, e, undefined, `${recv.text}.${mname}()`));
       }
     }
     const container = recvShape.cls && CONTAINER_TYPES[recvShape.cls] ? recvShape.cls : undefined;
@@ -2035,17 +2038,17 @@ export class Walker {
     if (spec) {
       if (spec.needsCallback && !this.isFunctionArg(args[spec.callback?.arg ?? 0])) {
         this.unresolved(e, () => `${this.text(recv, 20)}.${mname}()`);
-        return add(recvCost, this.argsCost(args, -1));
+        return add2(recvCost, this.argsCost(args, -1));
       }
       let rs = recvShape;
       if (spec.grows && (mname !== 'splice' || (args.length > 2 && args[1] && isNumericLiteralLike(args[1]) && nodeText(unwrap(args[1])) === '0'))) {
         this.grow(recv, mname === 'splice' ? args.slice(2) : args);
         rs = this.shapeOf(recv);
       }
-      return add(recvCost, this.builtin(e, spec, rs, args, `${this.text(recv, 20)}.${mname}()`, recv));
+      return add2(recvCost, this.builtin(e, spec, rs, args, `${this.text(recv, 20)}.${mname}()`, recv));
     }
     // an object literal with methods defined here: obj.helper()
-    recvCost = add(recvCost, this.argsCost(args, -1));
+    recvCost = add2(recvCost, this.argsCost(args, -1));
     this.unresolved(e, () => `${this.text(recv, 24)}.${mname}()`);
     return recvCost;
   }
@@ -2080,7 +2083,7 @@ export class Walker {
     if (b.shape.len && !isConstant(b.shape.len) && b.shape.root?.name === name) return b.shape.len;
     const kind: ShapeKind = b.shape.kind === 'set' ? 'set' : b.shape.kind === 'map' ? 'map' : 'object';
     const v = this.reg.mint({ scope: this.scope, name, depth: 0, kind }, 'len');
-    b.shape = { ...b.shape, root: { scope: this.scope, name, depth: 0, kind }, upper: add(b.shape.upper ?? O1, inserts) };
+    b.shape = { ...b.shape, root: { scope: this.scope, name, depth: 0, kind }, upper: add2(b.shape.upper ?? O1, inserts) };
     return v;
   }
 
@@ -2111,11 +2114,11 @@ export class Walker {
 
   private grow(recv: TS.Expression, args: readonly TS.Expression[]): void {
     const u = unwrap(recv);
-    const nArgs = args.reduce<Cost>((acc, a) => add(acc, isSpreadElement(a) ? lenOf(this.shapeOf(a.expression), this.reg) ?? O1 : O1), O1);
+    const nArgs = args.reduce<Cost>((acc, a) => add2(acc, isSpreadElement(a) ? lenOf(this.shapeOf(a.expression), this.reg) ?? O1 : O1), O1);
     if (isIdentifier(u)) {
       const b = this.env.lookup(u.text);
       if (!b || b.owner !== this.fn) return;
-      const inc = mul(this.multGrowth(b.level), nArgs);
+      const inc = mul2(this.multGrowth(b.level), nArgs);
       if (isConstant(inc)) {
         if (!b.shape.len && !b.shape.root) b.shape = { ...b.shape, len: O1 };
         return;
@@ -2126,7 +2129,7 @@ export class Walker {
         const k = this.keyCount(u.text, b, inc);
         b.shape = { ...b.shape, len: k };
       }
-      else b.shape = { ...b.shape, len: add(lenOf(b.shape, this.reg) ?? O1, inc) };
+      else b.shape = { ...b.shape, len: add2(lenOf(b.shape, this.reg) ?? O1, inc) };
       if (args[0] && !b.shape.elem) b.shape = { ...b.shape, elem: this.shapeOf(isSpreadElement(args[0]) ? args[0].expression : args[0]) };
       return;
     }
@@ -2137,10 +2140,10 @@ export class Walker {
       if (!base) return;
       const b = this.env.lookup(base);
       if (!b || b.owner !== this.fn) return;
-      const inc = mul(this.multGrowth(b.level), nArgs);
+      const inc = mul2(this.multGrowth(b.level), nArgs);
       const el = elemOf(b.shape);
-      const elNew: Shape = { ...el, len: add(el.len ?? O1, inc) };
-      b.shape = { ...b.shape, elem: elNew, total: add(b.shape.total ?? O1, inc) };
+      const elNew: Shape = { ...el, len: add2(el.len ?? O1, inc) };
+      b.shape = { ...b.shape, elem: elNew, total: add2(b.shape.total ?? O1, inc) };
     }
   }
 
@@ -2150,8 +2153,8 @@ export class Walker {
     let c = this.argsCost(args, cbIndex);
     const own = this.builtinCost(spec, recvShape, args);
     if (!isConstant(own) && cbIndex < 0) this.note(e, own, `${label}${spec.note ? ` (${spec.note})` : ''}`);
-    c = add(c, own);
-    if (cbIndex >= 0) c = add(c, this.callback(args[cbIndex], spec, recvShape, e, recv));
+    c = add2(c, own);
+    if (cbIndex >= 0) c = add2(c, this.callback(args[cbIndex], spec, recvShape, e, recv));
     return c;
   }
 
@@ -2173,10 +2176,10 @@ export class Walker {
       case 'range':
         return this.rangeLen(args, lenOf(recvShape, this.reg));
       case 'padTo':
-        return add(n(), args[0] ? valOf(this.shapeOf(args[0]), this.reg) ?? O1 : O1);
+        return add2(n(), args[0] ? valOf(this.shapeOf(args[0]), this.reg) ?? O1 : O1);
       case 'nlogn': {
         const x = n();
-        return mul(x, log(x));
+        return mul2(x, log(x));
       }
       case 'log':
         return log(n());
@@ -2186,11 +2189,11 @@ export class Walker {
         return log(a0());
       case 'nlognArg0': {
         const x = a0();
-        return mul(x, log(x));
+        return mul2(x, log(x));
       }
       case 'args': {
         let acc = recvShape ? n() : O1;
-        for (const a of args) acc = add(acc, lenOf(this.shapeOf(isSpreadElement(a) ? a.expression : a), this.reg) ?? O1);
+        for (const a of args) acc = add2(acc, lenOf(this.shapeOf(isSpreadElement(a) ? a.expression : a), this.reg) ?? O1);
         return acc;
       }
     }
@@ -2223,7 +2226,7 @@ export class Walker {
       coll = a0 ? this.shapeOf(a0) : undefined;
     }
     const n = lenOf(coll, this.reg) ?? O1;
-    const times = cb.times === 'n' ? n : cb.times === 'nlogn' ? mul(n, log(n)) : O1;
+    const times = cb.times === 'n' ? n : cb.times === 'nlogn' ? mul2(n, log(n)) : O1;
     const elem = elemOf(coll);
     const u = unwrap(arg);
     const roles: Shape[] = cb.params.map((r: ParamRole, i) => (r === 'elem' || r === 'elem2' ? elem : r === 'index' ? { val: n, len: O1 } : r === 'coll' ? coll ?? {} : r === 'acc' ? this.accShape(u, i, n) : {}));
@@ -2236,7 +2239,7 @@ export class Walker {
     const target = b?.fn ?? (b?.shape.fn as FnInfo | undefined);
     if (target) {
       const per = this.applyCalleeShapes(target, roles, site, `${name}()`);
-      return mul(times, per);
+      return mul2(times, per);
     }
     return times;
   }
@@ -2295,7 +2298,7 @@ export class Walker {
         } else body = this.expr(fnNode.body);
       }
       if (!isConstant(times)) this.note(fnNode, times, label);
-      return add(mul(times, body), frame.amort);
+      return add2(mul2(times, body), frame.amort);
     } finally {
       this.frames.pop();
       this.env = outerEnv;
@@ -2344,8 +2347,8 @@ export class Walker {
       const total = this.mapCost(callee, res.amortized.cost, shapes, recvShape);
       const b = this.env.lookup(res.amortized.stateName);
       const lvl = b && b.owner === this.fn ? b.level : 0;
-      if (lvl < this.frames.length) this.frames[lvl].amort = add(this.frames[lvl].amort, total);
-      else this.fnAmort = add(this.fnAmort, total);
+      if (lvl < this.frames.length) this.frames[lvl].amort = add2(this.frames[lvl].amort, total);
+      else this.fnAmort = add2(this.fnAmort, total);
       if (!isConstant(total)) this.note(site, total, `${label}: ${this.textState(res.amortized.stateName)} is shared by all calls, so their total work is counted once`);
       return O1;
     }
@@ -2361,7 +2364,20 @@ export class Walker {
   mapCost(callee: FnInfo, cost: Cost, shapesArg: Shape[] | ((i: number) => Shape | undefined), recvShape?: Shape): Cost {
     const shapeAt = (i: number): Shape | undefined => (typeof shapesArg === 'function' ? shapesArg(i) : shapesArg[i]);
     if (isConstant(cost)) return cost;
-    // nothing to map unless the cost mentions the callee's parameters or `this`
+    // nothing to map unless the cost mentions the callee's parameters or `this` (remembered per
+    // callee cost: the same summary is mapped at every call site)
+    const memo = callee.mapMemo;
+    let relevant: boolean;
+    if (memo && memo.cost === cost && memo.recv === !!recvShape) relevant = memo.relevant;
+    else {
+      relevant = this.mentionsCallee(callee, cost, recvShape);
+      callee.mapMemo = { cost, recv: !!recvShape, relevant };
+    }
+    if (!relevant) return cost;
+    return this.substituteArgs(callee, cost, shapeAt, recvShape);
+  }
+
+  private mentionsCallee(callee: FnInfo, cost: Cost, recvShape: Shape | undefined): boolean {
     let relevant = false;
     for (const t of cost.terms) {
       for (const k of termVariables(t)) {
@@ -2375,7 +2391,10 @@ export class Walker {
       for (const [b, e] of t.vexp) if (this.reg.info(b)?.scope === callee.scope || this.reg.info(e)?.scope === callee.scope) relevant = true;
       if (relevant) break;
     }
-    if (!relevant) return cost;
+    return relevant;
+  }
+
+  private substituteArgs(callee: FnInfo, cost: Cost, shapeAt: (i: number) => Shape | undefined, recvShape: Shape | undefined): Cost {
     return substitute(cost, (key) => {
       const info = this.reg.info(key);
       if (!info) return undefined;
@@ -2474,7 +2493,7 @@ export class Walker {
         for (const el of a.elements) {
           if (isSpreadElement(el)) {
             const s = S(el.expression);
-            len = add(len, lenOf(s, this.reg) ?? O1);
+            len = add2(len, lenOf(s, this.reg) ?? O1);
             elem = joinShapes(elem, elemOf(s));
           } else if (!elem) elem = S(el);
         }
@@ -2492,7 +2511,7 @@ export class Walker {
       }
       case SK.TemplateExpression: {
         let len: Cost = O1;
-        for (const sp of (e as TS.TemplateExpression).templateSpans) len = add(len, lenOf(S(sp.expression), this.reg) ?? O1);
+        for (const sp of (e as TS.TemplateExpression).templateSpans) len = add2(len, lenOf(S(sp.expression), this.reg) ?? O1);
         return { len, kind: 'string' };
       }
       case SK.ConditionalExpression: {
@@ -2567,7 +2586,7 @@ export class Walker {
     switch (k) {
       case SK.PlusToken: {
         const a = l(), c = r();
-        return { val: add(v(a), v(c)), len: add(lenOf(a, this.reg) ?? O1, lenOf(c, this.reg) ?? O1) };
+        return { val: add2(v(a), v(c)), len: add2(lenOf(a, this.reg) ?? O1, lenOf(c, this.reg) ?? O1) };
       }
       case SK.MinusToken: {
         // 32 - Math.clz32(x): the bit length of x
@@ -2576,7 +2595,7 @@ export class Walker {
         return { val: v(l()), len: O1, kind: 'number' };
       }
       case SK.AsteriskToken:
-        return { val: mul(v(l()), v(r())), len: O1, kind: 'number' };
+        return { val: mul2(v(l()), v(r())), len: O1, kind: 'number' };
       case SK.AsteriskAsteriskToken: {
         if (isNumericLiteralLike(b.right)) return { val: pow(v(l()), Number(nodeText(unwrap(b.right))) || 1), len: O1 };
         if (isNumericLiteralLike(b.left)) return { val: exp(v(r()), Number(nodeText(unwrap(b.left))) || 2), len: O1 };
@@ -2593,7 +2612,7 @@ export class Walker {
         return { val: isNumericLiteralLike(b.right) ? O1 : v(r()), len: O1, kind: 'number' };
       case SK.BarToken:
       case SK.CaretToken:
-        return { val: add(v(l()), v(r())), len: O1, kind: 'number' };
+        return { val: add2(v(l()), v(r())), len: O1, kind: 'number' };
       case SK.AmpersandToken:
         return { val: v(l()), len: O1, kind: 'number' };
       case SK.BarBarToken:
@@ -2628,11 +2647,11 @@ export class Walker {
             if (isSpreadElement(a)) {
               const s = S(a.expression);
               const ev = valOf(elemOf(s), this.reg);
-              if (ev) val = add(val, ev);
+              if (ev) val = add2(val, ev);
             } else {
               const x = valOf(S(a), this.reg);
               if (x && !isConstant(x)) {
-                val = add(val, x);
+                val = add2(val, x);
                 if (dotted === 'Math.min') break;
               }
             }
@@ -2678,14 +2697,14 @@ export class Walker {
         return recv;
       }
       if (m === 'map' && args[0]) return { len: lenOf(recv, this.reg), elem: this.returnShape(args[0], [elemOf(recv), { val: lenOf(recv, this.reg), len: O1 }]) ?? {}, kind: 'array' };
-      if (m === 'repeat' && args[0]) return { len: mul(lenOf(recv, this.reg) ?? O1, valOf(S(args[0]), this.reg) ?? O1), kind: 'string' };
+      if (m === 'repeat' && args[0]) return { len: mul2(lenOf(recv, this.reg) ?? O1, valOf(S(args[0]), this.reg) ?? O1), kind: 'string' };
       if (m === 'concat') {
         let len = lenOf(recv, this.reg) ?? O1;
-        for (const a of args) len = add(len, lenOf(S(a), this.reg) ?? O1);
+        for (const a of args) len = add2(len, lenOf(S(a), this.reg) ?? O1);
         return { len, elem: elemOf(recv), kind: recv.kind };
       }
       if ((m === 'slice' || m === 'substring') && args.length === 2) return { len: this.rangeLen(args, lenOf(recv, this.reg)), elem: elemOf(recv), kind: recv.kind };
-      if ((m === 'padEnd' || m === 'padStart') && args[0]) return { len: add(lenOf(recv, this.reg) ?? O1, valOf(S(args[0]), this.reg) ?? O1), kind: 'string' };
+      if ((m === 'padEnd' || m === 'padStart') && args[0]) return { len: add2(lenOf(recv, this.reg) ?? O1, valOf(S(args[0]), this.reg) ?? O1), kind: 'string' };
       if (m === 'split') {
         const n = lenOf(recv, this.reg) ?? O1;
         const sep = args[0] ? unwrap(args[0]) : undefined;
@@ -2701,7 +2720,7 @@ export class Walker {
             return recv.len || recv.root ? { len: lenOf(recv, this.reg), elem: elemOf(recv), kind: recv.kind, cls: spec.result === 'self' ? recv.cls : undefined } : recv;
           case 'flat': {
             const l = lenOf(recv, this.reg) ?? O1;
-            return { len: mul(l, lenOf(elemOf(recv), this.reg) ?? O1), kind: 'array' };
+            return { len: mul2(l, lenOf(elemOf(recv), this.reg) ?? O1), kind: 'array' };
           }
           case 'elem':
             return elemOf(recv);

@@ -9,7 +9,7 @@
 import { ts } from '../../ts';
 import type { ts as TS } from 'ts-morph';
 import type { Evidence, FunctionSummary } from '../types';
-import { formatCost, formatFactor, isConstant, renameVars, variablesOf, type Cost } from '../cost';
+import { formatCost, formatFactorRenamed, isConstant, renameVars, variablesOf, type Cost } from '../cost';
 import { FileAnalyzer, type FnInfo, type FnResult, type ProgramContext, type RawEvidence } from './analyzer';
 import { VarRegistry, type VarInfo } from './shape';
 import { SummaryCache, hashText, type CacheEntry } from './cache';
@@ -287,24 +287,59 @@ export function assignLetters(keys: string[], reg: VarRegistry, fn: FnInfo): Map
 
 /** Order variables: the function's own parameters first (in order), then the rest as they appear. */
 function orderVars(keys: string[], reg: VarRegistry, fn: FnInfo): string[] {
-  const rank = (k: string): number => {
-    const i = reg.info(k);
-    if (!i) return 1e6;
-    let idx = fn.params.indexOf(i.root);
-    if (idx >= 0 && i.scope === fn.scope) return idx * 10 + i.depth;
-    for (let p = fn.parent, lvl = 1; p; p = p.parent, lvl++) {
-      idx = p.params.indexOf(i.root);
-      if (idx >= 0 && i.scope === p.scope) return lvl * 1000 + idx * 10 + i.depth;
+  if (keys.length < 2) return keys.slice();
+  // each key's rank is computed once (the comparator asks for it on every comparison)
+  const ranks = new Map<string, number>();
+  for (const k of keys) if (!ranks.has(k)) ranks.set(k, rankOf(k, reg, fn));
+  const out = keys.slice();
+  if (out.length === 2) {
+    // what the sort does with two: swap when the second ranks strictly before the first
+    if (ranks.get(out[1])! - ranks.get(out[0])! < 0) out.reverse();
+    return out;
+  }
+  return out.sort((a, b) => ranks.get(a)! - ranks.get(b)!);
+}
+
+function rankOf(k: string, reg: VarRegistry, fn: FnInfo): number {
+  const i = reg.info(k);
+  if (!i) return 1e6;
+  let idx = fn.params.indexOf(i.root);
+  if (idx >= 0 && i.scope === fn.scope) return idx * 10 + i.depth;
+  for (let p = fn.parent, lvl = 1; p; p = p.parent, lvl++) {
+    idx = p.params.indexOf(i.root);
+    if (idx >= 0 && i.scope === p.scope) return lvl * 1000 + idx * 10 + i.depth;
+  }
+  return 1e5;
+}
+
+const NO_KEYS: string[] = [];
+
+/** The evidence-only variables (not in `costVars`), in order of first mention. */
+function evidenceVars(ev: readonly RawEvidence[], costVars: readonly string[]): string[] {
+  let out: string[] | undefined;
+  let seen: Set<string> | undefined;
+  for (const e of ev) {
+    if (isConstant(e.factor)) continue;
+    for (const v of variablesOf(e.factor)) {
+      if (costVars.includes(v)) continue;
+      if (!seen) {
+        seen = new Set();
+        out = [];
+      }
+      if (seen.has(v)) continue;
+      seen.add(v);
+      out!.push(v);
     }
-    return 1e5;
-  };
-  return [...keys].sort((a, b) => rank(a) - rank(b));
+  }
+  return out ?? NO_KEYS;
 }
 
 function present(fa: FileAnalyzer, fn: FnInfo, res: FnResult, reg: VarRegistry): FunctionSummary {
   const sf = fa.sf;
-  const costVars = orderVars(variablesOf(res.cost), reg, fn);
-  const evVars = orderVars([...new Set(res.evidence.flatMap((e) => variablesOf(e.factor)))].filter((v) => !costVars.includes(v)), reg, fn);
+  const costVars = isConstant(res.cost) ? NO_KEYS : orderVars(variablesOf(res.cost), reg, fn);
+  const rawEvidence = res.evidence;
+  const evOnly = rawEvidence.length ? evidenceVars(rawEvidence, costVars) : NO_KEYS;
+  const evVars = evOnly.length ? orderVars(evOnly, reg, fn) : NO_KEYS;
   const letters = assignLetters(costVars, reg, fn);
   if (evVars.length) {
     const more = assignLetters([...costVars, ...evVars], reg, fn);
@@ -324,14 +359,34 @@ function present(fa: FileAnalyzer, fn: FnInfo, res: FnResult, reg: VarRegistry):
     const i = reg.info(k);
     variables[l] = i ? i.desc : k;
   }
-  const evidence: Evidence[] = dedupeEvidence(res.evidence)
-    .slice(0, 60)
-    .map((e) => ({ span: { start: e.start, end: e.end }, line: fa.lineOf(e.start), factor: formatFactor(renameVars(e.factor, rename)), reason: e.reason }));
-  evidence.sort((a, b) => a.line - b.line || a.span.start - b.span.start);
+  const kept = rawEvidence.length ? dedupeEvidence(rawEvidence, 60) : rawEvidence;
+  const evidence: Evidence[] = new Array<Evidence>(kept.length);
+  // the same factor object is often named by several items: printed once
+  let lastFactor: Cost | undefined;
+  let lastPrinted = '';
+  let allOne = true;
+  for (let i = 0; i < kept.length; i++) {
+    const e = kept[i];
+    let printed: string;
+    if (e.factor === lastFactor) printed = lastPrinted;
+    else {
+      printed = formatFactorRenamed(e.factor, rename);
+      lastFactor = e.factor;
+      lastPrinted = printed;
+    }
+    if (printed !== '1') allOne = false;
+    evidence[i] = { span: { start: e.start, end: e.end }, line: fa.lineOf(e.start), factor: printed, reason: e.reason };
+  }
+  if (evidence.length > 1) evidence.sort((a, b) => a.line - b.line || a.span.start - b.span.start);
   const start = startOf(fn.node, sf);
   const nameNode = fn.node.name;
-  const headerSpan = nameNode ? { start: startOf(nameNode, sf), end: Math.max(startOf(nameNode, sf), nameNode.end) } : { start, end: start };
-  const complexity = formatCost(cost);
+  let headerSpan: { start: number; end: number };
+  if (nameNode) {
+    const ns = startOf(nameNode, sf);
+    headerSpan = { start: ns, end: Math.max(ns, nameNode.end) };
+  } else headerSpan = { start, end: start };
+  const constant = isConstant(cost);
+  const complexity = constant ? 'O(1)' : formatCost(cost);
   return {
     key: fn.key,
     name: fn.name,
@@ -342,21 +397,31 @@ function present(fa: FileAnalyzer, fn: FnInfo, res: FnResult, reg: VarRegistry):
     endLine: fa.lineOf(fn.node.end),
     cost,
     complexity,
-    display: formatCost(cost, 'unicode') + (res.confidence === 'low' ? '?' : ''),
-    variables: isConstant(cost) && !evidence.some((e) => e.factor !== '1') ? {} : variables,
+    display: (constant ? 'O(1)' : formatCost(cost, 'unicode')) + (res.confidence === 'low' ? '?' : ''),
+    variables: constant && allOne ? {} : variables,
     confidence: res.confidence,
     evidence,
   };
 }
 
-function dedupeEvidence(ev: RawEvidence[]): RawEvidence[] {
-  const seen = new Set<string>();
+/** The first `max` evidence items with distinct (start, reason). */
+function dedupeEvidence(ev: RawEvidence[], max: number): RawEvidence[] {
+  if (ev.length === 1) return ev.slice();
+  // reasons seen per start offset (no `${start}:${reason}` text built per item)
+  const seen = new Map<number, string | string[]>();
   const out: RawEvidence[] = [];
   for (const e of ev) {
-    const k = `${e.start}:${e.reason}`;
-    if (seen.has(k)) continue;
-    seen.add(k);
+    const prev = seen.get(e.start);
+    if (prev === undefined) seen.set(e.start, e.reason);
+    else if (typeof prev === 'string') {
+      if (prev === e.reason) continue;
+      seen.set(e.start, [prev, e.reason]);
+    } else {
+      if (prev.includes(e.reason)) continue;
+      prev.push(e.reason);
+    }
     out.push(e);
+    if (out.length >= max) break;
   }
   return out;
 }

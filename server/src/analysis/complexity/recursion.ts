@@ -16,7 +16,7 @@ const { forEachChild, isArrayLiteralExpression, isArrowFunction, isBinaryExpress
 
 /** Cached: `ts.SyntaxKind` is a getter on the bundled namespace, costly on hot paths. */
 const SK = ts.SyntaxKind;
-import { O1, add, exp, expOf, factorial, isConstant, log, mul, pow, substitute, variablesOf, type Cost } from '../cost';
+import { O1, add2, exp, expOf, factorial, isConstant, log, mul2, pow, substitute, variablesOf, type Cost } from '../cost';
 import type { Confidence } from '../types';
 import { evidenceAt, writesIndexed, type FnInfo, type RawEvidence, type Walker } from './analyzer';
 import { cellsOf, lenOf, valOf, type Shape } from './shape';
@@ -59,7 +59,7 @@ export function solveRecursion(w: Walker, W0: Cost, fnAmort: Cost): RecursionRes
   // when the signatures line up
   const kinds = used.map((s) => params.map((p, i) => (s.mutual && s.callee.params.length !== params.length ? 'other' : classifyArg(w, s, p, s.args[i]))));
   if (used.some((s) => s.mutual)) confidence = 'low';
-  const siteMult = used.map((s) => s.frames.reduce<Cost>((acc, f) => mul(acc, f.iter), O1));
+  const siteMult = used.map((s) => s.frames.reduce<Cost>((acc, f) => mul2(acc, f.iter), O1));
   const anyKind = (k: ArgKind) => kinds.some((row) => row.includes(k));
   const rangeCache = new Map<string, Cost>();
   const rangeOf = (i: number, kind: ArgKind): Cost => {
@@ -74,7 +74,7 @@ export function solveRecursion(w: Walker, W0: Cost, fnAmort: Cost): RecursionRes
     if (states && !isConstant(states)) {
       // work per state may loop up to a parameter's value: use the largest value it takes
       const perState = withDepth(maxOverParams(w, W0, used), states);
-      const total = add(mul(states, perState), fnAmort);
+      const total = add2(mul2(states, perState), fnAmort);
       ev.push(evidenceAt(w.memoState.node, w.sf, states, `memoised/visited recursion: ${w.memoState.name} is consulted before recursing, so each of the distinct states is expanded once`));
       const b = w.env.lookup(w.memoState.name);
       const persistent = !b || b.owner !== fn;
@@ -95,7 +95,7 @@ export function solveRecursion(w: Walker, W0: Cost, fnAmort: Cost): RecursionRes
     const W = withDepth(W0, size);
     const per = inChildLoop ? substitute(W, (v) => (sizeVars.has(v) ? O1 : undefined)) : W;
     ev.push(evidenceAt(node, w.sf, size, `recursion over ${kind === 'list' ? 'the list' : 'the tree'} ${params[pIndex]}: one call per node`));
-    return { cost: add(mul(size, per), fnAmort), evidence: ev, confidence: 'high', depth: size };
+    return { cost: add2(mul2(size, per), fnAmort), evidence: ev, confidence: 'high', depth: size };
   }
 
   // ---- parent-pointer walks (union-find find)
@@ -107,7 +107,7 @@ export function solveRecursion(w: Walker, W0: Cost, fnAmort: Cost): RecursionRes
     const compresses = !!base && !!node.body && writesIndexed(node.body, base);
     const depth = compresses ? log(len) : len;
     ev.push(evidenceAt(node, w.sf, depth, compresses ? `follows ${base} links with path compression: amortised log n` : `follows ${base ?? 'parent'} links`));
-    return { cost: add(mul(depth, withDepth(W0, depth)), fnAmort), evidence: ev, confidence, depth };
+    return { cost: add2(mul2(depth, withDepth(W0, depth)), fnAmort), evidence: ev, confidence, depth };
   }
 
   // ---- depth: how the arguments shrink
@@ -126,7 +126,7 @@ export function solveRecursion(w: Walker, W0: Cost, fnAmort: Cost): RecursionRes
     for (const i of linearIdx) {
       const k = kinds.map((r) => r[i]).find((x) => x === 'choose' || x === 'perm') ?? kinds.map((r) => r[i]).find((x) => x !== 'same' && x !== 'other' && x !== 'const' && x !== 'half') ?? 'step';
       const r = rangeOf(i, k);
-      if (!isConstant(r)) depth = depth ? add(depth, r) : r;
+      if (!isConstant(r)) depth = depth ? add2(depth, r) : r;
     }
   }
   if ((!depth || isConstant(depth)) && halfIdx.length) {
@@ -151,7 +151,7 @@ export function solveRecursion(w: Walker, W0: Cost, fnAmort: Cost): RecursionRes
       const b0 = Math.max(1, callsPerInvocation(node.body, weights0));
       const calls = b0 === 1 && used.every((_, i) => isConstant(siteMult[i])) ? log(size) : size;
       ev.push(evidenceAt(node, w.sf, calls, b0 === 1 ? 'recursion down one child index (2i + 1): depth log n' : 'recursion over child indices (2i + 1, 2i + 2): each index below the size once'));
-      return { cost: add(mul(calls, withDepth(W0, log(size))), fnAmort), evidence: ev, confidence, depth: log(size) };
+      return { cost: add2(mul2(calls, withDepth(W0, log(size))), fnAmort), evidence: ev, confidence, depth: log(size) };
     }
   }
   // an increasing parameter capped by a literal (depth < 5): a bounded number of levels
@@ -160,7 +160,7 @@ export function solveRecursion(w: Walker, W0: Cost, fnAmort: Cost): RecursionRes
     if (k.includes('up') && constantGuard(w, params[i])) {
       const W1 = withDepth(W0, O1);
       ev.push(evidenceAt(node, w.sf, O1, `recursion depth bounded by a constant (${params[i]} is compared with a literal)`));
-      return { cost: add(W1, fnAmort), evidence: ev, confidence, depth: O1 };
+      return { cost: add2(W1, fnAmort), evidence: ev, confidence, depth: O1 };
     }
   }
   if ((!depth || isConstant(depth)) && node.body) {
@@ -179,12 +179,12 @@ export function solveRecursion(w: Walker, W0: Cost, fnAmort: Cost): RecursionRes
     confidence = 'low';
     if (!depth) {
       ev.push(evidenceAt(node, w.sf, O1, 'recursion whose depth could not be bounded (counted once)'));
-      return { cost: add(withDepth(W0, O1), fnAmort), evidence: ev, confidence: 'low' };
+      return { cost: add2(withDepth(W0, O1), fnAmort), evidence: ev, confidence: 'low' };
     }
     // a guessed depth does not support exponential or factorial claims: one call per level
     const W1 = withDepth(W0, depth);
     ev.push(evidenceAt(node, w.sf, depth, 'recursion whose arguments show no clear progress: assumed one call per level (low confidence)'));
-    return { cost: add(mul(depth, W1), fnAmort), evidence: ev, confidence: 'low', depth };
+    return { cost: add2(mul2(depth, W1), fnAmort), evidence: ev, confidence: 'low', depth };
   }
   const W = withDepth(W0, halving ? log(depth) : depth);
 
@@ -218,7 +218,7 @@ export function solveRecursion(w: Walker, W0: Cost, fnAmort: Cost): RecursionRes
       why = 'calls in a loop at every level';
     }
     ev.push(evidenceAt(node, w.sf, calls, `recursion: ${why}`));
-    return { cost: add(mul(calls, W), fnAmort), evidence: ev, confidence, depth: halving ? log(depth) : depth };
+    return { cost: add2(mul2(calls, W), fnAmort), evidence: ev, confidence, depth: halving ? log(depth) : depth };
   }
 
   // ---- calls at constant multiplicity
@@ -227,32 +227,32 @@ export function solveRecursion(w: Walker, W0: Cost, fnAmort: Cost): RecursionRes
     const range = depth;
     if (b === 1) {
       // binary search: log n levels; with linear work per call, a geometric sum = the first call
-      const total = dependsOn(W, range) ? W : mul(log(range), W);
+      const total = dependsOn(W, range) ? W : mul2(log(range), W);
       ev.push(evidenceAt(node, w.sf, log(range), 'recursion on half of the range: depth log n'));
-      return { cost: add(total, fnAmort), evidence: ev, confidence, depth: halving ? log(depth) : depth };
+      return { cost: add2(total, fnAmort), evidence: ev, confidence, depth: halving ? log(depth) : depth };
     }
     if (b === 2 && node.body && !dependsOn(W, range) && rangeQuery(node.body, params, kinds, used)) {
       // a segment-tree range query: at most two nodes per level overlap the query's ends
       ev.push(evidenceAt(node, w.sf, log(range), 'range query on halves: nodes inside or outside the query return at once, so O(1) nodes per level over log n levels'));
-      return { cost: add(mul(log(range), W), fnAmort), evidence: ev, confidence, depth: log(depth) };
+      return { cost: add2(mul2(log(range), W), fnAmort), evidence: ev, confidence, depth: log(depth) };
     }
     // divide and conquer: T(n) = b T(n/2) + W(n)
     const critical = Math.log2(b);
     const wDeg = degreeIn(W, range);
     let total: Cost;
     if (wDeg < critical - 1e-9) total = pow(range, critical);
-    else if (Math.abs(wDeg - critical) < 1e-9) total = mul(W, log(range));
+    else if (Math.abs(wDeg - critical) < 1e-9) total = mul2(W, log(range));
     else total = W;
     ev.push(evidenceAt(node, w.sf, total, `divide and conquer: ${b} calls on halves${Math.abs(wDeg - critical) < 1e-9 ? ', linear work per level over log n levels' : ''}`));
-    return { cost: add(total, fnAmort), evidence: ev, confidence, depth: halving ? log(depth) : depth };
+    return { cost: add2(total, fnAmort), evidence: ev, confidence, depth: halving ? log(depth) : depth };
   }
   if (b === 1) {
     ev.push(evidenceAt(node, w.sf, depth, 'recursion: one call per level'));
-    return { cost: add(mul(depth, W), fnAmort), evidence: ev, confidence, depth: halving ? log(depth) : depth };
+    return { cost: add2(mul2(depth, W), fnAmort), evidence: ev, confidence, depth: halving ? log(depth) : depth };
   }
   const calls = exp(depth, b);
   ev.push(evidenceAt(node, w.sf, calls, `recursion: ${b} calls per invocation`));
-  return { cost: add(mul(calls, W), fnAmort), evidence: ev, confidence, depth: halving ? log(depth) : depth };
+  return { cost: add2(mul2(calls, W), fnAmort), evidence: ev, confidence, depth: halving ? log(depth) : depth };
 }
 
 /** Worst-case recursive calls per invocation: sums along a path, max over exclusive branches. */
@@ -379,7 +379,7 @@ function sameVars(a: Cost, b: Cost): boolean {
 
 function expOfCost(depth: Cost, baseVar: string): Cost {
   let acc: Cost = O1;
-  for (const v of variablesOf(depth)) acc = mul(acc, expOf(v, baseVar));
+  for (const v of variablesOf(depth)) acc = mul2(acc, expOf(v, baseVar));
   return acc;
 }
 
@@ -652,7 +652,7 @@ function childBound(w: Walker, body: TS.Node, ps: string[]): Cost | undefined {
     ] as const) {
       if (ps.some((p) => mentions(y, p)) || !isChildOf(x) || isChildOf(y)) continue;
       const v = valOf(w.shapeOf(y), w.reg);
-      if (v && !isConstant(v)) out = out ? add(out, v) : v;
+      if (v && !isConstant(v)) out = out ? add2(out, v) : v;
     }
     return undefined;
   });
@@ -741,7 +741,7 @@ function paramRange(w: Walker, i: number, kind: ArgKind, sites: RecSite[]): Cost
               const other = identName(unwrap(y));
               if (matches && !isNumericLiteralLike(y) && !mentions(y, p) && !(other && fn.params.includes(other))) {
                 const v = valOf(w.shapeOf(y), w.reg);
-                if (v && !isConstant(v)) bound = bound ? add(bound, v) : v;
+                if (v && !isConstant(v)) bound = bound ? add2(bound, v) : v;
               }
             }
           }
@@ -756,7 +756,7 @@ function paramRange(w: Walker, i: number, kind: ArgKind, sites: RecSite[]): Cost
     for (const s of sites) {
       const m = s.args[i] ? modulusOf(w, s.args[i], p) : undefined;
       const v = m ? valOf(w.shapeOf(m), w.reg) : undefined;
-      if (v) r = add(r, v);
+      if (v) r = add2(r, v);
     }
     if (!isConstant(r)) return r;
   }
@@ -844,7 +844,7 @@ function statesOf(w: Walker, sites: RecSite[]): Cost | undefined {
       }
       r = pow(log(r), Math.max(1, divisors.size));
     }
-    if (!isConstant(r)) states = mul(states, r);
+    if (!isConstant(r)) states = mul2(states, r);
   }
   if (isConstant(states) && depth > 0 && b) {
     const cells = cellsOf(b.shape, depth, w.reg);

@@ -4,7 +4,7 @@
 // the columns of a grid (`grid[i].length`), the value of a numeric parameter (`n`), the number
 // of keys of a map. Variables are created lazily, from "roots": a parameter or an expression
 // we know nothing about gets a root, and asking for its length/value/elements mints variables.
-import { O1, add, log, mul, variable, type Cost } from '../cost';
+import { O1, add2, log, mul2, variable, type Cost } from '../cost';
 
 export type Measure = 'len' | 'val';
 export type ShapeKind = 'array' | 'string' | 'number' | 'map' | 'set' | 'object' | 'tree' | 'list' | 'heap' | 'queue' | 'unknown';
@@ -53,20 +53,32 @@ export class VarRegistry {
   readonly vars = new Map<string, VarInfo>();
 
   private readonly costs = new Map<string, Map<string, Cost>>();
-  /** Answers per root object (roots are never changed once made): no key text to build again. */
-  private readonly byRoot = new WeakMap<RootRef, { len?: Cost; val?: Cost; digits?: Cost }>();
+  /**
+   * The same answers by structure: scope -> root name -> slot (measure, depth and, for a length
+   * at depth 0, the kind's class). A root's description is a function of these, so a structural
+   * hit is the cost the description would find; no description text is built per question.
+   */
+  private readonly byStructure = new Map<string, Map<string, Cost[]>>();
+  /** log(value) per value variable (the digits of a number root). */
+  private readonly digitsOf = new Map<Cost, Cost>();
 
   mint(r: RootRef, measure: Measure): Cost {
-    let memo = this.byRoot.get(r);
-    if (!memo) this.byRoot.set(r, (memo = {}));
-    return (memo[measure] ??= this.mintKey(r, measure));
+    const name = r.name;
+    let byName = this.byStructure.get(r.scope);
+    if (!byName) this.byStructure.set(r.scope, (byName = new Map()));
+    let slots = byName.get(name);
+    if (!slots) byName.set(name, (slots = []));
+    const depth = r.depth;
+    const slot = measure === 'len' ? (depth === 0 ? kindClass(r.kind) : 4 + 2 * depth) : 5 + 2 * depth;
+    return (slots[slot] ??= this.mintKey(r, measure));
   }
 
   /** log(value): the number of digits of a number root. */
   digits(r: RootRef): Cost {
-    let memo = this.byRoot.get(r);
-    if (!memo) this.byRoot.set(r, (memo = {}));
-    return (memo.digits ??= log(this.mint(r, 'val')));
+    const v = this.mint(r, 'val');
+    let d = this.digitsOf.get(v);
+    if (!d) this.digitsOf.set(v, (d = log(v)));
+    return d;
   }
 
   private mintKey(r: RootRef, measure: Measure): Cost {
@@ -86,6 +98,11 @@ export class VarRegistry {
   info(key: string): VarInfo | undefined {
     return this.vars.get(key);
   }
+}
+
+/** The class of a root's kind that its length description depends on (depth 0). */
+function kindClass(kind: ShapeKind): number {
+  return kind === 'tree' ? 0 : kind === 'list' ? 1 : kind === 'map' || kind === 'set' ? 2 : kind === 'object' ? 3 : 4;
 }
 
 function describe(r: RootRef, measure: Measure): string {
@@ -141,7 +158,7 @@ export function cellsOf(s: Shape | undefined, depth: number, reg: VarRegistry): 
   for (let d = 0; d < Math.max(1, depth); d++) {
     const l = lenOf(cur, reg);
     if (!l) return d === 0 ? undefined : acc;
-    acc = mul(acc, l);
+    acc = mul2(acc, l);
     cur = elemOf(cur);
   }
   return acc;
@@ -152,10 +169,10 @@ export function joinShapes(a: Shape | undefined, b: Shape | undefined): Shape {
   if (!a) return b ?? {};
   if (!b) return a;
   const out: Shape = { ...a };
-  if (a.len || b.len) out.len = a.len && b.len ? add(a.len, b.len) : a.len ?? b.len;
-  if (a.val || b.val) out.val = a.val && b.val ? add(a.val, b.val) : a.val ?? b.val;
+  if (a.len || b.len) out.len = a.len && b.len ? add2(a.len, b.len) : a.len ?? b.len;
+  if (a.val || b.val) out.val = a.val && b.val ? add2(a.val, b.val) : a.val ?? b.val;
   if (a.elem || b.elem) out.elem = joinShapes(a.elem, b.elem);
-  if (a.total || b.total) out.total = a.total && b.total ? add(a.total, b.total) : a.total ?? b.total;
+  if (a.total || b.total) out.total = a.total && b.total ? add2(a.total, b.total) : a.total ?? b.total;
   out.root = a.root ?? b.root;
   out.kind = a.kind ?? b.kind;
   out.fn = a.fn ?? b.fn;

@@ -245,12 +245,23 @@ export function variablesOf(c: Cost): string[] {
   const s: string[] = [];
   for (const t of ts) {
     for (const k of namesOf(t)) if (!s.includes(k)) s.push(k);
-    for (const [b, e] of t.vexp) {
+    for (let vi = 0; vi < t.vexp.length; vi++) {
+      const b = t.vexp[vi][0], e = t.vexp[vi][1];
       if (!s.includes(b)) s.push(b);
       if (!s.includes(e)) s.push(e);
     }
   }
-  return s.sort();
+  // distinct names: an insertion sort by code units is the order of the default sort
+  for (let i = 1; i < s.length; i++) {
+    const x = s[i];
+    let j = i - 1;
+    while (j >= 0 && s[j] > x) {
+      s[j + 1] = s[j];
+      j--;
+    }
+    s[j + 1] = x;
+  }
+  return s;
 }
 
 // ---------------------------------------------------------------- dominance
@@ -304,7 +315,7 @@ function computeKey(t: Term): string {
 function keyOf(ns: readonly string[], gs: readonly VarGrowth[], vexp: VExp): string {
   let key = '';
   for (let i = 0; i < ns.length; i++) key = key ? key + ';' + growthKey(ns[i], gs[i]) : growthKey(ns[i], gs[i]);
-  for (const [b, e] of vexp) key = key ? key + ';' + b + '^' + e : b + '^' + e;
+  for (let vi = 0; vi < vexp.length; vi++) key = key ? key + ';' + vexp[vi][0] + '^' + vexp[vi][1] : vexp[vi][0] + '^' + vexp[vi][1];
   return key;
 }
 
@@ -353,6 +364,24 @@ function termOrder(a: Term, b: Term): number {
   return ka < kb ? -1 : ka > kb ? 1 : 0;
 }
 
+/**
+ * terms.sort(termOrder) in place, without the sort's work array for one or two terms. For two,
+ * the sort swaps them exactly when the second orders before the first (termOrder is antisymmetric).
+ */
+function sortTerms(terms: Term[]): void {
+  const n = terms.length;
+  if (n < 2) return;
+  if (n === 2) {
+    if (termOrder(terms[1], terms[0]) < 0) {
+      const t = terms[0];
+      terms[0] = terms[1];
+      terms[1] = t;
+    }
+    return;
+  }
+  terms.sort(termOrder);
+}
+
 function normalize(terms: Term[]): Cost {
   if (terms.length === 1) return isEmptyTerm(terms[0]) ? O1 : { terms };
   let list: Term[];
@@ -388,7 +417,7 @@ function normalize(terms: Term[]): Cost {
     if (!dominated) kept.push(list[i]);
   }
   if (!kept.length) return O1;
-  kept.sort(termOrder);
+  sortTerms(kept);
   if (kept.length === 1 && kept[0] === EMPTY_TERM) return O1;
   if (kept.length > MAX_TERMS) return { terms: kept.slice(kept.length - MAX_TERMS) };
   return { terms: kept };
@@ -415,7 +444,7 @@ export function add(...costs: Cost[]): Cost {
 export const max = add;
 
 /** add(a, b), without the rest-array walk (the common case). */
-function add2(a: Cost, b: Cost): Cost {
+export function add2(a: Cost, b: Cost): Cost {
   const ca = isConstant(a), cb = isConstant(b);
   if (ca) return cb ? O1 : b;
   if (cb || a === b) return a;
@@ -498,7 +527,7 @@ export function mul(...costs: Cost[]): Cost {
 }
 
 /** mul(a, b) without the rest-array walk. */
-function mul2(a: Cost, b: Cost): Cost {
+export function mul2(a: Cost, b: Cost): Cost {
   if (isConstant(b)) return isConstant(a) ? O1 : a;
   if (isConstant(a)) return b;
   return mulCosts(a, b);
@@ -570,18 +599,24 @@ export function factorial(c: Cost): Cost {
 export function substitute(c: Cost, mapFn: (v: string) => Cost | undefined): Cost {
   // `mapFn` is asked once per variable, in the order the variables are first met (its answers
   // are values: asking again gives an equal cost); nothing to do when it maps none of them.
-  const answers = new Map<string, Cost | undefined>();
+  // The answers are kept in two small parallel arrays (a handful of variables per cost).
+  const answers: Answers = { keys: [], vals: [] };
   let any = false;
-  for (const t of c.terms) {
-    for (const v of namesOf(t)) if (answerOf(answers, mapFn, v)) any = true;
-    for (const [b, e] of t.vexp) {
+  const terms = c.terms;
+  for (let ti = 0; ti < terms.length; ti++) {
+    const t = terms[ti];
+    const ns = namesOf(t);
+    for (let i = 0; i < ns.length; i++) if (answerOf(answers, mapFn, ns[i])) any = true;
+    for (let vi = 0; vi < t.vexp.length; vi++) {
+      const b = t.vexp[vi][0], e = t.vexp[vi][1];
       if (answerOf(answers, mapFn, b)) any = true;
       if (answerOf(answers, mapFn, e)) any = true;
     }
   }
   if (!any) return c;
   const out: Cost[] = [];
-  for (const t of c.terms) {
+  for (let ti = 0; ti < terms.length; ti++) {
+    const t = terms[ti];
     let acc: Cost = O1;
     const ns = namesOf(t), gs = growthsOf(t);
     let keptNames: string[] | undefined;
@@ -605,7 +640,8 @@ export function substitute(c: Cost, mapFn: (v: string) => Cost | undefined): Cos
       if (g.f > EPS) part = mul2(part, pow(factorial(r), g.f));
       acc = mul2(acc, part);
     }
-    for (const [b, e] of t.vexp) {
+    for (let vi = 0; vi < t.vexp.length; vi++) {
+      const b = t.vexp[vi][0], e = t.vexp[vi][1];
       const rb = answerOf(answers, mapFn, b), re = answerOf(answers, mapFn, e);
       if (!rb && !re) acc = mul2(acc, { terms: [makeTermOf(NO_NAMES, NO_GROWTHS, [[b, e]])] });
       else {
@@ -618,13 +654,23 @@ export function substitute(c: Cost, mapFn: (v: string) => Cost | undefined): Cos
     if (keptNames) acc = mul2(acc, { terms: [makeTermOf(keptNames, keptGrowths!)] });
     out.push(acc);
   }
+  // add(...out) without the rest array for one or two terms
+  if (out.length === 1) return isConstant(out[0]) ? O1 : out[0];
+  if (out.length === 2) return add2(out[0], out[1]);
   return add(...out);
 }
 
-function answerOf(answers: Map<string, Cost | undefined>, mapFn: (v: string) => Cost | undefined, v: string): Cost | undefined {
-  if (answers.has(v)) return answers.get(v);
+interface Answers {
+  keys: string[];
+  vals: Array<Cost | undefined>;
+}
+
+function answerOf(answers: Answers, mapFn: (v: string) => Cost | undefined, v: string): Cost | undefined {
+  const i = answers.keys.indexOf(v);
+  if (i >= 0) return answers.vals[i];
   const r = mapFn(v);
-  answers.set(v, r);
+  answers.keys.push(v);
+  answers.vals.push(r);
   return r;
 }
 
@@ -666,8 +712,9 @@ export function renameVars(c: Cost, rename: (v: string) => string): Cost {
 function renameOneToOne(c: Cost, rename: (v: string) => string): Cost | undefined {
   const ts = c.terms;
   for (const t of ts) if (!(t instanceof VTerm) || t.vexp.length) return undefined;
-  const renamed = new Map<string, string>();
-  const taken = new Set<string>();
+  // original -> new names in two small parallel arrays (a handful of variables)
+  const from: string[] = [];
+  const to: string[] = [];
   const out: Term[] = [];
   for (const t of ts as readonly VTerm[]) {
     const ns = t.ns, gs = t.gs;
@@ -675,12 +722,14 @@ function renameOneToOne(c: Cost, rename: (v: string) => string): Cost | undefine
     const gs2: VarGrowth[] = [];
     for (let i = 0; i < ns.length; i++) {
       const v = ns[i];
-      let n = renamed.get(v);
-      if (n === undefined) {
+      const at = from.indexOf(v);
+      let n: string;
+      if (at >= 0) n = to[at];
+      else {
         n = rename(v);
-        if (taken.has(n) || !PLAIN_NAME.test(n)) return undefined;
-        renamed.set(v, n);
-        taken.add(n);
+        if (to.includes(n) || !PLAIN_NAME.test(n)) return undefined;
+        from.push(v);
+        to.push(n);
       }
       // insert in name order
       const g = sumGrowth(ZERO, gs[i]);
@@ -697,7 +746,9 @@ function renameOneToOne(c: Cost, rename: (v: string) => string): Cost | undefine
     }
     out.push(new VTerm(ns2, gs2, NO_VEXP));
   }
-  return out.length === 1 ? normalize(out) : { terms: out.sort(termOrder) };
+  if (out.length === 1) return normalize(out);
+  sortTerms(out);
+  return { terms: out };
 }
 
 /** Names that cannot run together in a term key (no ':', ';', ',' or '^'). */
@@ -776,14 +827,17 @@ function expBase(e: number): string {
 }
 
 function formatTerm(t: Term, unicode: boolean, manyVars: boolean): string {
-  const vars = namesOf(t);
-  const growths = growthsOf(t);
-  if (!vars.length && !t.vexp.length) return '1';
-  if (vars.length === 1 && !t.vexp.length) {
+  return formatParts(namesOf(t), growthsOf(t), t.vexp, unicode, manyVars);
+}
+
+/** formatTerm of the term with these variables (sorted by name), growths and variable-base exponentials. */
+function formatParts(vars: readonly string[], growths: readonly VarGrowth[], vexp: VExp, unicode: boolean, manyVars: boolean): string {
+  if (!vars.length && !vexp.length) return '1';
+  if (vars.length === 1 && !vexp.length) {
     const g = growths[0];
     if (g.p === 1 && g.l === 0 && g.e === 0 && g.f === 0) return vars[0];
   }
-  const multi = manyVars || vars.length + t.vexp.length > 1 || t.vexp.length > 0;
+  const multi = manyVars || vars.length + vexp.length > 1 || vexp.length > 0;
   const mulSep = unicode ? '·' : '*';
   // four groups (polynomials, logs, exponentials, factorials), each its items joined by mulSep
   let polys = '', logs = '', exps = '', facts = '';
@@ -816,7 +870,7 @@ function formatTerm(t: Term, unicode: boolean, manyVars: boolean): string {
       facts = nf++ ? facts + mulSep + item : item;
     }
   }
-  for (const [b, e] of t.vexp) {
+  for (const [b, e] of vexp) {
     const item = unicode && SUP[e] && e.length === 1 ? `${b}${SUP[e]}` : `${b}^${e}`;
     exps = ne++ ? exps + mulSep + item : item;
   }
@@ -861,7 +915,7 @@ function hasSeveralVariables(c: Cost): boolean {
   };
   for (const t of c.terms) {
     for (const v of namesOf(t)) if (seen(v)) return true;
-    for (const [b, e] of t.vexp) if (seen(b) || seen(e)) return true;
+    for (let vi = 0; vi < t.vexp.length; vi++) if (seen(t.vexp[vi][0]) || seen(t.vexp[vi][1])) return true;
   }
   return false;
 }
@@ -869,6 +923,47 @@ function hasSeveralVariables(c: Cost): boolean {
 /** The factor form used in evidence (no O()). */
 export function formatFactor(c: Cost): string {
   return formatCost(c).slice(2, -1);
+}
+
+/**
+ * formatFactor(renameVars(c, rename)) without building the renamed cost, for a cost of one term
+ * (no variable-base exponentials) renamed one-to-one onto plain names; the general path otherwise.
+ */
+export function formatFactorRenamed(c: Cost, rename: (v: string) => string): string {
+  if (isConstant(c)) return '1';
+  const ts = c.terms;
+  const t = ts[0];
+  if (ts.length === 1 && t instanceof VTerm && !t.vexp.length) {
+    const ns = t.ns, gs = t.gs;
+    if (ns.length === 1) {
+      // renameVars' one-variable path: the same growth under the new name
+      const g = gs[0];
+      if (!isZero(g)) return formatParts([rename(ns[0])], gs, NO_VEXP, false, false);
+    } else if (ns.length > 1 && ns.length <= 8) {
+      // renameOneToOne: distinct plain names, re-sorted by the new names
+      const names: string[] = [];
+      const growths: VarGrowth[] = [];
+      let ok = true;
+      for (let i = 0; i < ns.length && ok; i++) {
+        const n = rename(ns[i]);
+        if (names.includes(n) || !PLAIN_NAME.test(n)) ok = false;
+        else {
+          let j = names.length;
+          names.push(n);
+          growths.push(gs[i]);
+          while (j > 0 && names[j - 1] > n) {
+            names[j] = names[j - 1];
+            growths[j] = growths[j - 1];
+            j--;
+          }
+          names[j] = n;
+          growths[j] = gs[i];
+        }
+      }
+      if (ok) return formatParts(names, growths, NO_VEXP, false, true);
+    }
+  }
+  return formatFactor(renameVars(c, rename));
 }
 
 // ---------------------------------------------------------------- parsing

@@ -2,6 +2,14 @@
 // client may import this file by relative path (the client and server bundle different copies
 // of the protocol package, so request types are plain method names here).
 
+/**
+ * Node flags the extension starts the language server with. The analysis allocates many
+ * short-lived objects (shapes, costs, evidence); a 64 MB young generation instead of V8's 16 MB
+ * default means fewer scavenges (measured: 5-10% less time for a cold analysis of typescript.js).
+ * A runtime v8.setFlagsFromString does not resize the young generation, so it must be a flag.
+ */
+export const SERVER_EXEC_ARGV: readonly string[] = ['--max-semi-space-size=64'];
+
 export interface PerfLensSettings {
   codeLens: { enabled: boolean };
   complexity: { warnAbove: string };

@@ -5,8 +5,7 @@ import type { FunctionSummary } from './analysis/types';
 import { EXPLAIN_COMMAND } from './protocol';
 import { legend, tooltip } from './explain';
 
-export function lensTitle(s: FunctionSummary): string {
-  const l = legend(s);
+export function lensTitle(s: FunctionSummary, l: string = legend(s)): string {
   return l ? `${s.display} · ${l}` : s.display;
 }
 
@@ -18,9 +17,10 @@ export function codeLenses(doc: TextDocument, summaries: FunctionSummary[]): Cod
     const singleLine = s.line === s.endLine;
     if (singleLine && linesWithLens.has(start.line)) continue;
     linesWithLens.add(start.line);
+    const l = legend(s);
     lenses.push({
       range: { start: { line: start.line, character: start.character }, end: { line: start.line, character: start.character } },
-      command: { title: lensTitle(s), command: EXPLAIN_COMMAND, arguments: [doc.uri, start.line], tooltip: tooltip(s) },
+      command: { title: lensTitle(s, l), command: EXPLAIN_COMMAND, arguments: [doc.uri, start.line], tooltip: tooltip(s, l) },
     });
   }
   return lenses;

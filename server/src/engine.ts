@@ -5,6 +5,7 @@ import { ts } from './ts';
 import type { ts as TS } from 'ts-morph';
 import { analyzeFunctionsStepwise, type ComplexityOptions } from './analysis/complexity';
 import type { EngineSettings, FileAnalysis, Finding, Fix, RuleContext } from './analysis/types';
+import { ensureParents } from './analysis/project/document';
 import { rules } from './rules';
 
 export const DISABLE_NEXT_LINE = 'perflens-disable-next-line';
@@ -143,7 +144,10 @@ export function beginAnalysis(input: AnalyzeInput): AnalysisJob {
 
   function* run(): Generator<void, FileAnalysis> {
     const declined = declineReason(sf.text);
-    if (declined) return declinedAnalysis(input.fileName, declined);
+    if (declined) {
+      ensureParents(sf);
+      return declinedAnalysis(input.fileName, declined);
+    }
     const summaries: FileAnalysis['summaries'] = [];
     let notice: string | undefined;
     try {
@@ -156,9 +160,12 @@ export function beginAnalysis(input: AnalyzeInput): AnalysisJob {
         yield;
       }
     } catch (error) {
+      ensureParents(sf);
       if (error instanceof RangeError && /call stack/i.test(error.message)) return declinedAnalysis(input.fileName, 'it is nested too deeply to analyse');
       throw error;
     }
+    // The complexity engine's first walk sets deferred parents (project/document.ts); the rules need them.
+    ensureParents(sf);
     const ctx: RuleContext = { fileName: input.fileName, sourceFile: sf, text: sf.text, summaries, settings, getChecker, lazyFixes: input.lazyFixes };
     const findings: Finding[] = [];
     if (!notice) {

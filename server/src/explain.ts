@@ -2,12 +2,14 @@
 import type { FunctionSummary } from './analysis/types';
 
 export function legend(s: FunctionSummary): string {
-  return Object.entries(s.variables).map(([k, v]) => `${k} = ${v}`).join(', ');
+  let out = '';
+  for (const k in s.variables) out += `${out ? ', ' : ''}${k} = ${s.variables[k]}`;
+  return out;
 }
 
-export function tooltip(s: FunctionSummary): string {
+/** The lens tooltip: the estimate, its variables and the evidence, line by line. */
+export function tooltip(s: FunctionSummary, l: string = legend(s)): string {
   const lines = [`${s.qualifiedName}: ${s.display} (${s.confidence} confidence)`];
-  const l = legend(s);
   if (l) lines.push(l);
   for (const e of s.evidence) lines.push(`line ${e.line}: ${e.reason} → ${e.factor}`);
   if (!s.evidence.length) lines.push('no loops, callbacks, recursion or costly calls');

@@ -6,6 +6,7 @@ import { ts } from '../ts';
 import type { ts as TS } from 'ts-morph';
 import type { Finding, RelatedInfo, Rule, RuleContext } from '../analysis/types';
 import { consumptionOf, createQueryRecogniser, indexLocalFunction, isDeferredCallback, isExecuted, newLocalFunctions, rememberLocalFunctions, type QueryMatch, type QueryRecogniser } from '../analysis/queries';
+import { indexedNodes, isInside } from '../analysis/nodeIndex';
 import { isFanOut, isFunctionBoundary, isInLoopRepeatedPart, isInnerChainLink, isLoop, iteratingCallOf, lineOf, spanOf, unwrap, type LoopStatement } from '../analysis/syntax';
 import { promiseAllFix } from '../fixes/promiseAll';
 import { batchQueryFix } from '../fixes/batchQuery';
@@ -26,9 +27,43 @@ interface Reported {
 }
 
 const SK = ts.SyntaxKind;
+
+/** An enclosing function or loop during the walk, with what the nodes inside it see. */
+interface WalkFrame {
+  node: TS.Node;
+  /** Contexts inside (for a loop: outside its repeated part). */
+  item: ItemContext | undefined;
+  plain: ItemContext | undefined;
+  fns: FnFrame[];
+  loop?: LoopStatement;
+  /** A loop's context, for the nodes in its repeated part. */
+  lc?: ItemContext;
+}
+
+/** Whether `n`, inside `loop`, is in the part that runs once per iteration (see isInLoopRepeatedPart). */
+function inRepeatedPart(loop: LoopStatement, n: TS.Node): boolean {
+  // the loop's child that holds n: by position where that is unambiguous, else by parents
+  let child: TS.Node | undefined;
+  loop.forEachChild((c) => {
+    if (n.pos >= c.pos && n.pos < c.end) {
+      child = c;
+      return true;
+    }
+    return undefined;
+  });
+  if (!child) {
+    for (let c: TS.Node = n; c.parent; c = c.parent) {
+      if (c.parent === loop) {
+        child = c;
+        break;
+      }
+    }
+  }
+  return !!child && isInLoopRepeatedPart(loop, child);
+}
+
 /** Iterating methods whose callback may be a function passed by name (`ids.map(fetchUser)`). */
 const REFERENCE_METHODS = new Set(['map', 'forEach', 'flatMap', 'filter', 'some', 'every', 'find']);
-const LAST_TOKEN = ts.SyntaxKind.LastToken;
 
 function frameKey(fn: TS.Node): string | undefined {
   if (ts.isFunctionDeclaration(fn) && fn.name) return fn.name.text;
@@ -120,7 +155,7 @@ class NPlusOneWalker {
   }
 
   run(): Finding[] {
-    this.walk(this.sf, undefined, undefined, []);
+    this.walk(indexedNodes(this.sf));
     rememberLocalFunctions(this.sf, this.local);
     rememberCallsInItemContexts(this.sf, isDeferredCallback, this.itemCalls);
     for (const ask of this.pending) {
@@ -187,12 +222,6 @@ class NPlusOneWalker {
     return false;
   }
 
-  // The walk's state for the children being visited, so that one bound visitor serves every node
-  // (no closure allocated per node: this walk runs over the whole file on every keystroke).
-  private childItem: ItemContext | undefined;
-  private childPlain: ItemContext | undefined;
-  private childFns: FnFrame[] = [];
-  private readonly visitChild = (c: TS.Node): void => this.walk(c, this.childItem, this.childPlain, this.childFns);
   /**
    * The calls and `new` expressions that run once per item, by the contexts of
    * `callsInItemContexts` (the same loops and callbacks, without field resolvers): collected on
@@ -200,83 +229,92 @@ class NPlusOneWalker {
    */
   private readonly itemCalls: ItemCall[] = [];
 
-  private walkChildren(n: TS.Node, item: ItemContext | undefined, plain: ItemContext | undefined, fns: FnFrame[]): void {
-    const savedItem = this.childItem;
-    const savedPlain = this.childPlain;
-    const savedFns = this.childFns;
-    this.childItem = item;
-    this.childPlain = plain;
-    this.childFns = fns;
-    n.forEachChild(this.visitChild);
-    this.childItem = savedItem;
-    this.childPlain = savedPlain;
-    this.childFns = savedFns;
-  }
-
   /**
-   * `item` is this rule's per-item context (loops, iterating callbacks, field resolvers); `plain`
-   * is the same without field resolvers, as the other loop rules see it.
+   * One pass over the file's indexed nodes (functions, loops, calls, awaits, declarations, object
+   * literals, classes: analysis/nodeIndex.ts) in pre-order, with a stack of the enclosing
+   * functions and loops. For each node: `item` is this rule's per-item context (loops, iterating
+   * callbacks, field resolvers); `plain` is the same without field resolvers, as the other loop
+   * rules see it; `fns` are the enclosing functions.
    */
-  private walk(n: TS.Node, item: ItemContext | undefined, plain: ItemContext | undefined, fns: FnFrame[]): void {
-    const kind = n.kind;
-    // Identifiers, keywords, literals and punctuation have no children and nothing to report.
-    if (kind <= LAST_TOKEN) return;
-    indexLocalFunction(n, this.local);
-    if (this.resolverFinder.active) this.resolverFinder.visit(n);
-    switch (kind) {
-      case SK.FunctionDeclaration:
-      case SK.FunctionExpression:
-      case SK.ArrowFunction:
-      case SK.MethodDeclaration:
-      case SK.Constructor:
-      case SK.GetAccessor:
-      case SK.SetAccessor: {
-        const fn = n as TS.FunctionLikeDeclaration;
-        const iter = iteratingCallOf(fn);
-        let next: ItemContext | undefined;
-        let nextPlain: ItemContext | undefined;
-        const resolver = this.resolvers.size ? this.resolvers.get(fn) : undefined;
-        if (iter) next = nextPlain = callbackItemContext(iter, fn, fn, this.sf);
+  private walk(nodes: readonly TS.Node[]): void {
+    const stack: WalkFrame[] = [];
+    for (const n of nodes) {
+      while (stack.length && !isInside(n, stack[stack.length - 1].node)) stack.pop();
+      const top = stack.length ? stack[stack.length - 1] : undefined;
+      let item: ItemContext | undefined;
+      let plain: ItemContext | undefined;
+      let fns: FnFrame[];
+      if (!top) fns = [];
+      else {
+        fns = top.fns;
+        if (top.loop && inRepeatedPart(top.loop, n)) item = plain = top.lc;
         else {
-          const deferred = isDeferredCallback(fn);
-          nextPlain = deferred ? undefined : plain;
-          if (resolver) next = resolverContext(fn, resolver, this.sf);
-          else if (deferred) next = undefined;
-          else next = item; // callbacks that run now: then, transactions, retry wrappers, IIFEs
+          item = top.item;
+          plain = top.plain;
         }
-        this.walkChildren(fn, next, nextPlain, [...fns, { node: fn, key: frameKey(fn) }]);
-        return;
       }
-      case SK.ForStatement:
-      case SK.ForOfStatement:
-      case SK.ForInStatement:
-      case SK.WhileStatement:
-      case SK.DoStatement: {
-        const loop = n as LoopStatement;
-        const fn = fns.length ? fns[fns.length - 1].node : this.sf;
-        const lc = loopContext(loop, fn, this.sf);
-        loop.forEachChild((c) => {
-          const repeated = isInLoopRepeatedPart(loop, c);
-          this.walk(c, repeated ? lc : item, repeated ? lc : plain, fns);
-        });
-        return;
+      const kind = n.kind;
+      switch (kind) {
+        // the same-file function index and field resolvers, built on the way (see run())
+        case SK.VariableDeclaration:
+        case SK.PropertyDeclaration:
+          indexLocalFunction(n, this.local);
+          break;
+        case SK.ObjectLiteralExpression:
+        case SK.ClassDeclaration:
+          if (this.resolverFinder.active) this.resolverFinder.visit(n);
+          break;
+        case SK.FunctionDeclaration:
+        case SK.MethodDeclaration:
+        case SK.FunctionExpression:
+        case SK.ArrowFunction:
+        case SK.Constructor:
+        case SK.GetAccessor:
+        case SK.SetAccessor: {
+          const fn = n as TS.FunctionLikeDeclaration;
+          if (kind === SK.FunctionDeclaration || kind === SK.MethodDeclaration) indexLocalFunction(fn, this.local);
+          const iter = iteratingCallOf(fn);
+          let next: ItemContext | undefined;
+          let nextPlain: ItemContext | undefined;
+          const resolver = this.resolvers.size ? this.resolvers.get(fn) : undefined;
+          if (iter) next = nextPlain = callbackItemContext(iter, fn, fn, this.sf);
+          else {
+            const deferred = isDeferredCallback(fn);
+            nextPlain = deferred ? undefined : plain;
+            if (resolver) next = resolverContext(fn, resolver, this.sf);
+            else if (deferred) next = undefined;
+            else next = item; // callbacks that run now: then, transactions, retry wrappers, IIFEs
+          }
+          stack.push({ node: fn, item: next, plain: nextPlain, fns: [...fns, { node: fn, key: frameKey(fn) }] });
+          break;
+        }
+        case SK.ForStatement:
+        case SK.ForOfStatement:
+        case SK.ForInStatement:
+        case SK.WhileStatement:
+        case SK.DoStatement: {
+          const loop = n as LoopStatement;
+          const lc = loopContext(loop, fns.length ? fns[fns.length - 1].node : this.sf, this.sf);
+          stack.push({ node: loop, item, plain, fns, loop, lc });
+          break;
+        }
+        case SK.CallExpression:
+        case SK.TaggedTemplateExpression:
+        case SK.AwaitExpression:
+        case SK.NewExpression:
+          if (plain && !plain.quietReason && kind !== SK.TaggedTemplateExpression && kind !== SK.AwaitExpression) this.itemCalls.push([n as TS.CallExpression | TS.NewExpression, plain]);
+          if (item && !item.quietReason) {
+            const it = item;
+            if (kind === SK.TaggedTemplateExpression || (kind === SK.CallExpression && !this.guard(() => isInnerChainLink(n as TS.CallExpression), true))) {
+              this.pending.push(() => this.visitCall(n as TS.CallExpression | TS.TaggedTemplateExpression, it, fns));
+            } else if (kind === SK.AwaitExpression) this.pending.push(() => this.visitAwaitedRelation(n as TS.AwaitExpression, it));
+          }
+          if (kind === SK.CallExpression && (n as TS.CallExpression).arguments.length && (n as TS.CallExpression).arguments.length <= 2) {
+            this.pending.push(() => this.visitCallbackReference(n as TS.CallExpression, fns));
+          }
+          break;
       }
-      case SK.CallExpression:
-      case SK.TaggedTemplateExpression:
-      case SK.AwaitExpression:
-      case SK.NewExpression:
-        if (plain && !plain.quietReason && kind !== SK.TaggedTemplateExpression && kind !== SK.AwaitExpression) this.itemCalls.push([n as TS.CallExpression | TS.NewExpression, plain]);
-        if (item && !item.quietReason) {
-          if (kind === SK.TaggedTemplateExpression || (kind === SK.CallExpression && !this.guard(() => isInnerChainLink(n as TS.CallExpression), true))) {
-            this.pending.push(() => this.visitCall(n as TS.CallExpression | TS.TaggedTemplateExpression, item, fns));
-          } else if (kind === SK.AwaitExpression) this.pending.push(() => this.visitAwaitedRelation(n as TS.AwaitExpression, item));
-        }
-        if (kind === SK.CallExpression && (n as TS.CallExpression).arguments.length && (n as TS.CallExpression).arguments.length <= 2) {
-          this.pending.push(() => this.visitCallbackReference(n as TS.CallExpression, fns));
-        }
-        break;
     }
-    this.walkChildren(n, item, plain, fns);
   }
 
   private visitCall(call: TS.CallExpression | TS.TaggedTemplateExpression, item: ItemContext, fns: FnFrame[]): void {

@@ -3,6 +3,8 @@
 // recursive call sites; calls use callee summaries mapped to argument sizes.
 import { ts } from '../../ts';
 import type { ts as TS } from 'ts-morph';
+import { INDEXED, rememberIndexedNodes } from '../nodeIndex';
+import { setJSDocParents, setParents, takePendingParents } from '../project/document';
 
 /** Plain function references: a property of the large `ts` namespace costs a dictionary lookup per use. */
 const { forEachChild, isArrayBindingPattern, isArrayLiteralExpression, isArrayTypeNode, isArrowFunction, isBigIntLiteral, isBinaryExpression, isBindingElement, isBlock, isBreakStatement, isCallExpression, isCaseClause, isClassDeclaration, isClassExpression, isConditionalExpression, isConstructorDeclaration, isContinueStatement, isDoStatement, isElementAccessExpression, isExpression, isExpressionStatement, isForInStatement, isForOfStatement, isForStatement, isFunctionDeclaration, isGetAccessorDeclaration, isIdentifier, isIfStatement, isImportDeclaration, isIterationStatement, isMethodDeclaration, isNamedImports, isNamespaceImport, isNewExpression, isNoSubstitutionTemplateLiteral, isNumericLiteral, isObjectLiteralExpression, isPostfixUnaryExpression, isPrefixUnaryExpression, isPropertyAccessExpression, isPropertyAssignment, isPropertyDeclaration, isReturnStatement, isShorthandPropertyAssignment, isSourceFile, isSpreadAssignment, isSpreadElement, isStatement, isStringLiteral, isStringLiteralLike, isTemplateSpan, isThrowStatement, isTupleTypeNode, isTypeLiteralNode, isTypeReferenceNode, isUnionTypeNode, isVariableDeclaration, isVariableDeclarationList, isVariableStatement, isWhileStatement } = ts;
@@ -283,24 +285,47 @@ export class FileAnalyzer {
     const limit = (this.program.walkDepth ?? 0) > 0 ? 16 : 200;
     let ctx = root;
     let depth = 0;
+    // The nodes the rules look at, recorded on the way (analysis/nodeIndex.ts): the rules then
+    // need no walk of their own.
+    const indexed: TS.Node[] = [];
+    // A tree parsed with deferred parents (project/document.ts) gets them here, on the way: each
+    // node's parent is set before the node is looked at.
+    const bindParents = takePendingParents(this.sf);
+    let parent: TS.Node = this.sf;
+    const sf = this.sf;
     const visit = (node: TS.Node): void => {
+      if (bindParents) {
+        if (node !== sf) (node as { parent: TS.Node }).parent = parent;
+        if ((node as { jsDoc?: unknown }).jsDoc) setJSDocParents(node);
+      }
+      if (INDEXED[node.kind]) indexed.push(node);
       const outer = ctx;
       const child = COLLECTED_KINDS[node.kind] ? this.collectOne(node, outer, seen) : outer;
       if (depth >= limit) {
-        this.collectDeep(node, child, seen);
+        this.collectDeep(node, child, seen, indexed, bindParents);
         return;
       }
       depth++;
       ctx = child;
+      const outerParent = parent;
+      parent = node;
       forEachChild(node, visit);
+      parent = outerParent;
       ctx = outer;
       depth--;
     };
-    visit(this.sf);
+    try {
+      visit(sf);
+    } catch (error) {
+      // never leave a tree half-parented
+      if (bindParents) setParents(this.sf);
+      throw error;
+    }
+    rememberIndexedNodes(this.sf, indexed);
   }
 
   /** The children of `top` and all below them, in pre-order, with an explicit stack. */
-  private collectDeep(top: TS.Node, topCtx: CollectCtx, seen: Map<string, number>): void {
+  private collectDeep(top: TS.Node, topCtx: CollectCtx, seen: Map<string, number>, indexed: TS.Node[], bindParents: boolean): void {
     const nodes: TS.Node[] = [];
     const ctxs: CollectCtx[] = [];
     const kids: TS.Node[] = [];
@@ -311,6 +336,7 @@ export class FileAnalyzer {
       kids.length = 0;
       forEachChild(node, collectKid);
       for (let i = kids.length - 1; i >= 0; i--) {
+        if (bindParents) (kids[i] as { parent: TS.Node }).parent = node;
         nodes.push(kids[i]);
         ctxs.push(ctx);
       }
@@ -319,6 +345,8 @@ export class FileAnalyzer {
     while (nodes.length) {
       const node = nodes.pop()!;
       const ctx = ctxs.pop()!;
+      if (bindParents && (node as { jsDoc?: unknown }).jsDoc) setJSDocParents(node);
+      if (INDEXED[node.kind]) indexed.push(node);
       push(node, COLLECTED_KINDS[node.kind] ? this.collectOne(node, ctx, seen) : ctx);
     }
   }

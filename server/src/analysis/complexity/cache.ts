@@ -37,7 +37,9 @@ export interface CacheEntry {
 export class SummaryCache {
   private readonly entries = new Map<string, CacheEntry>();
   /** Hash of a function's text and its outermost function's text, valid while both nodes are the same objects. */
-  readonly textHashes = new WeakMap<TS.Node, { top: TS.Node; key: string; hash: string }>();
+  readonly textHashes = new WeakMap<TS.Node, { context: string; key: string; hash: string }>();
+  /** Hash of a node's text without the bodies of the functions inside it (see skeletonHash), valid while the node is the same object. */
+  readonly skeletons = new WeakMap<TS.Node, string>();
   /** Number of function summaries computed (not reused) since creation or the last reset. */
   recomputations = 0;
   /** Number of summaries reused from the cache. */

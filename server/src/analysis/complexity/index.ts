@@ -49,6 +49,19 @@ export function* analyzeFunctionsStepwise(sf: TS.SourceFile, opts: ComplexityOpt
   const fa = new FileAnalyzer(sf, program, '');
   program.files.set(sf, fa);
   const fileIdOf = (f: FileAnalyzer) => (f === fa ? fileId : f.sf.fileName);
+  // What a summary depends on besides its own text: the code around it *outside* other
+  // functions' bodies (enclosing functions, module-level statements), and the summaries of what
+  // it calls (checked through `deps`). So an edit inside one function of an IIFE or UMD wrapper,
+  // or inside a helper such as `var __awaiter = (this && this.__awaiter) || function () {...}`,
+  // does not re-derive every other function of the file.
+  const skeleton = (n: TS.Node): string => {
+    let h = cache?.skeletons.get(n);
+    if (h === undefined) {
+      h = hashText(skeletonText(n, sf));
+      cache?.skeletons.set(n, h);
+    }
+    return h;
+  };
   let ctxSig: string | undefined;
   const contextSig = (): string => {
     if (ctxSig === undefined) {
@@ -61,25 +74,25 @@ export function* analyzeFunctionsStepwise(sf: TS.SourceFile, opts: ComplexityOpt
           continue;
         }
         if (ts.isVariableStatement(st) && st.declarationList.declarations.every((d) => d.initializer && isFunctionLike(unwrapInit(d.initializer)))) continue;
-        parts.push(textIn(st, sf));
+        parts.push(skeleton(st));
       }
       ctxSig = hashText(parts.join('\n'));
     }
     return ctxSig;
   };
   const textKeyOf = (fn: FnInfo): string => {
-    let top = fn;
-    while (top.parent) top = top.parent;
-    // The incremental parser hands back the very same node objects for unchanged code, so a
-    // function whose node and outermost function node are both unchanged has the same text:
-    // its hash is remembered instead of re-hashing every function on every keystroke.
+    // the enclosing functions, each without its nested functions' bodies
+    let context = '';
+    for (let p = fn.parent; p; p = p.parent) context += `${skeleton(p.node)},`;
+    // The incremental parser hands back the very same node objects for unchanged code, so an
+    // unchanged function node has the same text: its hash is remembered instead of re-hashing
+    // every function on every keystroke.
     const memo = cache?.textHashes.get(fn.node);
     let own: string;
-    if (memo && memo.top === top.node && memo.key === fn.key) own = memo.hash;
+    if (memo && memo.context === context && memo.key === fn.key) own = memo.hash;
     else {
-      const outer = top === fn ? '' : textIn(top.node, fn.file.sf);
-      own = hashText(`${fn.key}\n${textIn(fn.node, fn.file.sf)}\n${outer}`);
-      cache?.textHashes.set(fn.node, { top: top.node, key: fn.key, hash: own });
+      own = hashText(`${fn.key}\n${textIn(fn.node, fn.file.sf)}\n${context}`);
+      cache?.textHashes.set(fn.node, { context, key: fn.key, hash: own });
     }
     return fn.file === fa ? `${own}|${contextSig()}` : own;
   };
@@ -217,6 +230,42 @@ function placeSummary(r: FunctionSummary, at: number, fa: FileAnalyzer): Functio
     endLine: line + r.endLine,
     evidence: r.evidence.map((e) => ({ ...e, span: { start: at + e.span.start, end: at + e.span.end }, line: line + e.line })),
   };
+}
+
+/**
+ * The text of `node` with the body of every function inside it replaced by `{}` (the headers
+ * stay): what the code around a nested function consists of. Iterative: nesting can be deep.
+ */
+export function skeletonText(node: TS.Node, sf: TS.SourceFile): string {
+  const text = sf.text;
+  const start = startOf(node, sf);
+  let out = '';
+  let at = start;
+  const stack: TS.Node[] = [];
+  const kids: TS.Node[] = [];
+  const push = (c: TS.Node) => {
+    kids.push(c);
+  };
+  const pushChildren = (n: TS.Node) => {
+    kids.length = 0;
+    ts.forEachChild(n, push);
+    for (let i = kids.length - 1; i >= 0; i--) stack.push(kids[i]);
+  };
+  pushChildren(node);
+  while (stack.length) {
+    const n = stack.pop()!;
+    if (isFunctionLike(n)) {
+      const body = (n as TS.FunctionLikeDeclaration).body;
+      if (body && body.end > at) {
+        const from = Math.max(at, body.pos);
+        out += text.slice(at, from) + '{}';
+        at = body.end;
+      }
+      continue;
+    }
+    pushChildren(n);
+  }
+  return out + text.slice(at, Math.max(at, node.end));
 }
 
 function unwrapInit(e: TS.Expression): TS.Node {

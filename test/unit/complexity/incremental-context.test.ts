@@ -1,0 +1,67 @@
+// What an edit invalidates in files whose functions all live inside one wrapper: an IIFE or UMD
+// module, compiled helpers such as `var __awaiter = (this && this.__awaiter) || function () {...}`.
+// A function's summary depends on its own text, on the code of the functions around it *outside*
+// their nested functions, on module-level values, and on the summaries of what it calls. An edit
+// inside one nested function must not re-derive its siblings.
+import { test } from 'node:test';
+import assert from 'node:assert/strict';
+import { analyzeFunctions, SummaryCache } from '../../../server/src/analysis/complexity';
+import { parse, summaryOf } from './helpers';
+
+function wrapped(edits: Record<string, string> = {}): string {
+  const body = (name: string, dflt: string) => edits[name] ?? dflt;
+  const fns: string[] = [];
+  for (let i = 0; i < 20; i++) fns.push(`  function f${i}(xs) {\n${body(`f${i}`, `    var s = 0;\n    for (var j = 0; j < xs.length; j++) s += xs[j] * ${i};\n    return s;`)}\n  }`);
+  return [
+    `var __helper = (this && this.__helper) || function (xs) {\n${body('helper', '  var t = 0;\n  for (var x of xs) t += x;\n  return t;')}\n};`,
+    `(function (root) {`,
+    `  var LIMIT = ${edits.LIMIT ?? '10'};`,
+    `  function bounded(xs) {\n    for (var i = 0; i < LIMIT; i++) xs.push(i);\n    return xs;\n  }`,
+    ...fns,
+    `  function outer(xs) {\n    var lim = ${edits.lim ?? '5'};\n    function inner(ys) {\n      for (var k = 0; k < lim; k++) ys.push(k);\n      return ys;\n    }\n    return inner(xs);\n  }`,
+    `  root.api = { f0: f0, f1: f1 };`,
+    `})(this);`,
+  ].join('\n');
+}
+
+function run(cache: SummaryCache, text: string) {
+  cache.resetCounters();
+  return analyzeFunctions(parse(text, 'wrapped.js'), { cache });
+}
+
+test('incremental in a wrapped module: an edit inside one function re-derives it and its enclosing functions only', () => {
+  const cache = new SummaryCache();
+  const cold = run(cache, wrapped());
+  const total = cold.length;
+  assert.equal(cache.recomputations, total);
+  assert.equal(run(cache, wrapped()).length, total);
+  assert.equal(cache.recomputations, 0, 'no edit, nothing re-derived');
+
+  // Inside f7 (same estimate): f7 and the IIFE around it (its own text changed), nothing else.
+  // (The helper is the file's first anonymous function, <anonymous>#0; the IIFE is <anonymous>#1.)
+  run(cache, wrapped({ f7: '    var s = 1;\n    for (var j = 0; j < xs.length; j++) s -= xs[j];\n    return s;' }));
+  assert.deepEqual([...cache.recomputed].sort(), ['<anonymous>#1', '<anonymous>.f7#0']);
+});
+
+test('incremental in a wrapped module: an edit inside a helper assigned with || re-derives that helper only', () => {
+  const cache = new SummaryCache();
+  run(cache, wrapped());
+  run(cache, wrapped({ helper: '  var t = 1;\n  for (var x of xs) t *= x;\n  return t;' }));
+  assert.deepEqual(cache.recomputed, ['<anonymous>#0']);
+});
+
+test('incremental in a wrapped module: the code around a function still counts (no stale estimates)', () => {
+  const cache = new SummaryCache();
+  const before = run(cache, wrapped());
+  assert.equal(summaryOf(before, 'inner').complexity, 'O(1)');
+  assert.equal(summaryOf(before, 'bounded').complexity, 'O(1)');
+  // The enclosing function's own code changes what `inner` loops over.
+  const lim = run(cache, wrapped({ lim: 'xs.length' }));
+  assert.equal(summaryOf(lim, 'inner').complexity, summaryOf(analyzeFunctions(parse(wrapped({ lim: 'xs.length' }), 'fresh.js')), 'inner').complexity);
+  assert.notEqual(summaryOf(lim, 'inner').complexity, 'O(1)');
+  // A value of the wrapper's own scope changes what `bounded` loops over.
+  const limit = run(cache, wrapped({ LIMIT: 'root.items.length' }));
+  const fresh = analyzeFunctions(parse(wrapped({ LIMIT: 'root.items.length' }), 'fresh.js'));
+  assert.deepEqual(limit.map((s) => [s.qualifiedName, s.complexity]), fresh.map((s) => [s.qualifiedName, s.complexity]));
+  assert.notEqual(summaryOf(limit, 'bounded').complexity, 'O(1)');
+});

@@ -6,7 +6,9 @@
 //   cold      analyse node_modules/typescript/lib/typescript.js (all summaries, all rules, lenses
 //             and diagnostics ready) vs ts.createSourceFile and vs ESLint 9 (no-await-in-loop, TS parser)
 //   keystroke 100 random one-character edits in a ~5,000-line real file, through the bundled
-//             server over stdio: latency until fresh diagnostics and lenses, vs the cold analysis
+//             server over stdio: latency until fresh diagnostics and lenses, vs the cold analysis;
+//             a space after an existing one (the code keeps parsing), then 100 spaces at random
+//             offsets (which split tokens: the file stops parsing and stays broken)
 //   profile   load the 9.4 MB .cpuprofile and compute the overlay, vs a bare JSON.parse
 import { spawnSync, spawn } from 'node:child_process';
 import * as fs from 'node:fs';
@@ -85,7 +87,7 @@ function runScenario(name: string): number[] {
   return times;
 }
 
-async function keystrokes(): Promise<{ cold: number[]; edits: number[] }> {
+async function keystrokes(): Promise<{ cold: number[]; edits: number[]; anywhere: number[] }> {
   const server = path.join(root, 'dist/server/main.js');
   const child = spawn(process.execPath, [...SERVER_EXEC_ARGV, ...(process.env.PERFLENS_BENCH_SERVER_ARGS ?? '').split(' ').filter(Boolean), server, '--stdio'], { stdio: ['pipe', 'pipe', 'inherit'] });
   const conn = createMessageConnection(new StreamMessageReader(child.stdout), new StreamMessageWriter(child.stdin));
@@ -97,13 +99,11 @@ async function keystrokes(): Promise<{ cold: number[]; edits: number[] }> {
   await conn.sendNotification('initialized', {});
   const baseText = fs.readFileSync(EDIT_FILE, 'utf8');
   const cold: number[] = [];
-  const edits: number[] = [];
   const refresh = (uri: string) => Promise.all([conn.sendRequest('textDocument/diagnostic', { textDocument: { uri } }), conn.sendRequest('textDocument/codeLens', { textDocument: { uri } })]);
   let seed = 42;
   const rand = () => ((seed = (seed * 1103515245 + 12345) & 0x7fffffff) / 0x7fffffff);
-  for (let rep = 0; rep < REPS; rep++) {
-    // Each repetition opens a copy at a new path, so no summary of an earlier one is reused:
-    // rep 0 also pays for the server's JIT warm-up, later ones measure a cold file in a warm server.
+  const open = async (rep: number): Promise<string> => {
+    // Each opening is a copy at a new path, so no summary of an earlier one is reused.
     const dir = fs.mkdtempSync(path.join(os.tmpdir(), `perflens-bench-${rep}-`));
     const copy = path.join(dir, path.basename(EDIT_FILE));
     fs.writeFileSync(copy, baseText);
@@ -112,29 +112,51 @@ async function keystrokes(): Promise<{ cold: number[]; edits: number[] }> {
     await conn.sendNotification('textDocument/didOpen', { textDocument: { uri, languageId: 'javascript', version: 1, text: baseText } });
     await refresh(uri);
     cold.push(Number(process.hrtime.bigint() - t0) / 1e6);
-    if (rep > 0) continue;
-    // 100 random one-character insertions inside function bodies (a space after an existing one).
+    return uri;
+  };
+  // Function bodies of the file, where the edits go.
+  const sf = ts.createSourceFile(EDIT_FILE, baseText, ts.ScriptTarget.Latest, true);
+  const bodies: Array<{ start: number; end: number }> = [];
+  const visit = (n: ts.Node): void => {
+    if ((ts.isFunctionDeclaration(n) || ts.isFunctionExpression(n) || ts.isMethodDeclaration(n) || ts.isArrowFunction(n)) && n.body && ts.isBlock(n.body)) bodies.push({ start: n.body.getStart(sf) + 1, end: n.body.end - 1 });
+    n.forEachChild(visit);
+  };
+  visit(sf);
+  /**
+   * 100 one-character insertions inside function bodies, each timed until fresh diagnostics and
+   * lenses. `afterSpace`: a space right after an existing space of a random place in a body (the
+   * code keeps parsing, as while typing; the function's text changes, so it is re-derived).
+   * Otherwise a space at a random offset: it often splits a token, the file stops parsing after
+   * the first few and stays broken (error recovery restructures it from that point on).
+   */
+  const edits = async (uri: string, afterSpace: boolean): Promise<number[]> => {
+    const times: number[] = [];
     let doc = TextDocument.create(uri, 'javascript', 1, baseText);
-    const sf = ts.createSourceFile(EDIT_FILE, baseText, ts.ScriptTarget.Latest, true);
-    const bodies: Array<{ start: number; end: number }> = [];
-    const visit = (n: ts.Node): void => {
-      if ((ts.isFunctionDeclaration(n) || ts.isFunctionExpression(n) || ts.isMethodDeclaration(n) || ts.isArrowFunction(n)) && n.body && ts.isBlock(n.body)) bodies.push({ start: n.body.getStart(sf) + 1, end: n.body.end - 1 });
-      n.forEachChild(visit);
-    };
-    visit(sf);
     for (let i = 0; i < 100; i++) {
       const body = bodies[Math.floor(rand() * bodies.length)];
       // Offsets come from the original text; earlier insertions move them by a few characters at most.
-      const offset = body.start + Math.floor(rand() * (body.end - body.start));
+      let offset = body.start + Math.floor(rand() * (body.end - body.start));
+      if (afterSpace) {
+        const text = doc.getText();
+        const space = text.indexOf(' ', offset);
+        offset = space >= 0 && space < body.end + 200 ? space + 1 : text.lastIndexOf(' ', offset) + 1;
+      }
       const pos = doc.positionAt(offset);
       const change = { range: { start: pos, end: pos }, text: ' ' };
       doc = TextDocument.update(doc, [change], doc.version + 1);
       const t = process.hrtime.bigint();
       await conn.sendNotification('textDocument/didChange', { textDocument: { uri, version: doc.version }, contentChanges: [change] });
       await refresh(uri);
-      edits.push(Number(process.hrtime.bigint() - t) / 1e6);
+      times.push(Number(process.hrtime.bigint() - t) / 1e6);
     }
-  }
+    return times;
+  };
+  // rep 0 also pays for the server's JIT warm-up; the later ones (after the first edit series)
+  // measure a cold file in a warm server.
+  const typed = await edits(await open(0), true);
+  for (let rep = 1; rep < REPS; rep++) await open(rep);
+  const anywhere = await edits(await open(REPS), false);
+  cold.pop(); // the last opening only gives the second edit series a fresh copy
   await conn.sendRequest('shutdown');
   await conn.sendNotification('exit');
   // Let the server exit on its own (so `--cpu-prof` in PERFLENS_BENCH_SERVER_ARGS writes its profile).
@@ -148,7 +170,7 @@ async function keystrokes(): Promise<{ cold: number[]; edits: number[] }> {
       resolve();
     });
   });
-  return { cold, edits };
+  return { cold, edits: typed, anywhere };
 }
 
 // Workspace scale: open 200 files of a real project (ESLint's own lib/), ask for diagnostics and
@@ -255,9 +277,11 @@ async function main(): Promise<void> {
   console.log(row('PerfLens cold analysis, same file', analyzeR, `${(median(analyzeR.times) / median(parseR.times)).toFixed(2)}× parse (target ≤ 3×)`));
   const eslintR = child('eslint');
   console.log(row('ESLint 9 no-await-in-loop (TS parser)', eslintR, `${(median(eslintR.times) / median(parseR.times)).toFixed(2)}× parse; PerfLens = ${(median(analyzeR.times) / median(eslintR.times)).toFixed(2)}× ESLint`));
-  const ks = child('keystroke') as unknown as { cold: number[]; edits: number[]; maxRssMB: number };
+  const ks = child('keystroke') as unknown as { cold: number[]; edits: number[]; anywhere: number[]; maxRssMB: number };
   console.log(row(`server cold open+diagnostics+lenses (${editLines} lines)`, { times: ks.cold, maxRssMB: ks.maxRssMB }));
-  console.log(row('server keystroke → diagnostics+lenses (100 edits)', { times: ks.edits }, `p50 ${fmt(pct(ks.edits, 50))} ms, p95 ${fmt(pct(ks.edits, 95))} ms = ${((pct(ks.edits, 95) / median(ks.cold)) * 100).toFixed(1)}% of the median cold open (target ≤ 5%), ${((pct(ks.edits, 95) / ks.cold[0]) * 100).toFixed(1)}% of the first (fresh server)`));
+  const ratios = (xs: number[]) => `p50 ${fmt(pct(xs, 50))} ms, p95 ${fmt(pct(xs, 95))} ms = ${((pct(xs, 95) / median(ks.cold)) * 100).toFixed(1)}% of the median cold open (target ≤ 5%), ${((pct(xs, 95) / ks.cold[0]) * 100).toFixed(1)}% of the first (fresh server)`;
+  console.log(row('server keystroke → diagnostics+lenses (100 edits)', { times: ks.edits }, ratios(ks.edits)));
+  console.log(row('  same, spaces at random offsets (file breaks)', { times: ks.anywhere }, ratios(ks.anywhere)));
   const ws = child('workspace') as unknown as { open: number[]; closed: number[]; heapAfterClose: number[]; baseline: number; files: number; held: string };
   const mb = (xs: number[]) => `${Math.min(...xs).toFixed(0)} / ${median(xs).toFixed(0)} / ${Math.max(...xs).toFixed(0)} MB`;
   console.log(`server RSS, ${ws.files} files of eslint/lib opened then closed, ${ws.open.length} rounds (after GC; min / median / max):`);

@@ -25,6 +25,7 @@ import { SummaryCache } from './analysis/complexity';
 import { beginAnalysis, declinedAnalysis, describeParseFailure } from './engine';
 import { defaultSettings, type EngineSettings, type FileAnalysis, type FunctionSummary } from './analysis/types';
 import { toDiagnostic, toRange } from './diagnostics';
+import { withTreeLines } from './lines';
 import { codeLenses } from './codeLens';
 import { codeActions } from './codeActions';
 import { explainMarkdown, tooltip } from './explain';
@@ -223,8 +224,9 @@ export function startServer(connection: Connection): void {
     const a = await analysisFor(doc);
     if (!a) return { kind: DocumentDiagnosticReportKind.Full, items: [] };
     const items: Diagnostic[] = a.analysis.notice ? [noticeDiagnostic(a.analysis.notice)] : [];
+    const lines = withTreeLines(doc, a.sourceFile);
     items.push(...a.analysis.findings.map((f) =>
-      toDiagnostic(doc, f, (fileName, span) => {
+      toDiagnostic(lines, f, (fileName, span) => {
         const other = host.projectFor(fileName).getSourceFile(fileName)?.compilerNode;
         if (!other) return undefined;
         const s = other.getLineAndCharacterOfPosition(span.start);
@@ -241,7 +243,7 @@ export function startServer(connection: Connection): void {
     const doc = documents.get(params.textDocument.uri);
     if (!doc || token.isCancellationRequested) return [];
     const a = await analysisFor(doc);
-    return a ? codeLenses(doc, a.analysis.summaries) : [];
+    return a ? codeLenses(withTreeLines(doc, a.sourceFile), a.analysis.summaries) : [];
   });
 
   connection.onCodeAction(async (params, token) => {

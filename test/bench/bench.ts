@@ -23,6 +23,7 @@ import { defaultSettings } from '../../server/src/analysis/types';
 import { parse } from '../../server/src/analysis/project/document';
 import { codeLenses } from '../../server/src/codeLens';
 import { toDiagnostic } from '../../server/src/diagnostics';
+import { withTreeLines } from '../../server/src/lines';
 import { parseProfile } from '../../client/src/profile';
 import { bucketLines, heatScale } from '../../client/src/heat/model';
 import { SERVER_EXEC_ARGV } from '../../server/src/protocol';
@@ -60,7 +61,7 @@ function runScenario(name: string): number[] {
         // code action asks for them, not for every finding up front.
         const a = analyzeFile({ fileName: TS_FILE, sourceFile: sf, settings: { ...defaultSettings, timeBudgetMs: Infinity }, lazyFixes: true });
         if (a.notice) throw new Error(a.notice);
-        const doc = TextDocument.create(pathToFileURL(TS_FILE).toString(), 'javascript', 1, text);
+        const doc = withTreeLines(TextDocument.create(pathToFileURL(TS_FILE).toString(), 'javascript', 1, text), sf);
         codeLenses(doc, a.summaries);
         a.findings.map((f) => toDiagnostic(doc, f, () => undefined));
       });

@@ -65,6 +65,16 @@ function inRepeatedPart(loop: LoopStatement, n: TS.Node): boolean {
 /** Iterating methods whose callback may be a function passed by name (`ids.map(fetchUser)`). */
 const REFERENCE_METHODS = new Set(['map', 'forEach', 'flatMap', 'filter', 'some', 'every', 'find']);
 
+/** The syntactic part of visitCallbackReference's test: `xs.map(f)` or `xs.map(f, thisArg)` with a name. */
+function isReferenceCandidate(call: TS.CallExpression): boolean {
+  const n = call.arguments.length;
+  if (n < 1 || n > 2) return false;
+  const callee = unwrap(call.expression);
+  if (callee.kind !== SK.PropertyAccessExpression || !REFERENCE_METHODS.has((callee as TS.PropertyAccessExpression).name.text)) return false;
+  const r = unwrap(call.arguments[0]);
+  return r.kind === SK.Identifier || r.kind === SK.PropertyAccessExpression;
+}
+
 function frameKey(fn: TS.Node): string | undefined {
   if (ts.isFunctionDeclaration(fn) && fn.name) return fn.name.text;
   if (ts.isMethodDeclaration(fn) && (ts.isIdentifier(fn.name) || ts.isPrivateIdentifier(fn.name))) return `this.${fn.name.text}`;
@@ -309,9 +319,7 @@ class NPlusOneWalker {
               this.pending.push(() => this.visitCall(n as TS.CallExpression | TS.TaggedTemplateExpression, it, fns));
             } else if (kind === SK.AwaitExpression) this.pending.push(() => this.visitAwaitedRelation(n as TS.AwaitExpression, it));
           }
-          if (kind === SK.CallExpression && (n as TS.CallExpression).arguments.length && (n as TS.CallExpression).arguments.length <= 2) {
-            this.pending.push(() => this.visitCallbackReference(n as TS.CallExpression, fns));
-          }
+          if (kind === SK.CallExpression && isReferenceCandidate(n as TS.CallExpression)) this.pending.push(() => this.visitCallbackReference(n as TS.CallExpression, fns));
           break;
       }
     }

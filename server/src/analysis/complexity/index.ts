@@ -13,7 +13,7 @@ import { formatCost, formatFactorRenamed, isConstant, renameVars, variablesOf, t
 import { FileAnalyzer, type FnInfo, type FnResult, type ProgramContext, type RawEvidence } from './analyzer';
 import { VarRegistry, type VarInfo } from './shape';
 import { SummaryCache, hashText, type CacheEntry } from './cache';
-import { isFunctionLike, startOf, textIn } from './syntax';
+import { forEachDescendant, isFunctionLike, startOf, textIn } from './syntax';
 
 export { isFunctionLike, functionName } from './syntax';
 export { SummaryCache } from './cache';
@@ -234,37 +234,25 @@ function placeSummary(r: FunctionSummary, at: number, fa: FileAnalyzer): Functio
 
 /**
  * The text of `node` with the body of every function inside it replaced by `{}` (the headers
- * stay): what the code around a nested function consists of. Iterative: nesting can be deep.
+ * stay): what the code around a nested function consists of.
  */
 export function skeletonText(node: TS.Node, sf: TS.SourceFile): string {
   const text = sf.text;
-  const start = startOf(node, sf);
   let out = '';
-  let at = start;
-  const stack: TS.Node[] = [];
-  const kids: TS.Node[] = [];
-  const push = (c: TS.Node) => {
-    kids.push(c);
-  };
-  const pushChildren = (n: TS.Node) => {
-    kids.length = 0;
-    ts.forEachChild(n, push);
-    for (let i = kids.length - 1; i >= 0; i--) stack.push(kids[i]);
-  };
-  pushChildren(node);
-  while (stack.length) {
-    const n = stack.pop()!;
-    if (isFunctionLike(n)) {
+  let at = startOf(node, sf);
+  // pre-order, not entering nested functions: each outermost one is met once
+  forEachDescendant(
+    node,
+    (n) => {
+      if (!isFunctionLike(n)) return;
       const body = (n as TS.FunctionLikeDeclaration).body;
       if (body && body.end > at) {
-        const from = Math.max(at, body.pos);
-        out += text.slice(at, from) + '{}';
+        out += text.slice(at, Math.max(at, body.pos)) + '{}';
         at = body.end;
       }
-      continue;
-    }
-    pushChildren(n);
-  }
+    },
+    Infinity,
+  );
   return out + text.slice(at, Math.max(at, node.end));
 }
 

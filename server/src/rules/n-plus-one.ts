@@ -36,21 +36,31 @@ interface WalkFrame {
   plain: ItemContext | undefined;
   fns: FnFrame[];
   loop?: LoopStatement;
+  /** A loop's children (see inRepeatedPart). */
+  children?: TS.Node[];
   /** A loop's context, for the nodes in its repeated part. */
   lc?: ItemContext;
 }
 
+/** The children of a loop, found once per loop frame (inRepeatedPart asks for every node inside). */
+function childrenOf(loop: LoopStatement): TS.Node[] {
+  const out: TS.Node[] = [];
+  loop.forEachChild((c) => {
+    out.push(c);
+  });
+  return out;
+}
+
 /** Whether `n`, inside `loop`, is in the part that runs once per iteration (see isInLoopRepeatedPart). */
-function inRepeatedPart(loop: LoopStatement, n: TS.Node): boolean {
+function inRepeatedPart(loop: LoopStatement, children: readonly TS.Node[], n: TS.Node): boolean {
   // the loop's child that holds n: by position where that is unambiguous, else by parents
   let child: TS.Node | undefined;
-  loop.forEachChild((c) => {
+  for (const c of children) {
     if (n.pos >= c.pos && n.pos < c.end) {
       child = c;
-      return true;
+      break;
     }
-    return undefined;
-  });
+  }
   if (!child) {
     for (let c: TS.Node = n; c.parent; c = c.parent) {
       if (c.parent === loop) {
@@ -257,7 +267,7 @@ class NPlusOneWalker {
       if (!top) fns = [];
       else {
         fns = top.fns;
-        if (top.loop && inRepeatedPart(top.loop, n)) item = plain = top.lc;
+        if (top.loop && inRepeatedPart(top.loop, top.children!, n)) item = plain = top.lc;
         else {
           item = top.item;
           plain = top.plain;
@@ -305,7 +315,7 @@ class NPlusOneWalker {
         case SK.DoStatement: {
           const loop = n as LoopStatement;
           const lc = loopContext(loop, fns.length ? fns[fns.length - 1].node : this.sf, this.sf);
-          stack.push({ node: loop, item, plain, fns, loop, lc });
+          stack.push({ node: loop, item, plain, fns, loop, children: childrenOf(loop), lc });
           break;
         }
         case SK.CallExpression:

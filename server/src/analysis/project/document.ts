@@ -2,6 +2,7 @@
 // the unchanged subtrees), independent of the ts-morph Project used for type information.
 import { ts } from '../../ts';
 import type { ts as TS } from 'ts-morph';
+import { spliceFunctionBody } from './splice';
 
 export function scriptKindFor(fileName: string): TS.ScriptKind {
   const lower = fileName.toLowerCase();
@@ -77,10 +78,20 @@ const forEachChild = ts.forEachChild;
 /** The single edit that turns `a` into `b`: common prefix and suffix, one changed middle. */
 export function changeRange(a: string, b: string): TS.TextChangeRange {
   const max = Math.min(a.length, b.length);
+  // Whole chunks first (a substring comparison is a memory compare), then character by character.
   let start = 0;
+  for (let chunk = 4096; chunk >= 16; chunk >>= 4) {
+    while (start + chunk <= max && a.slice(start, start + chunk) === b.slice(start, start + chunk)) start += chunk;
+  }
   while (start < max && a.charCodeAt(start) === b.charCodeAt(start)) start++;
   let endA = a.length;
   let endB = b.length;
+  for (let chunk = 4096; chunk >= 16; chunk >>= 4) {
+    while (endA - chunk >= start && endB - chunk >= start && a.slice(endA - chunk, endA) === b.slice(endB - chunk, endB)) {
+      endA -= chunk;
+      endB -= chunk;
+    }
+  }
   while (endA > start && endB > start && a.charCodeAt(endA - 1) === b.charCodeAt(endB - 1)) {
     endA--;
     endB--;
@@ -88,8 +99,42 @@ export function changeRange(a: string, b: string): TS.TextChangeRange {
   return ts.createTextChangeRange(ts.createTextSpan(start, endA - start), endB - start);
 }
 
+function hasLineBreak(text: string, from: number, to: number): boolean {
+  for (let i = from; i < to; i++) {
+    const c = text.charCodeAt(i);
+    if (c === 10 || c === 13 || c === 0x2028 || c === 0x2029) return true;
+  }
+  return false;
+}
+
+/**
+ * The line starts of the new text from those of the old one, when the edit neither removes nor
+ * adds a line break (nor lands right after a CR, which could pair with an LF): the starts after
+ * the edit move by the length difference. TypeScript otherwise rescans the whole text for them.
+ */
+export function carriedLineStarts(oldStarts: readonly number[] | undefined, oldText: string, newText: string, change: TS.TextChangeRange): number[] | undefined {
+  if (!oldStarts) return undefined;
+  const s = change.span.start;
+  if (change.span.length > 64 || change.newLength > 64) return undefined;
+  if (hasLineBreak(oldText, s, s + change.span.length) || hasLineBreak(newText, s, s + change.newLength)) return undefined;
+  if (s > 0 && oldText.charCodeAt(s - 1) === 13) return undefined;
+  const delta = change.newLength - change.span.length;
+  const out = oldStarts.slice();
+  let lo = 0;
+  let hi = out.length;
+  while (lo < hi) {
+    const mid = (lo + hi) >> 1;
+    if (out[mid] <= s) lo = mid + 1;
+    else hi = mid;
+  }
+  for (let i = lo; i < out.length; i++) out[i] += delta;
+  return out;
+}
+
 export class SyntaxDocument {
   private sf: TS.SourceFile;
+  /** How many updates re-parsed one function body only (spliceFunctionBody). */
+  spliced = 0;
 
   constructor(readonly fileName: string, text: string) {
     // An analysis follows at once: its first walk sets the parents (see deferParents).
@@ -110,12 +155,19 @@ export class SyntaxDocument {
     if (old === text) return undefined;
     ensureParents(this.sf);
     const range = changeRange(old, text);
+    const oldStarts = (this.sf as unknown as { lineMap?: readonly number[] }).lineMap;
+    let next: TS.SourceFile | undefined;
     try {
-      this.sf = ts.updateSourceFile(this.sf, text, range, false);
+      next = spliceFunctionBody(this.sf, text, range, scriptKindFor(this.fileName));
+      if (next) this.spliced++;
+      else next = ts.updateSourceFile(this.sf, text, range, false);
     } catch {
-      // The incremental parser is an optimisation; a full parse is always correct.
-      this.sf = parse(this.fileName, text);
+      // Both are optimisations; a full parse is always correct.
+      next = parse(this.fileName, text);
     }
+    const starts = carriedLineStarts(oldStarts, old, text, range);
+    if (starts) (next as unknown as { lineMap?: readonly number[] }).lineMap = starts;
+    this.sf = next;
     return range;
   }
 }

@@ -1,0 +1,250 @@
+// Function-granular reparsing. An edit inside one function body (the common keystroke) re-parses
+// only that body, splices it into the tree and moves what follows by the length difference:
+// the result is the tree a full parse of the new text gives, at a cost proportional to the
+// function plus one pass that shifts the nodes after it (ts.updateSourceFile also re-scans the
+// whole file's structure through its syntax cursor, several times this cost on a large file).
+//
+// When the two parses could differ, the splice declines and the caller falls back to
+// ts.updateSourceFile:
+//   - the old tree has a parse error anywhere (error recovery depends on the enclosing lists), or
+//     the re-parsed body has one (ditto);
+//   - the edit touches the body's braces, or the re-parsed text is not exactly one block ending
+//     where the old one ended (moved by the length difference);
+//   - the block was parsed in a different parser context (yield/await, `in` allowed or not,
+//     decorator, ambient, `with`, JS): compared through the context flags TypeScript records on
+//     every node;
+//   - the body holds `import.meta` or `import(` (they mark the whole file: left to the parser).
+//
+// Like the incremental parser, the splice gives new objects to every node on the path from the
+// file to the body (the SourceFile included) and keeps the other nodes, moved in place. Caches
+// keyed on node identity therefore see a changed function or file as a new one, exactly as
+// after ts.updateSourceFile; the old tree must not be used any more.
+import { ts } from '../../ts';
+import type { ts as TS } from 'ts-morph';
+
+type Mutable = { -readonly [K in keyof TS.Node]: TS.Node[K] } & Record<string, unknown>;
+type MutableArray = TS.NodeArray<TS.Node> & { pos: number; end: number };
+
+const F = ts.NodeFlags as unknown as Record<string, number>;
+const CONTEXT_FLAGS = F.ContextFlags;
+const AGGREGATED = F.HasAggregatedChildData | F.ThisNodeOrAnySubNodesHasError;
+const FILE_MARKS = F.PossiblyContainsDynamicImport | F.PossiblyContainsImportMeta;
+
+interface FunctionBody {
+  fn: TS.FunctionLikeDeclaration;
+  body: TS.Block;
+  /** From the SourceFile down to the body's function (inclusive). */
+  path: TS.Node[];
+}
+
+function isFunctionWithBlock(n: TS.Node): n is TS.FunctionLikeDeclaration & { body: TS.Block } {
+  switch (n.kind) {
+    case ts.SyntaxKind.FunctionDeclaration:
+    case ts.SyntaxKind.FunctionExpression:
+    case ts.SyntaxKind.ArrowFunction:
+    case ts.SyntaxKind.MethodDeclaration:
+    case ts.SyntaxKind.Constructor:
+    case ts.SyntaxKind.GetAccessor:
+    case ts.SyntaxKind.SetAccessor: {
+      const body = (n as TS.FunctionLikeDeclaration).body;
+      return !!body && body.kind === ts.SyntaxKind.Block;
+    }
+  }
+  return false;
+}
+
+/** The innermost function whose body holds [start, end) strictly inside its braces. */
+function innermostBody(sf: TS.SourceFile, start: number, end: number): FunctionBody | undefined {
+  const text = sf.text;
+  const path: TS.Node[] = [];
+  let found: FunctionBody | undefined;
+  let cur: TS.Node = sf;
+  for (;;) {
+    path.push(cur);
+    if (isFunctionWithBlock(cur)) {
+      const body = cur.body;
+      // the first character of the block is its `{`, the last its `}`
+      const open = body.getStart(sf);
+      if (open < start && end <= body.end - 1 && text.charCodeAt(open) === 123 && text.charCodeAt(body.end - 1) === 125) {
+        found = { fn: cur, body, path: path.slice() };
+      }
+    }
+    let next: TS.Node | undefined;
+    ts.forEachChild(cur, (c) => {
+      if (c.pos <= start && end <= c.end) {
+        next = c;
+        return true;
+      }
+      return c.pos > end ? true : undefined;
+    });
+    if (!next) return found;
+    cur = next;
+  }
+}
+
+function wrapperPrefix(fn: TS.FunctionLikeDeclaration): string {
+  const isAsync = !!fn.modifiers?.some((m) => m.kind === ts.SyntaxKind.AsyncKeyword);
+  const isGenerator = !!fn.asteriskToken;
+  return `${isAsync ? 'async ' : ''}function${isGenerator ? '*' : ''} _()`;
+}
+
+function parseDiagnosticCount(sf: TS.SourceFile): number {
+  return (sf as unknown as { parseDiagnostics?: readonly unknown[] }).parseDiagnostics?.length ?? 0;
+}
+
+/** Calls `each` for every node below `root` (children and JSDoc), and `eachArray` for every child list. */
+function walkSubtree(root: TS.Node, each: (n: TS.Node) => void, eachArray: (a: TS.NodeArray<TS.Node>) => void): void {
+  const stack: TS.Node[] = [root];
+  const onNode = (c: TS.Node): void => {
+    stack.push(c);
+  };
+  const onArray = (a: TS.NodeArray<TS.Node>): void => {
+    eachArray(a);
+    for (let i = a.length - 1; i >= 0; i--) stack.push(a[i]);
+  };
+  while (stack.length) {
+    const n = stack.pop()!;
+    each(n);
+    ts.forEachChild(n, onNode, onArray);
+    const docs = (n as { jsDoc?: TS.Node[] }).jsDoc;
+    if (docs) for (const d of docs) stack.push(d);
+  }
+}
+
+function shiftSubtree(root: TS.Node, delta: number): void {
+  walkSubtree(
+    root,
+    (n) => {
+      (n as Mutable).pos += delta;
+      (n as Mutable).end += delta;
+    },
+    (a) => {
+      (a as MutableArray).pos += delta;
+      (a as MutableArray).end += delta;
+    },
+  );
+}
+
+function setParentsBelow(root: TS.Node): void {
+  const stack: TS.Node[] = [root];
+  let parent: TS.Node = root;
+  const bind = (c: TS.Node): void => {
+    (c as Mutable).parent = parent;
+    stack.push(c);
+  };
+  while (stack.length) {
+    parent = stack.pop()!;
+    ts.forEachChild(parent, bind);
+    const docs = (parent as { jsDoc?: TS.Node[] }).jsDoc;
+    if (docs) {
+      for (const d of docs) {
+        (d as Mutable).parent = parent;
+        stack.push(d);
+      }
+    }
+  }
+}
+
+/** A shallow copy of a node (same prototype and own fields). */
+function cloneNode<T extends TS.Node>(n: T): T {
+  return Object.assign(Object.create(Object.getPrototypeOf(n)), n) as T;
+}
+
+function copyArray(a: TS.NodeArray<TS.Node>): MutableArray {
+  const copy = a.slice() as unknown as MutableArray & { hasTrailingComma?: boolean; transformFlags?: number };
+  copy.pos = a.pos;
+  copy.end = a.end;
+  if (a.hasTrailingComma) copy.hasTrailingComma = true;
+  const tf = (a as { transformFlags?: number }).transformFlags;
+  if (tf !== undefined) copy.transformFlags = tf;
+  return copy;
+}
+
+/**
+ * The tree for `newText`, given `sf` (the tree of its previous text, parents set) and the edit
+ * between them; undefined when this edit cannot be spliced (see the top of the file). `sf` is
+ * not usable afterwards when a tree is returned.
+ */
+export function spliceFunctionBody(sf: TS.SourceFile, newText: string, change: TS.TextChangeRange, scriptKind: TS.ScriptKind): TS.SourceFile | undefined {
+  if (sf.isDeclarationFile || parseDiagnosticCount(sf) > 0) return undefined;
+  const start = change.span.start;
+  const oldEnd = start + change.span.length;
+  const delta = change.newLength - change.span.length;
+  const target = innermostBody(sf, start, oldEnd);
+  if (!target) return undefined;
+  const { fn, body, path } = target;
+  const bodyText = newText.slice(body.pos, body.end + delta);
+  if (bodyText.includes('import')) {
+    // `import.meta` and `import(` mark the file (PossiblyContainsImportMeta / DynamicImport, the
+    // external-module indicator): left to the full parser.
+    if (/\bimport\s*[.(]/.test(bodyText)) return undefined;
+  }
+  const prefix = wrapperPrefix(fn);
+  const wrapper = ts.createSourceFile(sf.fileName, prefix + bodyText, sf.languageVersion, false, scriptKind);
+  if (parseDiagnosticCount(wrapper) > 0 || wrapper.statements.length !== 1) return undefined;
+  const decl = wrapper.statements[0];
+  if (!ts.isFunctionDeclaration(decl) || !decl.body) return undefined;
+  const block = decl.body;
+  if (block.pos !== prefix.length || block.end !== prefix.length + bodyText.length) return undefined;
+  if ((block.flags & CONTEXT_FLAGS) !== (body.flags & CONTEXT_FLAGS)) return undefined;
+  if (wrapper.flags & FILE_MARKS) return undefined;
+
+  // The new body, at its place in the new text.
+  shiftSubtree(block, body.pos - prefix.length);
+  setParentsBelow(block);
+
+  // New objects for the path, each with its changed child, its end moved, and what follows the
+  // edit inside it moved by delta.
+  const oldBodyEnd = body.end;
+  let child: TS.Node = block;
+  let oldChild: TS.Node = body;
+  let topCopy: TS.Node | undefined;
+  for (let i = path.length - 1; i >= 0; i--) {
+    const old = path[i];
+    const copy = cloneNode(old) as Mutable;
+    copy.end = old.end + delta;
+    copy.flags = old.flags & ~AGGREGATED;
+    for (const key of Object.keys(copy)) {
+      if (key === 'parent' || key === 'original' || key === 'jsDoc' || key === 'jsDocCache') continue;
+      const v = copy[key];
+      if (v === oldChild) copy[key] = child;
+      else if (Array.isArray(v) && (v as unknown as TS.NodeArray<TS.Node>).pos !== undefined && v.includes(oldChild)) {
+        const a = copyArray(v as unknown as TS.NodeArray<TS.Node>);
+        (a as unknown as TS.Node[])[a.indexOf(oldChild)] = child;
+        a.end += delta;
+        copy[key] = a;
+      }
+    }
+    // Children of the copy: parent pointers to it; those after the edit move.
+    const node = copy as unknown as TS.Node;
+    ts.forEachChild(
+      node,
+      (c) => {
+        (c as Mutable).parent = node;
+        if (c !== child && c.pos >= oldBodyEnd) shiftSubtree(c, delta);
+      },
+      (a) => {
+        const containsChild = a.includes(child);
+        if (!containsChild && a.pos >= oldBodyEnd) {
+          (a as MutableArray).pos += delta;
+          (a as MutableArray).end += delta;
+        }
+        for (const c of a) {
+          (c as Mutable).parent = node;
+          if (c !== child && c.pos >= oldBodyEnd) shiftSubtree(c, delta);
+        }
+      },
+    );
+    const docs = (node as { jsDoc?: TS.Node[] }).jsDoc;
+    if (docs) for (const d of docs) (d as Mutable).parent = node;
+    if (i === 1) topCopy = node;
+    oldChild = old;
+    child = node;
+  }
+  const out = child as TS.SourceFile & Record<string, unknown>;
+  out.text = newText;
+  out.lineMap = undefined;
+  // The parser points this at the first import/export statement: the copy, if it was copied.
+  if (path.length > 1 && out.externalModuleIndicator === path[1]) out.externalModuleIndicator = topCopy;
+  return out;
+}

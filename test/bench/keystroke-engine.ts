@@ -1,0 +1,70 @@
+// Developer aid (not a test): node dist/test/bench/keystroke-engine.js [file] [edits]
+// The server's per-keystroke work in one process (no LSP): incremental parse, analysis with the
+// shared summary cache, lenses and diagnostics; prints each stage's p50/p95.
+import * as fs from 'node:fs';
+import * as path from 'node:path';
+import { ts } from 'ts-morph';
+import { SyntaxDocument } from '../../server/src/analysis/project/document';
+import { SummaryCache } from '../../server/src/analysis/complexity';
+import { beginAnalysis } from '../../server/src/engine';
+import { defaultSettings } from '../../server/src/analysis/types';
+import { codeLenses } from '../../server/src/codeLens';
+import { toDiagnostic } from '../../server/src/diagnostics';
+import { withTreeLines } from '../../server/src/lines';
+import { TextDocument } from 'vscode-languageserver-textdocument';
+
+const root = (() => {
+  let dir = __dirname;
+  while (!fs.existsSync(path.join(dir, 'esbuild.mjs'))) dir = path.dirname(dir);
+  return dir;
+})();
+const file = process.argv[2] ?? path.join(root, 'node_modules/azure-devops-node-api/GitApi.js');
+const count = Number(process.argv[3] ?? 300);
+const text0 = fs.readFileSync(file, 'utf8');
+const sf0 = ts.createSourceFile(file, text0, ts.ScriptTarget.Latest, true);
+const bodies: Array<{ start: number; end: number }> = [];
+const visit = (n: ts.Node): void => {
+  if ((ts.isFunctionDeclaration(n) || ts.isFunctionExpression(n) || ts.isMethodDeclaration(n) || ts.isArrowFunction(n)) && n.body && ts.isBlock(n.body)) bodies.push({ start: n.body.getStart(sf0) + 1, end: n.body.end - 1 });
+  n.forEachChild(visit);
+};
+visit(sf0);
+let seed = 42;
+const rand = () => ((seed = (seed * 1103515245 + 12345) & 0x7fffffff) / 0x7fffffff);
+const settings = { ...defaultSettings, timeBudgetMs: 1e9 };
+const cache = new SummaryCache();
+let doc = TextDocument.create('file:///x.js', 'javascript', 1, text0);
+const tree = new SyntaxDocument(file, text0);
+const analyse = () => {
+  const job = beginAnalysis({ fileName: file, sourceFile: tree.sourceFile, settings, complexity: { cache, fileName: file }, lazyFixes: true });
+  while (!job.step());
+  return job.result!;
+};
+analyse();
+const stages: Record<string, number[]> = { parse: [], analysis: [], lenses: [], diagnostics: [], total: [] };
+for (let i = 0; i < count; i++) {
+  const body = bodies[Math.floor(rand() * bodies.length)];
+  let offset = body.start + Math.floor(rand() * (body.end - body.start));
+  const t = doc.getText();
+  const space = t.indexOf(' ', offset);
+  offset = space >= 0 && space < body.end + 200 ? space + 1 : t.lastIndexOf(' ', offset) + 1;
+  const pos = doc.positionAt(offset);
+  doc = TextDocument.update(doc, [{ range: { start: pos, end: pos }, text: ' ' }], doc.version + 1);
+  const t0 = performance.now();
+  tree.update(doc.getText());
+  const t1 = performance.now();
+  const a = analyse();
+  const t2 = performance.now();
+  const lines = withTreeLines(doc, tree.sourceFile);
+  codeLenses(lines, a.summaries);
+  const t3 = performance.now();
+  a.findings.map((f) => toDiagnostic(lines, f, () => undefined));
+  const t4 = performance.now();
+  stages.parse.push(t1 - t0);
+  stages.analysis.push(t2 - t1);
+  stages.lenses.push(t3 - t2);
+  stages.diagnostics.push(t4 - t3);
+  stages.total.push(t4 - t0);
+}
+const pct = (xs: number[], p: number) => [...xs].sort((a, b) => a - b)[Math.min(xs.length - 1, Math.floor((p / 100) * xs.length))];
+console.log(`spliced ${tree.spliced} of ${count}`);
+for (const [k, xs] of Object.entries(stages)) console.log(`${k.padEnd(12)} p50 ${pct(xs, 50).toFixed(2)} ms  p95 ${pct(xs, 95).toFixed(2)} ms`);

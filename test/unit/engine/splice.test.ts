@@ -1,0 +1,169 @@
+// SyntaxDocument.update re-parses only the edited function body when it can (splice.ts): after
+// every edit, the tree must be the one a full parse of the new text gives (kinds, positions,
+// child lists, context flags, identifiers, parents, JSDoc, line starts), whether the edit was
+// spliced or went to ts.updateSourceFile.
+import { test } from 'node:test';
+import assert from 'node:assert/strict';
+import * as fs from 'node:fs';
+import * as path from 'node:path';
+import { ts } from 'ts-morph';
+import { SyntaxDocument, changeRange, carriedLineStarts, scriptKindFor } from '../../../server/src/analysis/project/document';
+import { analyzeFile } from '../../../server/src/engine';
+import { defaultSettings } from '../../../server/src/analysis/types';
+import { SummaryCache } from '../../../server/src/analysis/complexity';
+import { repoRoot } from '../complexity/helpers';
+
+const AGGREGATED = ts.NodeFlags.HasAggregatedChildData | ts.NodeFlags.ThisNodeOrAnySubNodesHasError;
+
+/** Every node and child list below the file, with what a full parse determines about it. */
+function shape(sf: ts.SourceFile): string[] {
+  const out: string[] = [];
+  const visit = (n: ts.Node, depth: number): void => {
+    const p = n.parent;
+    const name = ts.isIdentifier(n) || ts.isPrivateIdentifier(n) ? ` ${n.escapedText as string}` : ts.isStringLiteral(n) || ts.isNumericLiteral(n) ? ` ${n.text}` : '';
+    out.push(`${depth} ${ts.SyntaxKind[n.kind]} ${n.pos}-${n.end} f${n.flags & ~AGGREGATED}${name} <- ${p ? `${p.kind} ${p.pos}-${p.end}` : 'none'}`);
+    for (const d of (n as { jsDoc?: ts.Node[] }).jsDoc ?? []) visit(d, depth + 1);
+    ts.forEachChild(
+      n,
+      (c) => visit(c, depth + 1),
+      (a) => {
+        out.push(`${depth + 1} [${a.length}] ${a.pos}-${a.end}${a.hasTrailingComma ? ',' : ''}`);
+        for (const c of a) visit(c, depth + 1);
+      },
+    );
+  };
+  visit(sf, 0);
+  return out;
+}
+
+const SAMPLES: Record<string, string> = {
+  'gen.js': `function* g(xs) {\n  for (const x of xs) {\n    yield x * 2;\n  }\n}\nasync function h(ids) {\n  const out = [];\n  for (const id of ids) out.push(await load(id));\n  return out;\n}\nconst o = { m() { return 1; }, async *n() { yield await 1; } };\nfor (var f = function () { return 'a' in o; }; f(); ) break;\n`,
+  'view.tsx': `import React from 'react';\n/** A list. */\nexport function List({ items }: { items: string[] }) {\n  const sorted = items.slice().sort();\n  return <ul>{sorted.map((i) => { const k = i + 1; return <li key={k}>{i}</li>; })}</ul>;\n}\nclass C { #x = 1; get x() { return this.#x; } set x(v) { this.#x = v; } constructor() { this.#x = 2; } }\n`,
+  'crlf.ts': `export class A {\r\n  m(a: number[]) {\r\n    let s = 0;\r\n    for (const x of a) s += x;\r\n    return s;\r\n  }\r\n}\r\n`,
+};
+
+function samples(): Array<[string, string]> {
+  const root = repoRoot();
+  const files: Array<[string, string]> = Object.entries(SAMPLES);
+  for (const rel of ['node_modules/azure-devops-node-api/GitApi.js', 'server/src/analysis/queries.ts', 'test/workspace/src/orders.ts']) {
+    const file = path.join(root, rel);
+    if (fs.existsSync(file)) files.push([rel, fs.readFileSync(file, 'utf8')]);
+  }
+  return files;
+}
+
+const INSERTS = [' ', 'x', ';', '\n', '{', '}', '"', '(', '/*', 'import.meta', 'yield 1;', '\r'];
+
+test('every update gives the tree of a full parse; edits inside a function body are spliced', () => {
+  let seed = 7;
+  const rand = () => ((seed = (seed * 1103515245 + 12345) & 0x7fffffff) / 0x7fffffff);
+  let splicedTotal = 0;
+  let edits = 0;
+  for (const [name, original] of samples()) {
+    const doc = new SyntaxDocument(name, original);
+    const kind = scriptKindFor(name);
+    // the first analysis sets the deferred parents, as in the server
+    analyzeFile({ fileName: name, sourceFile: doc.sourceFile, settings: { ...defaultSettings, timeBudgetMs: Infinity } });
+    let text = original;
+    const rounds = name.includes('GitApi') ? 60 : 40;
+    for (let i = 0; i < rounds; i++) {
+      const at = Math.floor(rand() * text.length);
+      const r = rand();
+      // mostly edits that keep the code valid (a space after a space), then anything
+      let next: string;
+      if (r < 0.5) {
+        const space = text.indexOf(' ', at);
+        const p = space < 0 ? at : space + 1;
+        next = text.slice(0, p) + ' ' + text.slice(p);
+      } else if (r < 0.6) next = text.slice(0, at) + text.slice(at + 1);
+      else if (r < 0.7) {
+        // undo the previous breakage now and then: back to the original text
+        next = original;
+      } else next = text.slice(0, at) + INSERTS[Math.floor(rand() * INSERTS.length)] + text.slice(at);
+      doc.update(next);
+      text = next;
+      edits++;
+      const fresh = ts.createSourceFile(name, text, ts.ScriptTarget.Latest, true, kind);
+      const got = shape(doc.sourceFile);
+      const want = shape(fresh);
+      if (got.length !== want.length || got.some((x, j) => x !== want[j])) {
+        const j = got.findIndex((x, k) => x !== want[k]);
+        assert.fail(`${name}, edit ${i}: first difference at ${j}:\n got ${got[j]}\nwant ${want[j]}`);
+      }
+      assert.equal(doc.sourceFile.text, text);
+      assert.deepEqual(doc.sourceFile.getLineStarts(), fresh.getLineStarts(), `${name}, edit ${i}: line starts`);
+    }
+    splicedTotal += doc.spliced;
+  }
+  // (the seed is fixed: 33 of the 260 edits are spliced, the others break or repair the file)
+  assert.ok(splicedTotal >= 30 && splicedTotal < edits, `spliced ${splicedTotal} of ${edits} edits`);
+});
+
+test('which edits are spliced: inside a body of a file that parses, nothing else', () => {
+  const text = SAMPLES['gen.js'];
+  const cases: Array<[string, string, boolean]> = [
+    ['yield x * 2;', 'yield x  * 2;', true],
+    ['out.push(await load(id));', 'out.push(await  load(id));', true],
+    ['{ return 1; }', '{ return 12; }', true],
+    ['yield await 1;', 'yield await 2;', true],
+    ["return 'a' in o;", "return 'a'  in o;", false], // a body parsed where `in` is not allowed
+    ['function* g(xs)', 'function* g(xs, y)', false], // the header
+    ['yield x * 2;', 'yield x * 2;}', false], // the body's end moves
+    ['yield x * 2;', 'yield x * ;', false], // a parse error
+    ['const out = [];', 'const out = import.meta;', false],
+  ];
+  for (const [from, to, spliced] of cases) {
+    const doc = new SyntaxDocument('gen.js', text);
+    analyzeFile({ fileName: 'gen.js', sourceFile: doc.sourceFile, settings: { ...defaultSettings, timeBudgetMs: Infinity } });
+    assert.ok(text.includes(from));
+    doc.update(text.replace(from, to));
+    assert.equal(doc.spliced, spliced ? 1 : 0, `${from} -> ${to}`);
+    assert.deepEqual(shape(doc.sourceFile), shape(ts.createSourceFile('gen.js', text.replace(from, to), ts.ScriptTarget.Latest, true, ts.ScriptKind.JS)));
+  }
+  // once the file has a parse error, nothing is spliced until it parses again
+  const doc = new SyntaxDocument('gen.js', text);
+  doc.update(text.replace('yield x * 2;', 'yield x * ;'));
+  doc.update(text.replace('yield x * 2;', 'yield x * ;').replace('{ return 1; }', '{ return 12; }'));
+  assert.equal(doc.spliced, 0);
+  doc.update(text);
+  doc.update(text.replace('{ return 1; }', '{ return 12; }'));
+  assert.equal(doc.spliced, 1);
+});
+
+test('an analysis after spliced edits equals a fresh one', () => {
+  const file = path.join(repoRoot(), 'test/workspace/src/orders.ts');
+  const original = fs.readFileSync(file, 'utf8');
+  const settings = { ...defaultSettings, timeBudgetMs: Infinity };
+  const cache = new SummaryCache();
+  const doc = new SyntaxDocument(file, original);
+  const plain = (r: ReturnType<typeof analyzeFile>) => JSON.stringify({ s: r.summaries, f: r.findings.map((f) => ({ ...f, resolveFixes: undefined })) });
+  analyzeFile({ fileName: file, sourceFile: doc.sourceFile, settings, complexity: { cache, fileName: file } });
+  let text = original;
+  let seed = 3;
+  const rand = () => ((seed = (seed * 1103515245 + 12345) & 0x7fffffff) / 0x7fffffff);
+  for (let i = 0; i < 30; i++) {
+    const space = text.indexOf('  ', Math.floor(rand() * text.length));
+    if (space < 0) continue;
+    text = text.slice(0, space) + ' ' + text.slice(space);
+    const before = doc.spliced;
+    doc.update(text);
+    const incremental = analyzeFile({ fileName: file, sourceFile: doc.sourceFile, settings, complexity: { cache, fileName: file } });
+    const fresh = analyzeFile({ fileName: file, sourceFile: ts.createSourceFile(file, text, ts.ScriptTarget.Latest, true), settings });
+    assert.equal(plain(incremental), plain(fresh), `edit ${i} (${doc.spliced > before ? 'spliced' : 'incremental parser'})`);
+  }
+  assert.ok(doc.spliced > 5, `spliced ${doc.spliced}`);
+});
+
+test('changeRange and carried line starts', () => {
+  const a = 'x'.repeat(10000) + 'abc' + 'y'.repeat(9000);
+  const b = 'x'.repeat(10000) + 'aXbc' + 'y'.repeat(9000);
+  const r = changeRange(a, b);
+  assert.deepEqual([r.span.start, r.span.length, r.newLength], [10001, 0, 1]);
+  assert.deepEqual(changeRange('same', 'same').newLength, 0);
+  const t = changeRange('ab\ncd', 'ab\nd');
+  assert.deepEqual([t.span.start, t.span.length, t.newLength], [3, 1, 0]);
+  const starts = [0, 3, 7];
+  assert.deepEqual(carriedLineStarts(starts, 'ab\ncde\nf', 'ab\ncXde\nf', changeRange('ab\ncde\nf', 'ab\ncXde\nf')), [0, 3, 8]);
+  assert.equal(carriedLineStarts(starts, 'ab\ncde\nf', 'ab\nc\nde\nf', changeRange('ab\ncde\nf', 'ab\nc\nde\nf')), undefined, 'a new line break: rescanned');
+  assert.equal(carriedLineStarts([0, 3], 'ab\r\ncd', 'ab\rX\ncd', changeRange('ab\r\ncd', 'ab\rX\ncd')), undefined, 'after a CR: rescanned');
+});

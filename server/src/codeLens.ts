@@ -4,6 +4,20 @@ import type { TextDocument } from 'vscode-languageserver-textdocument';
 import type { FunctionSummary } from './analysis/types';
 import { EXPLAIN_COMMAND } from './protocol';
 import { legend, tooltip } from './explain';
+import { placedFrom } from './analysis/complexity';
+
+/** Lens text by the cached summary it was placed from, with the line it was placed at. */
+const texts = new WeakMap<FunctionSummary, { line: number; title: string; tooltip: string }>();
+
+function lensText(s: FunctionSummary): { title: string; tooltip: string } {
+  const base = placedFrom.get(s);
+  const memo = base && texts.get(base);
+  if (memo && memo.line === s.line) return memo;
+  const l = legend(s);
+  const text = { line: s.line, title: lensTitle(s, l), tooltip: tooltip(s, l) };
+  if (base) texts.set(base, text);
+  return text;
+}
 
 export function lensTitle(s: FunctionSummary, l: string = legend(s)): string {
   return l ? `${s.display} · ${l}` : s.display;
@@ -17,10 +31,10 @@ export function codeLenses(doc: TextDocument, summaries: FunctionSummary[]): Cod
     const singleLine = s.line === s.endLine;
     if (singleLine && linesWithLens.has(start.line)) continue;
     linesWithLens.add(start.line);
-    const l = legend(s);
+    const { title, tooltip } = lensText(s);
     lenses.push({
       range: { start: { line: start.line, character: start.character }, end: { line: start.line, character: start.character } },
-      command: { title: lensTitle(s, l), command: EXPLAIN_COMMAND, arguments: [doc.uri, start.line], tooltip: tooltip(s, l) },
+      command: { title, command: EXPLAIN_COMMAND, arguments: [doc.uri, start.line], tooltip },
     });
   }
   return lenses;

@@ -64,6 +64,11 @@ for (let i = 0; i < count; i++) {
   stages.lenses.push(t3 - t2);
   stages.diagnostics.push(t4 - t3);
   stages.total.push(t4 - t0);
+  if (process.env.MINOR_GC) {
+    const g0 = performance.now();
+    (globalThis as unknown as { gc: (o: unknown) => void }).gc({ type: 'minor' });
+    (stages.gc ??= []).push(performance.now() - g0);
+  }
 }
 const pct = (xs: number[], p: number) => [...xs].sort((a, b) => a - b)[Math.min(xs.length - 1, Math.floor((p / 100) * xs.length))];
 console.log(`spliced ${tree.spliced} of ${count}`);

@@ -12,6 +12,9 @@ import { analyzeFile } from '../../../server/src/engine';
 import { defaultSettings } from '../../../server/src/analysis/types';
 import { SummaryCache } from '../../../server/src/analysis/complexity';
 import { repoRoot } from '../complexity/helpers';
+import { TextDocument } from 'vscode-languageserver-textdocument';
+import { codeLenses } from '../../../server/src/codeLens';
+import { withTreeLines } from '../../../server/src/lines';
 
 const AGGREGATED = ts.NodeFlags.HasAggregatedChildData | ts.NodeFlags.ThisNodeOrAnySubNodesHasError;
 
@@ -166,4 +169,35 @@ test('changeRange and carried line starts', () => {
   assert.deepEqual(carriedLineStarts(starts, 'ab\ncde\nf', 'ab\ncXde\nf', changeRange('ab\ncde\nf', 'ab\ncXde\nf')), [0, 3, 8]);
   assert.equal(carriedLineStarts(starts, 'ab\ncde\nf', 'ab\nc\nde\nf', changeRange('ab\ncde\nf', 'ab\nc\nde\nf')), undefined, 'a new line break: rescanned');
   assert.equal(carriedLineStarts([0, 3], 'ab\r\ncd', 'ab\rX\ncd', changeRange('ab\r\ncd', 'ab\rX\ncd')), undefined, 'after a CR: rescanned');
+});
+
+test('lenses after edits (reused lens text included) equal those of a fresh analysis', () => {
+  const file = path.join(repoRoot(), 'test/workspace/src/orders.ts');
+  const original = fs.readFileSync(file, 'utf8');
+  const settings = { ...defaultSettings, timeBudgetMs: Infinity };
+  const cache = new SummaryCache();
+  const doc = new SyntaxDocument(file, original);
+  analyzeFile({ fileName: file, sourceFile: doc.sourceFile, settings, complexity: { cache, fileName: file } });
+  let text = original;
+  const lensesOf = (sf: ts.SourceFile, summaries: ReturnType<typeof analyzeFile>['summaries']) =>
+    JSON.stringify(codeLenses(withTreeLines(TextDocument.create('file:///o.ts', 'typescript', 1, text), sf), summaries));
+  let seed = 11;
+  const rand = () => ((seed = (seed * 1103515245 + 12345) & 0x7fffffff) / 0x7fffffff);
+  let lines = 0;
+  for (let i = 0; i < 30; i++) {
+    // a space, or a new line (every lens below moves down), inside the code
+    const at = text.indexOf('  ', Math.floor(rand() * text.length));
+    if (at < 0) continue;
+    const insert = i % 3 === 0 ? '\n' : ' ';
+    if (insert === '\n') lines++;
+    text = text.slice(0, at) + insert + text.slice(at);
+    doc.update(text);
+    const a = analyzeFile({ fileName: file, sourceFile: doc.sourceFile, settings, complexity: { cache, fileName: file } });
+    const fresh = ts.createSourceFile(file, text, ts.ScriptTarget.Latest, true);
+    const b = analyzeFile({ fileName: file, sourceFile: fresh, settings });
+    const got = lensesOf(doc.sourceFile, a.summaries);
+    assert.ok(got.includes('"title"'));
+    assert.equal(got, lensesOf(fresh, b.summaries), `edit ${i}`);
+  }
+  assert.ok(lines >= 5);
 });

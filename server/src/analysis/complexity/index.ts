@@ -219,8 +219,20 @@ function relativeSummary(s: FunctionSummary): FunctionSummary {
   };
 }
 
+/**
+ * The cached relative summary a summary was placed from (placeSummary): the same object on every
+ * keystroke while the function is unchanged, so presentation (lens text, tooltip) can be reused.
+ */
+export const placedFrom = new WeakMap<FunctionSummary, FunctionSummary>();
+
 /** A cached relative summary placed at the function's current position. */
 function placeSummary(r: FunctionSummary, at: number, fa: FileAnalyzer): FunctionSummary {
+  const placed = placeAt(r, at, fa);
+  placedFrom.set(placed, r);
+  return placed;
+}
+
+function placeAt(r: FunctionSummary, at: number, fa: FileAnalyzer): FunctionSummary {
   const line = fa.lineOf(at);
   return {
     ...r,

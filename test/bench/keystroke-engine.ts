@@ -64,6 +64,10 @@ for (let i = 0; i < count; i++) {
   stages.lenses.push(t3 - t2);
   stages.diagnostics.push(t4 - t3);
   stages.total.push(t4 - t0);
+  if (process.env.HEAP_EVERY && i % Number(process.env.HEAP_EVERY) === 0) {
+    (globalThis as unknown as { gc: () => void }).gc();
+    console.log(`after ${i} edits: heap ${(process.memoryUsage().heapUsed / 2 ** 20).toFixed(1)} MB`);
+  }
   if (process.env.MINOR_GC) {
     const g0 = performance.now();
     (globalThis as unknown as { gc: (o: unknown) => void }).gc({ type: 'minor' });

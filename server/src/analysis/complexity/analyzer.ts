@@ -5,6 +5,7 @@ import { ts } from '../../ts';
 import type { ts as TS } from 'ts-morph';
 import { INDEXED, rememberIndexedNodes } from '../nodeIndex';
 import { setJSDocParents, setParents, takePendingParents } from '../project/document';
+import { takeSpliceOrigin } from '../project/splice';
 
 /** Plain function references: a property of the large `ts` namespace costs a dictionary lookup per use. */
 const { forEachChild, isArrayBindingPattern, isArrayLiteralExpression, isArrayTypeNode, isArrowFunction, isBigIntLiteral, isBinaryExpression, isBindingElement, isBlock, isBreakStatement, isCallExpression, isCaseClause, isClassDeclaration, isClassExpression, isConditionalExpression, isConstructorDeclaration, isContinueStatement, isDoStatement, isElementAccessExpression, isExpression, isExpressionStatement, isForInStatement, isForOfStatement, isForStatement, isFunctionDeclaration, isGetAccessorDeclaration, isIdentifier, isIfStatement, isImportDeclaration, isIterationStatement, isMethodDeclaration, isNamedImports, isNamespaceImport, isNewExpression, isNoSubstitutionTemplateLiteral, isNumericLiteral, isObjectLiteralExpression, isPostfixUnaryExpression, isPrefixUnaryExpression, isPropertyAccessExpression, isPropertyAssignment, isPropertyDeclaration, isReturnStatement, isShorthandPropertyAssignment, isSourceFile, isSpreadAssignment, isSpreadElement, isStatement, isStringLiteral, isStringLiteralLike, isTemplateSpan, isThrowStatement, isTupleTypeNode, isTypeLiteralNode, isTypeReferenceNode, isUnionTypeNode, isVariableDeclaration, isVariableDeclarationList, isVariableStatement, isWhileStatement } = ts;
@@ -220,6 +221,114 @@ const COLLECTED_KINDS: Uint8Array = (() => {
   return table;
 })();
 
+/** Kinds whose collectOne gives their children a context of their own: functions and classes. */
+const CONTEXT_KINDS: Uint8Array = (() => {
+  const table = new Uint8Array(COLLECTED_KINDS.length);
+  for (const k of [SK.FunctionDeclaration, SK.MethodDeclaration, SK.ArrowFunction, SK.FunctionExpression, SK.Constructor, SK.GetAccessor, SK.SetAccessor, SK.ClassDeclaration, SK.ClassExpression]) table[k] = 1;
+  return table;
+})();
+
+const isLogged = (kind: number): boolean => COLLECTED_KINDS[kind] === 1 || INDEXED[kind] === 1;
+
+/**
+ * The collecting walk's record of one tree: every node it hands to collectOne or to the node index,
+ * in pre-order, each with the index of the nearest enclosing function or class among them (-1:
+ * none), which is all collectOne's context depends on. After an edit spliced into one function
+ * body (project/splice.ts), the record of the previous tree with that body's part replaced is
+ * the record of the new tree: the collection is redone from it without walking the file.
+ */
+interface CollectionLog {
+  nodes: TS.Node[];
+  owners: number[];
+}
+
+const collectionLogs = new WeakMap<TS.SourceFile, CollectionLog>();
+
+/** How collections were made: from a record (same tree, or a spliced edit) or by walking the file. For tests and diagnostics. */
+export const collectionStats = { fromRecord: 0, walked: 0 };
+
+/** The logged nodes below `root` (not `root` itself), with owners relative to them (-1: outside). */
+function logSubtree(root: TS.Node): CollectionLog {
+  const nodes: TS.Node[] = [];
+  const owners: number[] = [];
+  const stack: TS.Node[] = [];
+  const ownerStack: number[] = [];
+  const kids: TS.Node[] = [];
+  const collectKid = (c: TS.Node) => {
+    kids.push(c);
+  };
+  const push = (n: TS.Node, owner: number) => {
+    kids.length = 0;
+    forEachChild(n, collectKid);
+    for (let i = kids.length - 1; i >= 0; i--) {
+      stack.push(kids[i]);
+      ownerStack.push(owner);
+    }
+  };
+  push(root, -1);
+  while (stack.length) {
+    const n = stack.pop()!;
+    let owner = ownerStack.pop()!;
+    if (isLogged(n.kind)) {
+      nodes.push(n);
+      owners.push(owner);
+      if (CONTEXT_KINDS[n.kind]) owner = nodes.length - 1;
+    }
+    push(n, owner);
+  }
+  return { nodes, owners };
+}
+
+/**
+ * The log of a spliced tree from its previous tree's log: the old body's run replaced by the new
+ * body's, the copied path nodes in place of the old ones. Undefined when the old log does not
+ * line up with the old tree as expected (then the file is walked).
+ */
+function splicedLog(sf: TS.SourceFile): CollectionLog | undefined {
+  const origin = takeSpliceOrigin(sf);
+  if (!origin) return undefined;
+  const prev = collectionLogs.get(origin.oldTree);
+  if (!prev) return undefined;
+  const fnIndex = prev.nodes.indexOf(origin.oldFunction);
+  if (fnIndex < 0) return undefined;
+  const oldRun = logSubtree(origin.oldBody).nodes;
+  let a: number;
+  if (oldRun.length) {
+    a = prev.nodes.indexOf(oldRun[0], fnIndex + 1);
+    if (a < 0) return undefined;
+    for (let k = 1; k < oldRun.length; k++) if (prev.nodes[a + k] !== oldRun[k]) return undefined;
+  } else {
+    // an empty body: its run starts after the function's header nodes (now children of its copy)
+    a = fnIndex + 1;
+    const isInHeader = (n: TS.Node): boolean => {
+      for (let p = n.parent; p; p = p.parent) if (p === origin.newFunction || p === origin.oldFunction) return true;
+      return false;
+    };
+    while (a < prev.nodes.length && isInHeader(prev.nodes[a])) a++;
+  }
+  const b = a + oldRun.length;
+  const added = logSubtree(origin.newBody);
+  const shift = added.nodes.length - oldRun.length;
+  const nodes = prev.nodes.slice(0, a);
+  const owners = prev.owners.slice(0, a);
+  for (const [old, copy] of origin.copies) {
+    if (!isLogged(old.kind)) continue;
+    const i = nodes.indexOf(old);
+    if (i < 0) return undefined;
+    nodes[i] = copy;
+  }
+  for (let k = 0; k < added.nodes.length; k++) {
+    nodes.push(added.nodes[k]);
+    owners.push(added.owners[k] < 0 ? fnIndex : a + added.owners[k]);
+  }
+  for (let i = b; i < prev.nodes.length; i++) {
+    nodes.push(prev.nodes[i]);
+    const o = prev.owners[i];
+    owners.push(o < a ? o : o + shift);
+  }
+  return { nodes, owners };
+}
+
 /** Where the collecting walk is: the enclosing function and class, and the qualified-name prefix. */
 interface CollectCtx {
   owner: string | undefined;
@@ -244,9 +353,40 @@ export class FileAnalyzer {
     readonly sf: TS.SourceFile,
     readonly program: ProgramContext,
     readonly tag: string,
+    /** Keep the collecting walk's record, and redo the collection from the previous tree's after a spliced edit (the language server). */
+    incremental = false,
   ) {
     this.lineStarts = sf.getLineStarts();
-    this.collect();
+    const log = incremental ? collectionLogs.get(sf) ?? splicedLog(sf) : undefined;
+    if (log) {
+      collectionLogs.set(sf, log);
+      collectionStats.fromRecord++;
+      this.collectFrom(log);
+    } else {
+      collectionStats.walked++;
+      this.collect(incremental);
+    }
+  }
+
+  /** The collection from a record of the walk (see CollectionLog): collectOne for each node, in order. */
+  private collectFrom(log: CollectionLog): void {
+    const seen = new Map<string, number>();
+    const root: CollectCtx = { owner: undefined, parentFn: undefined, cls: undefined };
+    const { nodes, owners } = log;
+    const ctxs: Array<CollectCtx | undefined> = new Array(nodes.length);
+    const indexed: TS.Node[] = [];
+    for (let i = 0; i < nodes.length; i++) {
+      const node = nodes[i];
+      const kind = node.kind;
+      if (INDEXED[kind]) indexed.push(node);
+      if (COLLECTED_KINDS[kind]) {
+        const o = owners[i];
+        const ctx = o < 0 ? root : ctxs[o]!;
+        const child = this.collectOne(node, ctx, seen);
+        if (CONTEXT_KINDS[kind]) ctxs[i] = child;
+      }
+    }
+    rememberIndexedNodes(this.sf, indexed);
   }
 
   /**
@@ -277,8 +417,10 @@ export class FileAnalyzer {
    * Collect every function-like node in source order (pre-order). Recursive while the tree is
    * shallow (no stack bookkeeping per node), iterative below a depth limit (deep nesting is fine).
    */
-  private collect(): void {
+  private collect(record: boolean): void {
     const seen = new Map<string, number>();
+    const log: CollectionLog | undefined = record ? { nodes: [], owners: [] } : undefined;
+    let owner = -1;
     // Context changes only at functions and classes: one context object per such node.
     const root: CollectCtx = { owner: undefined, parentFn: undefined, cls: undefined };
     // a file collected while another file's functions are walked (an imported callee) sits on a deep stack
@@ -299,10 +441,17 @@ export class FileAnalyzer {
         if ((node as { jsDoc?: unknown }).jsDoc) setJSDocParents(node);
       }
       if (INDEXED[node.kind]) indexed.push(node);
+      const outerOwner = owner;
+      if (log && node !== sf && isLogged(node.kind)) {
+        log.nodes.push(node);
+        log.owners.push(owner);
+        if (CONTEXT_KINDS[node.kind]) owner = log.nodes.length - 1;
+      }
       const outer = ctx;
       const child = COLLECTED_KINDS[node.kind] ? this.collectOne(node, outer, seen) : outer;
       if (depth >= limit) {
-        this.collectDeep(node, child, seen, indexed, bindParents);
+        this.collectDeep(node, child, seen, indexed, bindParents, log, owner);
+        owner = outerOwner;
         return;
       }
       depth++;
@@ -312,6 +461,7 @@ export class FileAnalyzer {
       forEachChild(node, visit);
       parent = outerParent;
       ctx = outer;
+      owner = outerOwner;
       depth--;
     };
     try {
@@ -322,32 +472,41 @@ export class FileAnalyzer {
       throw error;
     }
     rememberIndexedNodes(this.sf, indexed);
+    if (log) collectionLogs.set(this.sf, log);
   }
 
   /** The children of `top` and all below them, in pre-order, with an explicit stack. */
-  private collectDeep(top: TS.Node, topCtx: CollectCtx, seen: Map<string, number>, indexed: TS.Node[], bindParents: boolean): void {
+  private collectDeep(top: TS.Node, topCtx: CollectCtx, seen: Map<string, number>, indexed: TS.Node[], bindParents: boolean, log: CollectionLog | undefined, topOwner: number): void {
     const nodes: TS.Node[] = [];
     const ctxs: CollectCtx[] = [];
+    const owners: number[] = [];
     const kids: TS.Node[] = [];
     const collectKid = (c: TS.Node) => {
       kids.push(c);
     };
-    const push = (node: TS.Node, ctx: CollectCtx) => {
+    const push = (node: TS.Node, ctx: CollectCtx, owner: number) => {
       kids.length = 0;
       forEachChild(node, collectKid);
       for (let i = kids.length - 1; i >= 0; i--) {
         if (bindParents) (kids[i] as { parent: TS.Node }).parent = node;
         nodes.push(kids[i]);
         ctxs.push(ctx);
+        owners.push(owner);
       }
     };
-    push(top, topCtx);
+    push(top, topCtx, topOwner);
     while (nodes.length) {
       const node = nodes.pop()!;
       const ctx = ctxs.pop()!;
+      let owner = owners.pop()!;
       if (bindParents && (node as { jsDoc?: unknown }).jsDoc) setJSDocParents(node);
       if (INDEXED[node.kind]) indexed.push(node);
-      push(node, COLLECTED_KINDS[node.kind] ? this.collectOne(node, ctx, seen) : ctx);
+      if (log && isLogged(node.kind)) {
+        log.nodes.push(node);
+        log.owners.push(owner);
+        if (CONTEXT_KINDS[node.kind]) owner = log.nodes.length - 1;
+      }
+      push(node, COLLECTED_KINDS[node.kind] ? this.collectOne(node, ctx, seen) : ctx, owner);
     }
   }
 

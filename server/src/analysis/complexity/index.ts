@@ -46,7 +46,9 @@ export function* analyzeFunctionsStepwise(sf: TS.SourceFile, opts: ComplexityOpt
   const cache = opts.cache;
   const fileId = opts.fileName ?? sf.fileName;
   const program: ProgramContext = { reg, files: new Map(), getChecker: opts.getChecker, depth: 0, stats: { analyses: 0 } };
-  const fa = new FileAnalyzer(sf, program, '');
+  // With a cache (the language server, file after file and edit after edit), the collecting walk
+  // is recorded and, after an edit spliced into one function body, redone from the record.
+  const fa = new FileAnalyzer(sf, program, '', !!cache);
   program.files.set(sf, fa);
   const fileIdOf = (f: FileAnalyzer) => (f === fa ? fileId : f.sf.fileName);
   // What a summary depends on besides its own text: the code around it *outside* other

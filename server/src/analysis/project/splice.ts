@@ -160,6 +160,32 @@ function copyArray(a: TS.NodeArray<TS.Node>): MutableArray {
   return copy;
 }
 
+/** What a spliced tree was made from: lets per-tree work (the complexity engine's collecting walk) redo only the body. */
+export interface SpliceOrigin {
+  /** The tree before the edit (its nodes after the edit have moved; its path nodes were copied). */
+  oldTree: TS.SourceFile;
+  /** The replaced body (detached) and the one that took its place. */
+  oldBody: TS.Block;
+  newBody: TS.Block;
+  /** The function whose body it is, before and after (a copy). */
+  oldFunction: TS.Node;
+  newFunction: TS.Node;
+  /** Each node of the old path (file to function) and its copy. */
+  copies: Map<TS.Node, TS.Node>;
+}
+
+const origins = new WeakMap<TS.SourceFile, SpliceOrigin>();
+
+/**
+ * How `sf` was spliced from its previous tree, if it was; taken once (the record holds the old
+ * tree, so keeping it would chain every earlier tree to the newest).
+ */
+export function takeSpliceOrigin(sf: TS.SourceFile): SpliceOrigin | undefined {
+  const o = origins.get(sf);
+  if (o) origins.delete(sf);
+  return o;
+}
+
 /**
  * The tree for `newText`, given `sf` (the tree of its previous text, parents set) and the edit
  * between them; undefined when this edit cannot be spliced (see the top of the file). `sf` is
@@ -199,6 +225,7 @@ export function spliceFunctionBody(sf: TS.SourceFile, newText: string, change: T
   let child: TS.Node = block;
   let oldChild: TS.Node = body;
   let topCopy: TS.Node | undefined;
+  const copies = new Map<TS.Node, TS.Node>();
   for (let i = path.length - 1; i >= 0; i--) {
     const old = path[i];
     const copy = cloneNode(old) as Mutable;
@@ -238,6 +265,7 @@ export function spliceFunctionBody(sf: TS.SourceFile, newText: string, change: T
     const docs = (node as { jsDoc?: TS.Node[] }).jsDoc;
     if (docs) for (const d of docs) (d as Mutable).parent = node;
     if (i === 1) topCopy = node;
+    copies.set(old, node);
     oldChild = old;
     child = node;
   }
@@ -246,5 +274,7 @@ export function spliceFunctionBody(sf: TS.SourceFile, newText: string, change: T
   out.lineMap = undefined;
   // The parser points this at the first import/export statement: the copy, if it was copied.
   if (path.length > 1 && out.externalModuleIndicator === path[1]) out.externalModuleIndicator = topCopy;
+  origins.delete(sf); // never a chain of trees
+  origins.set(out, { oldTree: sf, oldBody: body, newBody: block, oldFunction: fn, newFunction: copies.get(fn)!, copies });
   return out;
 }

@@ -39,6 +39,10 @@ function shape(sf: ts.SourceFile): string[] {
     );
   };
   visit(sf, 0);
+  const directives = (sf as unknown as { commentDirectives?: Array<{ range: { pos: number; end: number }; type: number }> }).commentDirectives ?? [];
+  out.push(`directives ${directives.map((d) => `${d.type}@${d.range.pos}-${d.range.end}`).join(',')}`);
+  const indicator = (sf as unknown as { externalModuleIndicator?: ts.Node | true }).externalModuleIndicator;
+  out.push(`module ${indicator === undefined ? '-' : indicator === true ? 'true' : `${ts.SyntaxKind[indicator.kind]}@${indicator.pos}`}`);
   return out;
 }
 
@@ -117,6 +121,7 @@ test('which edits are spliced: inside a body of a file that parses, nothing else
     ['yield x * 2;', 'yield x * 2;}', false], // the body's end moves
     ['yield x * 2;', 'yield x * ;', false], // a parse error
     ['const out = [];', 'const out = import.meta;', false],
+    ['yield x * 2;', '// @ts-ignore\n    yield x * 2;', true], // a directive inside the body
   ];
   for (const [from, to, spliced] of cases) {
     const doc = new SyntaxDocument('gen.js', text);
@@ -125,6 +130,26 @@ test('which edits are spliced: inside a body of a file that parses, nothing else
     doc.update(text.replace(from, to));
     assert.equal(doc.spliced, spliced ? 1 : 0, `${from} -> ${to}`);
     assert.deepEqual(shape(doc.sourceFile), shape(ts.createSourceFile('gen.js', text.replace(from, to), ts.ScriptTarget.Latest, true, ts.ScriptKind.JS)));
+  }
+  // removing what marks the file (`import(`, `import.meta`) is left to the parser too; the
+  // directives after the body move with it
+  const marked: Array<[string, string, string, boolean]> = [
+    ['dyn.js', 'function f() { return import("x"); }\nfunction g() { return 1; }\n', 'import("x")', false],
+    ['meta.js', 'function f() { return import.meta.url; }\n', 'import.meta', false],
+    ['dir.ts', 'function f() { return 1; }\n// @ts-ignore\nconst x: number = "s";\n', 'return 1;', true],
+  ];
+  for (const [name, code, what, spliced] of marked) {
+    const doc = new SyntaxDocument(name, code);
+    analyzeFile({ fileName: name, sourceFile: doc.sourceFile, settings: { ...defaultSettings, timeBudgetMs: Infinity } });
+    const next = code.replace(what, what === 'return 1;' ? 'return 12;' : `x${what.slice(6)}`);
+    doc.update(next);
+    assert.equal(doc.spliced, spliced ? 1 : 0, `${name}: ${what}`);
+    // (ts.updateSourceFile, which took the edits not spliced, keeps the file's "possibly contains
+    // import" flags after the import is gone: the file's own line is compared only when spliced)
+    const [gotFile, ...got] = shape(doc.sourceFile);
+    const [wantFile, ...want] = shape(ts.createSourceFile(name, next, ts.ScriptTarget.Latest, true, scriptKindFor(name)));
+    assert.deepEqual(got, want, name);
+    if (spliced) assert.equal(gotFile, wantFile, name);
   }
   // once the file has a parse error, nothing is spliced until it parses again
   const doc = new SyntaxDocument('gen.js', text);

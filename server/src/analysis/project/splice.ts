@@ -13,7 +13,13 @@
 //   - the block was parsed in a different parser context (yield/await, `in` allowed or not,
 //     decorator, ambient, `with`, JS): compared through the context flags TypeScript records on
 //     every node;
-//   - the body holds `import.meta` or `import(` (they mark the whole file: left to the parser).
+//   - the new body holds `import.meta` or `import(`, or the old one may have (they mark the whole
+//     file: left to the parser); either tree has malformed JSDoc (reported apart from parse errors).
+//
+// Kept up to date besides the nodes: the text, line starts (by the caller), `// @ts-ignore` and
+// `// @ts-expect-error` positions, the external-module indicator. Not kept: what only binding and
+// emitting use (`identifiers`, node counts, transformFlags above the body). Spliced trees are for
+// syntax-level analysis; types come from ts-morph's own program (see correspondingNode).
 //
 // Like the incremental parser, the splice gives new objects to every node on the path from the
 // file to the body (the SourceFile included) and keeps the other nodes, moved in place. Caches
@@ -86,6 +92,25 @@ function wrapperPrefix(fn: TS.FunctionLikeDeclaration): string {
   const isAsync = !!fn.modifiers?.some((m) => m.kind === ts.SyntaxKind.AsyncKeyword);
   const isGenerator = !!fn.asteriskToken;
   return `${isAsync ? 'async ' : ''}function${isGenerator ? '*' : ''} _()`;
+}
+
+function jsDocDiagnosticCount(sf: TS.SourceFile): number {
+  return (sf as unknown as { jsDocDiagnostics?: readonly unknown[] }).jsDocDiagnostics?.length ?? 0;
+}
+
+interface CommentDirective {
+  range: { pos: number; end: number };
+  type: number;
+}
+
+/** `// @ts-ignore` / `// @ts-expect-error` comments: the old ones outside the body (moved), the new body's. */
+function splicedDirectives(old: readonly CommentDirective[] | undefined, body: readonly CommentDirective[] | undefined, bodyShift: number, from: number, to: number, delta: number): CommentDirective[] | undefined {
+  if (!old?.length && !body?.length) return old as CommentDirective[] | undefined;
+  const out: CommentDirective[] = [];
+  for (const d of old ?? []) if (d.range.end <= from) out.push(d);
+  for (const d of body ?? []) out.push({ ...d, range: { pos: d.range.pos + bodyShift, end: d.range.end + bodyShift } });
+  for (const d of old ?? []) if (d.range.pos >= to) out.push({ ...d, range: { pos: d.range.pos + delta, end: d.range.end + delta } });
+  return out;
 }
 
 function parseDiagnosticCount(sf: TS.SourceFile): number {
@@ -200,11 +225,12 @@ export function spliceFunctionBody(sf: TS.SourceFile, newText: string, change: T
   if (!target) return undefined;
   const { fn, body, path } = target;
   const bodyText = newText.slice(body.pos, body.end + delta);
-  if (bodyText.includes('import')) {
-    // `import.meta` and `import(` mark the file (PossiblyContainsImportMeta / DynamicImport, the
-    // external-module indicator): left to the full parser.
-    if (/\bimport\s*[.(]/.test(bodyText)) return undefined;
-  }
+  // `import.meta` and `import(` mark the whole file (PossiblyContainsImportMeta / DynamicImport,
+  // and in JS the external-module indicator): whether one is added (the wrapper's flags, below)
+  // or may be removed (the file is marked and the old body mentions `import`), the full parser decides.
+  if (sf.flags & FILE_MARKS && sf.text.slice(body.pos, body.end).includes('import')) return undefined;
+  // Malformed JSDoc is reported apart from parse errors: kept right by the full parser only.
+  if (jsDocDiagnosticCount(sf) > 0) return undefined;
   const prefix = wrapperPrefix(fn);
   const wrapper = ts.createSourceFile(sf.fileName, prefix + bodyText, sf.languageVersion, false, scriptKind);
   if (parseDiagnosticCount(wrapper) > 0 || wrapper.statements.length !== 1) return undefined;
@@ -213,7 +239,7 @@ export function spliceFunctionBody(sf: TS.SourceFile, newText: string, change: T
   const block = decl.body;
   if (block.pos !== prefix.length || block.end !== prefix.length + bodyText.length) return undefined;
   if ((block.flags & CONTEXT_FLAGS) !== (body.flags & CONTEXT_FLAGS)) return undefined;
-  if (wrapper.flags & FILE_MARKS) return undefined;
+  if (wrapper.flags & FILE_MARKS || jsDocDiagnosticCount(wrapper) > 0) return undefined;
 
   // The new body, at its place in the new text.
   shiftSubtree(block, body.pos - prefix.length);
@@ -272,6 +298,14 @@ export function spliceFunctionBody(sf: TS.SourceFile, newText: string, change: T
   const out = child as TS.SourceFile & Record<string, unknown>;
   out.text = newText;
   out.lineMap = undefined;
+  out.commentDirectives = splicedDirectives(
+    (sf as unknown as { commentDirectives?: CommentDirective[] }).commentDirectives,
+    (wrapper as unknown as { commentDirectives?: CommentDirective[] }).commentDirectives,
+    body.pos - prefix.length,
+    body.pos,
+    oldBodyEnd,
+    delta,
+  );
   // The parser points this at the first import/export statement: the copy, if it was copied.
   if (path.length > 1 && out.externalModuleIndicator === path[1]) out.externalModuleIndicator = topCopy;
   origins.delete(sf); // never a chain of trees

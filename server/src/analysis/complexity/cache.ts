@@ -35,7 +35,9 @@ export interface CacheEntry {
 }
 
 export class SummaryCache {
-  private readonly entries = new Map<string, CacheEntry>();
+  /** Entries by file, then by function key (no key string built per lookup: ~600 lookups per keystroke on a large file). */
+  private readonly files = new Map<string, Map<string, CacheEntry>>();
+  private count = 0;
   /** Hash of a function's text and its outermost function's text, valid while both nodes are the same objects. */
   readonly textHashes = new WeakMap<TS.Node, { context: string; key: string; hash: string }>();
   /** Hash of a node's text without the bodies of the functions inside it (see skeletonHash), valid while the node is the same object. */
@@ -59,15 +61,21 @@ export class SummaryCache {
   }
 
   get(file: string, key: string): CacheEntry | undefined {
-    return this.entries.get(`${file}\u0000${key}`);
+    return this.files.get(file)?.get(key);
   }
   set(file: string, key: string, e: CacheEntry): void {
-    this.entries.set(`${file}\u0000${key}`, e);
+    let entries = this.files.get(file);
+    if (!entries) this.files.set(file, (entries = new Map()));
+    const before = entries.size;
+    entries.set(key, e);
+    this.count += entries.size - before;
   }
   /** Drop every entry of a file (closed or deleted documents). */
   forgetFile(file: string): void {
-    const prefix = `${file}\u0000`;
-    for (const k of [...this.entries.keys()]) if (k.startsWith(prefix)) this.entries.delete(k);
+    const entries = this.files.get(file);
+    if (!entries) return;
+    this.count -= entries.size;
+    this.files.delete(file);
   }
   resetCounters(): void {
     this.recomputations = 0;
@@ -75,7 +83,7 @@ export class SummaryCache {
     this.recomputed = [];
   }
   get size(): number {
-    return this.entries.size;
+    return this.count;
   }
 }
 

@@ -270,28 +270,12 @@ export function nodeText(n: TS.Node | undefined): string {
 
 /** Start of a node without trivia; falls back to its full start for synthesized nodes. */
 export function startOf(n: TS.Node, sf: TS.SourceFile): number {
-  const pos = n.pos;
-  if (pos < 0) return 0;
-  // Leading trivia that starts with a line break or a comment (a method's JSDoc block, say) is
-  // scanned once per node: a node object keeps its text across incremental updates (the parser
-  // and the splice give changed code new objects), so its trivia length stays valid.
-  const c = sf.text.charCodeAt(pos);
-  const long = c === 10 || c === 13 || c === 47;
-  if (long) {
-    const d = leadingTrivia.get(n);
-    if (d !== undefined) return pos + d;
-  }
-  let start: number;
   try {
-    start = n.getStart(sf);
+    return n.pos >= 0 ? n.getStart(sf) : 0;
   } catch {
-    return pos;
+    return Math.max(0, n.pos);
   }
-  if (long) leadingTrivia.set(n, start - pos);
-  return start;
 }
-
-const leadingTrivia = new WeakMap<TS.Node, number>();
 
 /** Text of a node in a file, '' when it has no real position. */
 export function textIn(n: TS.Node, sf: TS.SourceFile): string {

@@ -27,6 +27,7 @@ import { withTreeLines } from '../../server/src/lines';
 import { parseProfile } from '../../client/src/profile';
 import { bucketLines, heatScale } from '../../client/src/heat/model';
 import { SERVER_EXEC_ARGV } from '../../server/src/protocol';
+import { editOffset, functionBodies } from './edits';
 
 const root = (() => {
   let dir = __dirname;
@@ -116,13 +117,7 @@ async function keystrokes(): Promise<{ cold: number[]; edits: number[]; anywhere
     return uri;
   };
   // Function bodies of the file, where the edits go.
-  const sf = ts.createSourceFile(EDIT_FILE, baseText, ts.ScriptTarget.Latest, true);
-  const bodies: Array<{ start: number; end: number }> = [];
-  const visit = (n: ts.Node): void => {
-    if ((ts.isFunctionDeclaration(n) || ts.isFunctionExpression(n) || ts.isMethodDeclaration(n) || ts.isArrowFunction(n)) && n.body && ts.isBlock(n.body)) bodies.push({ start: n.body.getStart(sf) + 1, end: n.body.end - 1 });
-    n.forEachChild(visit);
-  };
-  visit(sf);
+  const bodies = functionBodies(EDIT_FILE, baseText);
   /**
    * 100 one-character insertions inside function bodies, each timed until fresh diagnostics and
    * lenses. `afterSpace`: a space right after an existing space of a random place in a body (the
@@ -134,14 +129,7 @@ async function keystrokes(): Promise<{ cold: number[]; edits: number[]; anywhere
     const times: number[] = [];
     let doc = TextDocument.create(uri, 'javascript', 1, baseText);
     for (let i = 0; i < 100; i++) {
-      const body = bodies[Math.floor(rand() * bodies.length)];
-      // Offsets come from the original text; earlier insertions move them by a few characters at most.
-      let offset = body.start + Math.floor(rand() * (body.end - body.start));
-      if (afterSpace) {
-        const text = doc.getText();
-        const space = text.indexOf(' ', offset);
-        offset = space >= 0 && space < body.end + 200 ? space + 1 : text.lastIndexOf(' ', offset) + 1;
-      }
+      const offset = editOffset(doc.getText(), bodies, rand, afterSpace);
       const pos = doc.positionAt(offset);
       const change = { range: { start: pos, end: pos }, text: ' ' };
       doc = TextDocument.update(doc, [change], doc.version + 1);

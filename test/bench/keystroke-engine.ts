@@ -3,7 +3,6 @@
 // shared summary cache, lenses and diagnostics; prints each stage's p50/p95.
 import * as fs from 'node:fs';
 import * as path from 'node:path';
-import { ts } from 'ts-morph';
 import { SyntaxDocument } from '../../server/src/analysis/project/document';
 import { SummaryCache } from '../../server/src/analysis/complexity';
 import { beginAnalysis } from '../../server/src/engine';
@@ -12,22 +11,17 @@ import { codeLenses } from '../../server/src/codeLens';
 import { toDiagnostic } from '../../server/src/diagnostics';
 import { withTreeLines } from '../../server/src/lines';
 import { TextDocument } from 'vscode-languageserver-textdocument';
+import { editOffset, functionBodies } from './edits';
 
 const root = (() => {
   let dir = __dirname;
   while (!fs.existsSync(path.join(dir, 'esbuild.mjs'))) dir = path.dirname(dir);
   return dir;
 })();
-const file = process.argv[2] ?? path.join(root, 'node_modules/azure-devops-node-api/GitApi.js');
+const file = process.argv[2] || path.join(root, 'node_modules/azure-devops-node-api/GitApi.js');
 const count = Number(process.argv[3] ?? 300);
 const text0 = fs.readFileSync(file, 'utf8');
-const sf0 = ts.createSourceFile(file, text0, ts.ScriptTarget.Latest, true);
-const bodies: Array<{ start: number; end: number }> = [];
-const visit = (n: ts.Node): void => {
-  if ((ts.isFunctionDeclaration(n) || ts.isFunctionExpression(n) || ts.isMethodDeclaration(n) || ts.isArrowFunction(n)) && n.body && ts.isBlock(n.body)) bodies.push({ start: n.body.getStart(sf0) + 1, end: n.body.end - 1 });
-  n.forEachChild(visit);
-};
-visit(sf0);
+const bodies = functionBodies(file, text0);
 let seed = 42;
 const rand = () => ((seed = (seed * 1103515245 + 12345) & 0x7fffffff) / 0x7fffffff);
 const settings = { ...defaultSettings, timeBudgetMs: 1e9 };
@@ -42,11 +36,7 @@ const analyse = () => {
 analyse();
 const stages: Record<string, number[]> = { parse: [], analysis: [], lenses: [], diagnostics: [], total: [] };
 for (let i = 0; i < count; i++) {
-  const body = bodies[Math.floor(rand() * bodies.length)];
-  let offset = body.start + Math.floor(rand() * (body.end - body.start));
-  const t = doc.getText();
-  const space = t.indexOf(' ', offset);
-  offset = space >= 0 && space < body.end + 200 ? space + 1 : t.lastIndexOf(' ', offset) + 1;
+  const offset = editOffset(doc.getText(), bodies, rand, true);
   const pos = doc.positionAt(offset);
   doc = TextDocument.update(doc, [{ range: { start: pos, end: pos }, text: ' ' }], doc.version + 1);
   const t0 = performance.now();

@@ -229,14 +229,8 @@ export const placedFrom = new WeakMap<FunctionSummary, FunctionSummary>();
 
 /** A cached relative summary placed at the function's current position. */
 function placeSummary(r: FunctionSummary, at: number, fa: FileAnalyzer): FunctionSummary {
-  const placed = placeAt(r, at, fa);
-  placedFrom.set(placed, r);
-  return placed;
-}
-
-function placeAt(r: FunctionSummary, at: number, fa: FileAnalyzer): FunctionSummary {
   const line = fa.lineOf(at);
-  return {
+  const placed: FunctionSummary = {
     ...r,
     span: { start: at, end: at + r.span.end },
     headerSpan: { start: at + r.headerSpan.start, end: at + r.headerSpan.end },
@@ -244,6 +238,8 @@ function placeAt(r: FunctionSummary, at: number, fa: FileAnalyzer): FunctionSumm
     endLine: line + r.endLine,
     evidence: r.evidence.map((e) => ({ ...e, span: { start: at + e.span.start, end: at + e.span.end }, line: line + e.line })),
   };
+  placedFrom.set(placed, r);
+  return placed;
 }
 
 /**

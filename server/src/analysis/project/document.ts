@@ -3,6 +3,9 @@
 import { ts } from '../../ts';
 import type { ts as TS } from 'ts-morph';
 import { spliceFunctionBody } from './splice';
+import { setParents } from './parents';
+
+export { setParents };
 
 export function scriptKindFor(fileName: string): TS.ScriptKind {
   const lower = fileName.toLowerCase();
@@ -52,28 +55,6 @@ export function setJSDocParents(node: TS.Node): void {
   }
 }
 
-/** Sets `parent` on every node below `root` (children, JSDoc comments and their contents). */
-export function setParents(root: TS.Node): void {
-  const stack: TS.Node[] = [root];
-  let parent: TS.Node = root;
-  const bind = (c: TS.Node): void => {
-    (c as { parent: TS.Node }).parent = parent;
-    stack.push(c);
-  };
-  while (stack.length) {
-    parent = stack.pop()!;
-    forEachChild(parent, bind);
-    const docs = (parent as { jsDoc?: TS.Node[] }).jsDoc;
-    if (docs) {
-      for (const d of docs) {
-        (d as { parent: TS.Node }).parent = parent;
-        stack.push(d);
-      }
-    }
-  }
-}
-
-const forEachChild = ts.forEachChild;
 
 /** The single edit that turns `a` into `b`: common prefix and suffix, one changed middle. */
 export function changeRange(a: string, b: string): TS.TextChangeRange {

@@ -27,6 +27,7 @@
 // after ts.updateSourceFile; the old tree must not be used any more.
 import { ts } from '../../ts';
 import type { ts as TS } from 'ts-morph';
+import { setParents } from './parents';
 
 type Mutable = { -readonly [K in keyof TS.Node]: TS.Node[K] } & Record<string, unknown>;
 type MutableArray = TS.NodeArray<TS.Node> & { pos: number; end: number };
@@ -150,26 +151,6 @@ function shiftSubtree(root: TS.Node, delta: number): void {
   );
 }
 
-function setParentsBelow(root: TS.Node): void {
-  const stack: TS.Node[] = [root];
-  let parent: TS.Node = root;
-  const bind = (c: TS.Node): void => {
-    (c as Mutable).parent = parent;
-    stack.push(c);
-  };
-  while (stack.length) {
-    parent = stack.pop()!;
-    ts.forEachChild(parent, bind);
-    const docs = (parent as { jsDoc?: TS.Node[] }).jsDoc;
-    if (docs) {
-      for (const d of docs) {
-        (d as Mutable).parent = parent;
-        stack.push(d);
-      }
-    }
-  }
-}
-
 /** A shallow copy of a node (same prototype and own fields). */
 function cloneNode<T extends TS.Node>(n: T): T {
   return Object.assign(Object.create(Object.getPrototypeOf(n)), n) as T;
@@ -243,7 +224,7 @@ export function spliceFunctionBody(sf: TS.SourceFile, newText: string, change: T
 
   // The new body, at its place in the new text.
   shiftSubtree(block, body.pos - prefix.length);
-  setParentsBelow(block);
+  setParents(block);
 
   // New objects for the path, each with its changed child, its end moved, and what follows the
   // edit inside it moved by delta.

@@ -22,10 +22,11 @@ function breaksAgree(sf: TS.SourceFile): boolean {
 export function withTreeLines(doc: TextDocument, sf: TS.SourceFile | undefined): TextDocument {
   if (!sf || sf.text !== doc.getText() || !breaksAgree(sf)) return doc;
   const length = sf.text.length;
-  // everything else (getText, offsetAt, ...) is the document's own
-  const view = Object.create(doc) as TextDocument;
+  // everything else (getText, offsetAt, ...) is the document's own. A plain object, not
+  // Object.create(doc): with the document as a prototype, V8 kept each keystroke's view (and
+  // through it the tree and its text) alive across young-generation GCs until a full GC.
   const text = sf.text;
-  view.positionAt = (offset: number): Position => {
+  const positionAt = (offset: number): Position => {
     const o = Math.max(0, Math.min(Math.floor(offset), length));
     const lc = sf.getLineAndCharacterOfPosition(o);
     // as the TextDocument does: an offset inside a line break (between \r and \n) counts as before it
@@ -34,5 +35,18 @@ export function withTreeLines(doc: TextDocument, sf: TS.SourceFile | undefined):
     while (p > lineStart && (text.charCodeAt(p - 1) === 13 || text.charCodeAt(p - 1) === 10)) p--;
     return { line: lc.line, character: p - lineStart };
   };
-  return view;
+  return {
+    uri: doc.uri,
+    languageId: doc.languageId,
+    version: doc.version,
+    // a getter: the document counts its lines by scanning the whole text, which this view avoids
+    get lineCount() {
+      return doc.lineCount;
+    },
+    getText: (range) => doc.getText(range),
+    offsetAt: (position) => doc.offsetAt(position),
+    getLineRange: (line) => doc.getLineRange(line),
+    getEOLCharacters: (line) => doc.getEOLCharacters(line),
+    positionAt,
+  };
 }

@@ -13,7 +13,7 @@ import { formatCost, formatFactorRenamed, isConstant, renameVars, variablesOf, t
 import { FileAnalyzer, type FnInfo, type FnResult, type ProgramContext, type RawEvidence } from './analyzer';
 import { VarRegistry, type VarInfo } from './shape';
 import { SummaryCache, hashText, type CacheEntry } from './cache';
-import { forEachDescendant, isFunctionLike, startOf, textIn } from './syntax';
+import { forEachDescendant, isFunctionLike, startOf, textIn, detach } from './syntax';
 
 export { isFunctionLike, functionName } from './syntax';
 export { SummaryCache } from './cache';
@@ -173,12 +173,12 @@ export function* analyzeFunctionsStepwise(sf: TS.SourceFile, opts: ComplexityOpt
         textKey: textKeyOf(fn),
         cost: r.cost,
         amortized: r.amortized,
-        evidence: r.evidence.map((e) => ({ relStart: e.start - start, relEnd: e.end - start, factor: e.factor, reason: e.reason })),
+        evidence: r.evidence.map((e) => ({ relStart: e.start - start, relEnd: e.end - start, factor: e.factor, reason: detach(e.reason) })),
         confidence: r.confidence,
         recursive: r.recursive,
         returns: r.returns,
-        deps: [...r.deps].map((d) => ({ file: fileIdOf(d.file), key: d.key, fingerprint: d.result ? fingerprint(d.result) : '' })),
-        vars: [...used].map((k) => reg.info(k)).filter((x): x is VarInfo => !!x),
+        deps: [...r.deps].map((d) => ({ file: fileIdOf(d.file), key: detach(d.key), fingerprint: d.result ? fingerprint(d.result) : '' })),
+        vars: [...used].map((k) => reg.info(k)).filter((x): x is VarInfo => !!x).map((v) => ({ ...v, key: detach(v.key), scope: detach(v.scope), root: detach(v.root), desc: detach(v.desc) })),
         fingerprint: fingerprint(r),
       };
       cache.set(fileIdOf(fn.file), fn.key, entry);
@@ -207,17 +207,29 @@ export function* analyzeFunctionsStepwise(sf: TS.SourceFile, opts: ComplexityOpt
   }
 }
 
-/** A summary with offsets relative to the function's start and lines relative to its first line. */
+/**
+ * A summary with offsets relative to the function's start and lines relative to its first line.
+ * It is kept in the summary cache across edits, so its strings are copies that do not keep this
+ * version of the file's text alive (see detach).
+ */
 function relativeSummary(s: FunctionSummary): FunctionSummary {
   const at = s.span.start;
   const line = s.line;
+  const variables: Record<string, string> = {};
+  for (const [k, v] of Object.entries(s.variables)) variables[k] = detach(v);
   return {
     ...s,
+    key: detach(s.key),
+    name: detach(s.name),
+    qualifiedName: detach(s.qualifiedName),
+    complexity: detach(s.complexity),
+    display: detach(s.display),
+    variables,
     span: { start: 0, end: s.span.end - at },
     headerSpan: { start: s.headerSpan.start - at, end: s.headerSpan.end - at },
     line: 0,
     endLine: s.endLine - line,
-    evidence: s.evidence.map((e) => ({ ...e, span: { start: e.span.start - at, end: e.span.end - at }, line: e.line - line })),
+    evidence: s.evidence.map((e) => ({ ...e, span: { start: e.span.start - at, end: e.span.end - at }, line: e.line - line, reason: detach(e.reason), factor: detach(e.factor) })),
   };
 }
 

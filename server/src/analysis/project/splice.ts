@@ -289,6 +289,13 @@ export function spliceFunctionBody(sf: TS.SourceFile, newText: string, change: T
   );
   // The parser points this at the first import/export statement: the copy, if it was copied.
   if (path.length > 1 && out.externalModuleIndicator === path[1]) out.externalModuleIndicator = topCopy;
+  // The replaced nodes are garbage, but their parent pointers lead to the previous tree's path
+  // copies, which are young objects. A young-generation GC treats every pointer from an old
+  // object as live, dead or not, so an old node that dies here kept the previous tree (its text,
+  // its line starts) alive until the next full GC. Measured with --trace-gc-nvp on 300 spliced
+  // edits of GitApi.js (parse only): ~76 MB promoted per scavenge before, ~5 MB after.
+  (body as unknown as Mutable).parent = undefined as unknown as TS.Node;
+  for (const old of path) (old as Mutable).parent = undefined as unknown as TS.Node;
   origins.delete(sf); // never a chain of trees
   origins.set(out, { oldTree: sf, oldBody: body, newBody: block, oldFunction: fn, newFunction: copies.get(fn)!, copies });
   return out;

@@ -277,7 +277,6 @@ export function startOf(n: TS.Node, sf: TS.SourceFile): number {
   }
 }
 
-/** Text of a node in a file, '' when it has no real position. */
 /**
  * A copy of `s` that does not keep the string it was cut from alive. V8 represents a substring of
  * 13 or more characters as a view of its parent, so a short snippet stored in a cached summary
@@ -289,6 +288,7 @@ export function detach(s: string): string {
   return s.length < 13 ? s : (' ' + s).slice(1);
 }
 
+/** Text of a node in a file, '' when it has no real position. */
 export function textIn(n: TS.Node, sf: TS.SourceFile): string {
   try {
     return n.pos >= 0 ? n.getText(sf) : '';

@@ -155,6 +155,7 @@ export function beginAnalysis(input: AnalyzeInput): AnalysisJob {
       while (!steps.next().done) {
         if (overBudget()) {
           notice = budgetNotice(settings.timeBudgetMs, `functions after line ${summaries.length ? summaries[summaries.length - 1].endLine : 1} have no estimate and the rules did not run`);
+          steps.return(); // ends the analysis's run (it drops its state)
           break;
         }
         yield;

@@ -185,25 +185,35 @@ export function* analyzeFunctionsStepwise(sf: TS.SourceFile, opts: ComplexityOpt
     };
   }
 
-  for (const fn of fa.fns) {
-    yield;
-    let res: FnResult | undefined;
-    try {
-      res = fa.summary(fn);
-    } catch {
-      res = undefined;
+  try {
+    for (const fn of fa.fns) {
+      yield;
+      let res: FnResult | undefined;
+      try {
+        res = fa.summary(fn);
+      } catch {
+        res = undefined;
+      }
+      const entry = res && fromCache.get(res);
+      if (entry?.presented) {
+        out.push(placeSummary(entry.presented, startOf(fn.node, sf), fa));
+        continue;
+      }
+      const summary = present(fa, fn, res ?? { cost: { terms: [{ vars: {}, vexp: [] }] }, evidence: [], confidence: 'low', deps: new Set(), recursive: false }, reg);
+      if (cache && res) {
+        const e = entry ?? cache.get(fileId, fn.key);
+        if (e) e.presented = relativeSummary(summary);
+      }
+      out.push(summary);
     }
-    const entry = res && fromCache.get(res);
-    if (entry?.presented) {
-      out.push(placeSummary(entry.presented, startOf(fn.node, sf), fa));
-      continue;
-    }
-    const summary = present(fa, fn, res ?? { cost: { terms: [{ vars: {}, vexp: [] }] }, evidence: [], confidence: 'low', deps: new Set(), recursive: false }, reg);
-    if (cache && res) {
-      const e = entry ?? cache.get(fileId, fn.key);
-      if (e) e.presented = relativeSummary(summary);
-    }
-    out.push(summary);
+  } finally {
+    // Drop this run's state, whether it finished or was stopped (AnalysisJob's time budget):
+    // nothing outlives the run but `out` and the cache (see FileAnalyzer.release).
+    program.onAnalyze = undefined;
+    program.afterAnalyze = undefined;
+    for (const f of program.files.values()) f.release();
+    program.files.clear();
+    byKey = undefined;
   }
 }
 

@@ -112,6 +112,8 @@ export interface AnalysisJob {
   step(sliceMs?: number): boolean;
   /** The analysis, once `step` returned true. */
   readonly result: FileAnalysis | undefined;
+  /** Abandons an unfinished analysis (a newer edit superseded it): its run drops its state now. */
+  cancel(): void;
 }
 
 const budgetNotice = (ms: number, what: string) => `PerfLens stopped early on this file: analysis took longer than perflens.analysis.timeBudgetMs (${ms} ms); ${what}.`;
@@ -152,13 +154,18 @@ export function beginAnalysis(input: AnalyzeInput): AnalysisJob {
     let notice: string | undefined;
     try {
       const steps = analyzeFunctionsStepwise(sf, { ...input.complexity, getChecker }, summaries);
-      while (!steps.next().done) {
-        if (overBudget()) {
-          notice = budgetNotice(settings.timeBudgetMs, `functions after line ${summaries.length ? summaries[summaries.length - 1].endLine : 1} have no estimate and the rules did not run`);
-          steps.return(); // ends the analysis's run (it drops its state)
-          break;
+      // Stopped by the time budget or cancelled (cancel() returns this generator at a yield),
+      // the run is ended, so it drops its state (see FileAnalyzer.release).
+      try {
+        while (!steps.next().done) {
+          if (overBudget()) {
+            notice = budgetNotice(settings.timeBudgetMs, `functions after line ${summaries.length ? summaries[summaries.length - 1].endLine : 1} have no estimate and the rules did not run`);
+            break;
+          }
+          yield;
         }
-        yield;
+      } finally {
+        steps.return();
       }
     } catch (error) {
       ensureParents(sf);
@@ -214,6 +221,9 @@ export function beginAnalysis(input: AnalyzeInput): AnalysisJob {
     },
     get result() {
       return result;
+    },
+    cancel() {
+      if (!result) gen.return(undefined as unknown as FileAnalysis);
     },
   };
 }

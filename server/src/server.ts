@@ -147,7 +147,10 @@ export function startServer(connection: Connection): void {
       });
       while (!work.step(SLICE_MS)) {
         await settle();
-        if (job.cancelled || !documents.get(doc.uri)) return undefined;
+        if (job.cancelled || !documents.get(doc.uri)) {
+          work.cancel();
+          return undefined;
+        }
       }
       const entry = { version: doc.version, generation: job.generation, sourceFile, analysis: work.result! };
       analysed.set(doc.uri, entry);

@@ -15,7 +15,7 @@ import { SummaryCache, analyzeFunctionsStepwise } from '../../../server/src/anal
 import { FileAnalyzer, type ProgramContext } from '../../../server/src/analysis/complexity/analyzer';
 import { VarRegistry } from '../../../server/src/analysis/complexity/shape';
 import { detach } from '../../../server/src/analysis/complexity/syntax';
-import { analyzeFile } from '../../../server/src/engine';
+import { analyzeFile, beginAnalysis } from '../../../server/src/engine';
 import { defaultSettings, type FunctionSummary } from '../../../server/src/analysis/types';
 import { repoRoot } from '../complexity/helpers';
 import { editOffset, functionBodies } from '../../bench/edits';
@@ -117,6 +117,14 @@ test('an analysis drops its functions, results and environments when it ends or 
     assert.equal(released, 1);
     stopped.return();
     assert.equal(released, 2);
+    // the language server's job, cancelled by a newer edit between two slices
+    const job = beginAnalysis({ fileName: 'a.js', sourceFile: sf, settings: defaultSettings });
+    job.step(0);
+    assert.equal(job.result, undefined, 'unfinished after one slice');
+    assert.equal(released, 2);
+    job.cancel();
+    assert.equal(released, 3);
+    assert.equal(job.result, undefined);
   } finally {
     FileAnalyzer.prototype.release = original;
   }

@@ -23,6 +23,9 @@ export function lensTitle(s: FunctionSummary, l: string = legend(s)): string {
   return l ? `${s.display} · ${l}` : s.display;
 }
 
+/** The last lens made for each summary: an unmoved function's summary is the same object from keystroke to keystroke (see placeSummary). */
+const lastLens = new WeakMap<FunctionSummary, CodeLens>();
+
 export function codeLenses(doc: TextDocument, summaries: FunctionSummary[]): CodeLens[] {
   const lenses: CodeLens[] = [];
   const linesWithLens = new Set<number>();
@@ -31,11 +34,18 @@ export function codeLenses(doc: TextDocument, summaries: FunctionSummary[]): Cod
     const singleLine = s.line === s.endLine;
     if (singleLine && linesWithLens.has(start.line)) continue;
     linesWithLens.add(start.line);
+    const last = lastLens.get(s);
+    if (last && last.range.start.line === start.line && last.range.start.character === start.character && last.command!.arguments![0] === doc.uri) {
+      lenses.push(last);
+      continue;
+    }
     const { title, tooltip } = lensText(s);
-    lenses.push({
+    const lens: CodeLens = {
       range: { start: { line: start.line, character: start.character }, end: { line: start.line, character: start.character } },
       command: { title, command: EXPLAIN_COMMAND, arguments: [doc.uri, start.line], tooltip },
-    });
+    };
+    lastLens.set(s, lens);
+    lenses.push(lens);
   }
   return lenses;
 }

@@ -449,17 +449,18 @@ export function newLocalFunctions(): LocalFunctions {
 }
 
 /** Adds `n` to the index if it declares a function; one step of the walk, so other walks can build the index on the way. */
+function addLocalFunction(into: LocalFunctions, k: string, f: TS.FunctionLikeDeclaration): void {
+  const list = into.byName.get(k);
+  if (list) list.push(f);
+  else into.byName.set(k, [f]);
+}
+
 export function indexLocalFunction(n: TS.Node, into: LocalFunctions): void {
-  const add = (k: string, f: TS.FunctionLikeDeclaration) => {
-    const list = into.byName.get(k);
-    if (list) list.push(f);
-    else into.byName.set(k, [f]);
-  };
   switch (n.kind) {
     case ts.SyntaxKind.FunctionDeclaration: {
       const f = n as TS.FunctionDeclaration;
       if (f.name) {
-        if (f.body) add(f.name.text, f);
+        if (f.body) addLocalFunction(into, f.name.text, f);
         else into.declaredOnly.add(f.name.text);
       }
       return;
@@ -469,19 +470,19 @@ export function indexLocalFunction(n: TS.Node, into: LocalFunctions): void {
       if (!ts.isIdentifier(d.name)) return;
       if (d.initializer) {
         const init = unwrap(d.initializer);
-        if (ts.isArrowFunction(init) || ts.isFunctionExpression(init)) add(d.name.text, init);
+        if (ts.isArrowFunction(init) || ts.isFunctionExpression(init)) addLocalFunction(into, d.name.text, init);
       }
       if (d.type) into.declaredOnly.add(d.name.text);
       return;
     }
     case ts.SyntaxKind.MethodDeclaration: {
       const m = n as TS.MethodDeclaration;
-      if ((ts.isIdentifier(m.name) || ts.isPrivateIdentifier(m.name)) && m.body) add(`this.${m.name.text}`, m);
+      if ((ts.isIdentifier(m.name) || ts.isPrivateIdentifier(m.name)) && m.body) addLocalFunction(into, `this.${m.name.text}`, m);
       return;
     }
     case ts.SyntaxKind.PropertyDeclaration: {
       const p = n as TS.PropertyDeclaration;
-      if (ts.isIdentifier(p.name) && p.initializer && (ts.isArrowFunction(p.initializer) || ts.isFunctionExpression(p.initializer))) add(`this.${p.name.text}`, p.initializer);
+      if (ts.isIdentifier(p.name) && p.initializer && (ts.isArrowFunction(p.initializer) || ts.isFunctionExpression(p.initializer))) addLocalFunction(into, `this.${p.name.text}`, p.initializer);
       return;
     }
   }

@@ -10,6 +10,20 @@ function thresholdOf(text: string): Cost {
   }
 }
 
+/**
+ * Whether a cost is over the threshold, by cost object: a summary served from the cache keeps its
+ * cost object from keystroke to keystroke, so the comparison is made once per computed summary.
+ */
+const verdicts = new WeakMap<Cost, { threshold: string; worse: boolean }>();
+
+function worseThan(cost: Cost, threshold: Cost, thresholdText: string): boolean {
+  const v = verdicts.get(cost);
+  if (v && v.threshold === thresholdText) return v.worse;
+  const worse = isWorseThan(cost, threshold);
+  verdicts.set(cost, { threshold: thresholdText, worse });
+  return worse;
+}
+
 export const complexity: Rule = {
   id: 'complexity',
   meta: {
@@ -19,10 +33,11 @@ export const complexity: Rule = {
     fixable: false,
   },
   check(ctx) {
-    const threshold = thresholdOf(ctx.settings.complexityWarnAbove);
+    const thresholdText = ctx.settings.complexityWarnAbove;
+    const threshold = thresholdOf(thresholdText);
     const findings: Finding[] = [];
     for (const s of ctx.summaries) {
-      if (!isWorseThan(s.cost, threshold)) continue;
+      if (!worseThan(s.cost, threshold, thresholdText)) continue;
       const top = s.evidence.slice(0, 3).map((e) => `${e.reason} (line ${e.line})`).join('; ');
       const unsure = s.confidence === 'low' ? ' (low confidence)' : '';
       findings.push({

@@ -13,10 +13,10 @@ import { batchQueryFix } from '../fixes/batchQuery';
 import { callbackItemContext, dependsOnIteration, initializerOf, isPaginationOrPolling, loopContext, rememberCallsInItemContexts, resolverContext, type ItemCall, type ItemContext } from './nplus1/contexts';
 import { FieldResolverFinder, type FieldResolver } from './nplus1/graphql';
 
+/** An enclosing function, innermost first through `up` (a list shared by every frame below it, not copied per function). */
 interface FnFrame {
   node: TS.Node;
-  /** `walk` for `function walk()`/`const walk = () =>`, `this.walk` for methods. */
-  key?: string;
+  up: FnFrame | undefined;
 }
 
 interface Reported {
@@ -34,7 +34,8 @@ interface WalkFrame {
   /** Contexts inside (for a loop: outside its repeated part). */
   item: ItemContext | undefined;
   plain: ItemContext | undefined;
-  fns: FnFrame[];
+  /** The innermost enclosing function (undefined: none). */
+  fns: FnFrame | undefined;
   loop?: LoopStatement;
   /** A loop's children (see inRepeatedPart). */
   children?: TS.Node[];
@@ -85,6 +86,7 @@ function isReferenceCandidate(call: TS.CallExpression): boolean {
   return r.kind === SK.Identifier || r.kind === SK.PropertyAccessExpression;
 }
 
+/** `walk` for `function walk()`/`const walk = () =>`, `this.walk` for methods (asked only for calls in per-item contexts). */
 function frameKey(fn: TS.Node): string | undefined {
   if (ts.isFunctionDeclaration(fn) && fn.name) return fn.name.text;
   if (ts.isMethodDeclaration(fn) && (ts.isIdentifier(fn.name) || ts.isPrivateIdentifier(fn.name))) return `this.${fn.name.text}`;
@@ -263,8 +265,8 @@ class NPlusOneWalker {
       const top = stack.length ? stack[stack.length - 1] : undefined;
       let item: ItemContext | undefined;
       let plain: ItemContext | undefined;
-      let fns: FnFrame[];
-      if (!top) fns = [];
+      let fns: FnFrame | undefined;
+      if (!top) fns = undefined;
       else {
         fns = top.fns;
         if (top.loop && inRepeatedPart(top.loop, top.children!, n)) item = plain = top.lc;
@@ -305,7 +307,7 @@ class NPlusOneWalker {
             else if (deferred) next = undefined;
             else next = item; // callbacks that run now: then, transactions, retry wrappers, IIFEs
           }
-          stack.push({ node: fn, item: next, plain: nextPlain, fns: [...fns, { node: fn, key: frameKey(fn) }] });
+          stack.push({ node: fn, item: next, plain: nextPlain, fns: { node: fn, up: fns } });
           break;
         }
         case SK.ForStatement:
@@ -314,7 +316,7 @@ class NPlusOneWalker {
         case SK.WhileStatement:
         case SK.DoStatement: {
           const loop = n as LoopStatement;
-          const lc = loopContext(loop, fns.length ? fns[fns.length - 1].node : this.sf, this.sf);
+          const lc = loopContext(loop, fns ? fns.node : this.sf, this.sf);
           stack.push({ node: loop, item, plain, fns, loop, children: childrenOf(loop), lc });
           break;
         }
@@ -335,14 +337,14 @@ class NPlusOneWalker {
     }
   }
 
-  private visitCall(call: TS.CallExpression | TS.TaggedTemplateExpression, item: ItemContext, fns: FnFrame[]): void {
+  private visitCall(call: TS.CallExpression | TS.TaggedTemplateExpression, item: ItemContext, fns: FnFrame | undefined): void {
     // Recursion over a tree: `walk(child)` inside a loop of `walk` itself.
     if (ts.isCallExpression(call)) {
       const key = callKey(call);
       if (key) {
-        for (let i = fns.length - 1; i >= 0; i--) {
-          if (fns[i].key === key && contains(fns[i].node, item.node) && fns[i].node !== item.node) {
-            this.recursions.push({ fn: fns[i].node, call, item, key });
+        for (let f = fns; f; f = f.up) {
+          if (contains(f.node, item.node) && f.node !== item.node && frameKey(f.node) === key) {
+            this.recursions.push({ fn: f.node, call, item, key });
             return;
           }
         }
@@ -376,14 +378,14 @@ class NPlusOneWalker {
   }
 
   /** `Promise.all(ids.map(fetchUser))`: a query function passed by reference runs once per item. */
-  private visitCallbackReference(call: TS.CallExpression, fns: FnFrame[]): void {
+  private visitCallbackReference(call: TS.CallExpression, fns: FnFrame | undefined): void {
     const callee = unwrap(call.expression);
     if (!ts.isPropertyAccessExpression(callee) || !REFERENCE_METHODS.has(callee.name.text)) return;
     const ref = call.arguments[0];
     if (!ref || call.arguments.length > 2) return;
     const r = unwrap(ref);
     if (!ts.isIdentifier(r) && !ts.isPropertyAccessExpression(r)) return;
-    const fn = fns.length ? fns[fns.length - 1].node : this.sf;
+    const fn = fns ? fns.node : this.sf;
     const coll = callee.expression;
     if (isSmallLiteralList(coll)) return;
     const match = this.recogniser.matchReference(r);

@@ -106,13 +106,11 @@ export function* analyzeFunctionsStepwise(sf: TS.SourceFile, opts: ComplexityOpt
     }
     return byKey.get(key);
   };
-  // Results served from the cache, with the entry they came from (its presentation is reused too).
-  const fromCache = new WeakMap<FnResult, CacheEntry>();
-  // A summary's fingerprint (what its callers depend on). Results reused from the cache carry the
-  // one stored with their entry (no re-printing of every callee's cost on each keystroke).
-  const fingerprints = new WeakMap<FnResult, string>();
+  // A summary's fingerprint (what its callers depend on). Results reused from the cache
+  // (CachedResult) carry the one stored with their entry (no re-printing of every callee's cost
+  // on each keystroke).
   const fingerprint = (r: FnResult): string =>
-    fingerprints.get(r) ??
+    r instanceof CachedResult ? r.entry.fingerprint :
     `${costKey(r.cost)}|${r.amortized ? costKey(r.amortized.cost) + '@' + r.amortized.stateName : ''}|${r.confidence}|${r.returns?.len ? costKey(r.returns.len) : ''}|${r.returns?.val ? costKey(r.returns.val) : ''}`;
 
   if (cache) {
@@ -139,23 +137,12 @@ export function* analyzeFunctionsStepwise(sf: TS.SourceFile, opts: ComplexityOpt
       }
       for (const v of entry.vars) if (!reg.vars.has(v.key)) reg.vars.set(v.key, v);
       cache.reuses++;
-      const start = startOf(fn.node, fn.file.sf);
       const deps = new Set<FnInfo>();
       for (const d of entry.deps) {
         const dep = fnByKey(d.key);
         if (dep) deps.add(dep);
       }
-      const result: FnResult = {
-        cost: entry.cost,
-        amortized: entry.amortized,
-        evidence: entry.evidence.map((e) => ({ start: start + e.relStart, end: start + e.relEnd, factor: e.factor, reason: e.reason })),
-        confidence: entry.confidence,
-        deps,
-        recursive: entry.recursive,
-        returns: entry.returns,
-      };
-      fromCache.set(result, entry);
-      fingerprints.set(result, entry.fingerprint);
+      const result = new CachedResult(entry, startOf(fn.node, fn.file.sf), deps);
       return result;
     };
     program.afterAnalyze = (fn, r) => {
@@ -194,7 +181,7 @@ export function* analyzeFunctionsStepwise(sf: TS.SourceFile, opts: ComplexityOpt
       } catch {
         res = undefined;
       }
-      const entry = res && fromCache.get(res);
+      const entry = res instanceof CachedResult ? res.entry : undefined;
       if (entry?.presented) {
         out.push(placeSummary(entry.presented, startOf(fn.node, sf), fa));
         continue;
@@ -214,6 +201,38 @@ export function* analyzeFunctionsStepwise(sf: TS.SourceFile, opts: ComplexityOpt
     for (const f of program.files.values()) f.release();
     program.files.clear();
     byKey = undefined;
+  }
+}
+
+/**
+ * A result served from the summary cache. Its evidence, at the function's current position, is
+ * only read when the summary is presented again (an entry without a presentation yet), so it is
+ * made on demand rather than for every function on every keystroke.
+ */
+class CachedResult implements FnResult {
+  readonly cost: Cost;
+  readonly amortized: FnResult['amortized'];
+  readonly confidence: FnResult['confidence'];
+  readonly recursive: boolean;
+  readonly returns: FnResult['returns'];
+  private placedEvidence: RawEvidence[] | undefined;
+
+  constructor(
+    /** The cache entry it came from (its presentation is reused too). */
+    readonly entry: CacheEntry,
+    private readonly start: number,
+    readonly deps: Set<FnInfo>,
+  ) {
+    this.cost = entry.cost;
+    this.amortized = entry.amortized;
+    this.confidence = entry.confidence;
+    this.recursive = entry.recursive;
+    this.returns = entry.returns;
+  }
+
+  get evidence(): RawEvidence[] {
+    const start = this.start;
+    return (this.placedEvidence ??= this.entry.evidence.map((e) => ({ start: start + e.relStart, end: start + e.relEnd, factor: e.factor, reason: e.reason })));
   }
 }
 
@@ -249,9 +268,18 @@ function relativeSummary(s: FunctionSummary): FunctionSummary {
  */
 export const placedFrom = new WeakMap<FunctionSummary, FunctionSummary>();
 
+/**
+ * The last placement of each cached relative summary: a function that has not moved (one before
+ * the edit) gets the same object again, as do its lens text and the rules' verdict on its cost.
+ * Summaries are read-only once out.
+ */
+const lastPlaced = new WeakMap<FunctionSummary, FunctionSummary>();
+
 /** A cached relative summary placed at the function's current position. */
 function placeSummary(r: FunctionSummary, at: number, fa: FileAnalyzer): FunctionSummary {
   const line = fa.lineOf(at);
+  const last = lastPlaced.get(r);
+  if (last && last.span.start === at && last.line === line) return last;
   const placed: FunctionSummary = {
     ...r,
     span: { start: at, end: at + r.span.end },
@@ -261,6 +289,7 @@ function placeSummary(r: FunctionSummary, at: number, fa: FileAnalyzer): Functio
     evidence: r.evidence.map((e) => ({ ...e, span: { start: at + e.span.start, end: at + e.span.end }, line: line + e.line })),
   };
   placedFrom.set(placed, r);
+  lastPlaced.set(r, placed);
   return placed;
 }
 

@@ -42,6 +42,12 @@ export class SummaryCache {
   readonly textHashes = new WeakMap<TS.Node, { context: string; key: string; hash: string }>();
   /** Hash of a node's text without the bodies of the functions inside it (see skeletonHash), valid while the node is the same object. */
   readonly skeletons = new WeakMap<TS.Node, string>();
+  /**
+   * Length of a function node's leading trivia (start - pos: often a long JSDoc comment, scanned
+   * by getStart), valid while the node is the same object: an edit that touches the trivia
+   * re-parses the node, and a moved node keeps its trivia.
+   */
+  readonly trivia = new WeakMap<TS.Node, number>();
   /** Number of function summaries computed (not reused) since creation or the last reset. */
   recomputations = 0;
   /** Number of summaries reused from the cache. */

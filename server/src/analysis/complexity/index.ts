@@ -98,6 +98,15 @@ export function* analyzeFunctionsStepwise(sf: TS.SourceFile, opts: ComplexityOpt
     }
     return fn.file === fa ? `${own}|${contextSig()}` : own;
   };
+  // Where each function starts (after its trivia), remembered per node across keystrokes.
+  const fnStart = (n: TS.Node, file: TS.SourceFile): number => {
+    if (!cache) return startOf(n, file);
+    const t = cache.trivia.get(n);
+    if (t !== undefined) return n.pos + t;
+    const at = startOf(n, file);
+    cache.trivia.set(n, at - n.pos);
+    return at;
+  };
   let byKey: Map<string, FnInfo> | undefined;
   const fnByKey = (key: string): FnInfo | undefined => {
     if (!byKey) {
@@ -142,7 +151,7 @@ export function* analyzeFunctionsStepwise(sf: TS.SourceFile, opts: ComplexityOpt
         const dep = fnByKey(d.key);
         if (dep) deps.add(dep);
       }
-      const result = new CachedResult(entry, startOf(fn.node, fn.file.sf), deps);
+      const result = new CachedResult(entry, fnStart(fn.node, fn.file.sf), deps);
       return result;
     };
     program.afterAnalyze = (fn, r) => {
@@ -183,7 +192,7 @@ export function* analyzeFunctionsStepwise(sf: TS.SourceFile, opts: ComplexityOpt
       }
       const entry = res instanceof CachedResult ? res.entry : undefined;
       if (entry?.presented) {
-        out.push(placeSummary(entry.presented, startOf(fn.node, sf), fa));
+        out.push(placeSummary(entry.presented, fnStart(fn.node, sf), fa));
         continue;
       }
       const summary = present(fa, fn, res ?? { cost: { terms: [{ vars: {}, vexp: [] }] }, evidence: [], confidence: 'low', deps: new Set(), recursive: false }, reg);

@@ -448,13 +448,13 @@ export function newLocalFunctions(): LocalFunctions {
   return { byName: new Map(), declaredOnly: new Set() };
 }
 
-/** Adds `n` to the index if it declares a function; one step of the walk, so other walks can build the index on the way. */
 function addLocalFunction(into: LocalFunctions, k: string, f: TS.FunctionLikeDeclaration): void {
   const list = into.byName.get(k);
   if (list) list.push(f);
   else into.byName.set(k, [f]);
 }
 
+/** Adds `n` to the index if it declares a function; one step of the walk, so other walks can build the index on the way. */
 export function indexLocalFunction(n: TS.Node, into: LocalFunctions): void {
   switch (n.kind) {
     case ts.SyntaxKind.FunctionDeclaration: {

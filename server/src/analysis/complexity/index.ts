@@ -151,8 +151,7 @@ export function* analyzeFunctionsStepwise(sf: TS.SourceFile, opts: ComplexityOpt
         const dep = fnByKey(d.key);
         if (dep) deps.add(dep);
       }
-      const result = new CachedResult(entry, fnStart(fn.node, fn.file.sf), deps);
-      return result;
+      return new CachedResult(entry, fnStart(fn.node, fn.file.sf), deps);
     };
     program.afterAnalyze = (fn, r) => {
       if (fn.file !== fa) return;

@@ -5,7 +5,7 @@ import { ts } from '../../ts';
 import type { ts as TS } from 'ts-morph';
 import { INDEXED, rememberIndexedNodes } from '../nodeIndex';
 import { setJSDocParents, setParents, takePendingParents } from '../project/document';
-import { takeSpliceOrigin } from '../project/splice';
+import { takeSpliceOrigin, type SpliceOrigin } from '../project/splice';
 
 /** Plain function references: a property of the large `ts` namespace costs a dictionary lookup per use. */
 const { forEachChild, isArrayBindingPattern, isArrayLiteralExpression, isArrayTypeNode, isArrowFunction, isBigIntLiteral, isBinaryExpression, isBindingElement, isBlock, isBreakStatement, isCallExpression, isCaseClause, isClassDeclaration, isClassExpression, isConditionalExpression, isConstructorDeclaration, isContinueStatement, isDoStatement, isElementAccessExpression, isExpression, isExpressionStatement, isForInStatement, isForOfStatement, isForStatement, isFunctionDeclaration, isGetAccessorDeclaration, isIdentifier, isIfStatement, isImportDeclaration, isIterationStatement, isMethodDeclaration, isNamedImports, isNamespaceImport, isNewExpression, isNoSubstitutionTemplateLiteral, isNumericLiteral, isObjectLiteralExpression, isPostfixUnaryExpression, isPrefixUnaryExpression, isPropertyAccessExpression, isPropertyAssignment, isPropertyDeclaration, isReturnStatement, isShorthandPropertyAssignment, isSourceFile, isSpreadAssignment, isSpreadElement, isStatement, isStringLiteral, isStringLiteralLike, isTemplateSpan, isThrowStatement, isTupleTypeNode, isTypeLiteralNode, isTypeReferenceNode, isUnionTypeNode, isVariableDeclaration, isVariableDeclarationList, isVariableStatement, isWhileStatement } = ts;
@@ -242,10 +242,29 @@ interface CollectionLog {
   owners: number[];
 }
 
+/** Where a spliced log's new body is (splicedLog), and what the splice replaced; used once, not kept (it holds the old tree). */
+interface SplicedRun {
+  origin: SpliceOrigin;
+  /** Index of the body's function in the log (the same in the old and the new one). */
+  fnIndex: number;
+  /** The new body's run in the new log. */
+  start: number;
+  count: number;
+  /** Whether the old or the new body has a class in it. */
+  classes: boolean;
+}
+
 const collectionLogs = new WeakMap<TS.SourceFile, CollectionLog>();
 
 /** How collections were made: from a record (same tree, or a spliced edit) or by walking the file. For tests and diagnostics. */
-export const collectionStats = { fromRecord: 0, walked: 0 };
+export const collectionStats = { fromRecord: 0, walked: 0, patched: 0 };
+
+/** The nodes of a log the rules look at (see nodeIndex.ts), in order. */
+function indexedOf(log: CollectionLog): TS.Node[] {
+  const out: TS.Node[] = [];
+  for (const n of log.nodes) if (INDEXED[n.kind]) out.push(n);
+  return out;
+}
 
 /** The logged nodes below `root` (not `root` itself), with owners relative to them (-1: outside). */
 function logSubtree(root: TS.Node): CollectionLog {
@@ -284,7 +303,7 @@ function logSubtree(root: TS.Node): CollectionLog {
  * body's, the copied path nodes in place of the old ones. Undefined when the old log does not
  * line up with the old tree as expected (then the file is walked).
  */
-function splicedLog(sf: TS.SourceFile): CollectionLog | undefined {
+function splicedLog(sf: TS.SourceFile): { log: CollectionLog; run: SplicedRun } | undefined {
   const origin = takeSpliceOrigin(sf);
   if (!origin) return undefined;
   const prev = collectionLogs.get(origin.oldTree);
@@ -326,7 +345,8 @@ function splicedLog(sf: TS.SourceFile): CollectionLog | undefined {
     const o = prev.owners[i];
     owners.push(o < a ? o : o + shift);
   }
-  return { nodes, owners };
+  const isClass = (n: TS.Node) => n.kind === SK.ClassDeclaration || n.kind === SK.ClassExpression;
+  return { log: { nodes, owners }, run: { origin, fnIndex, start: a, count: added.nodes.length, classes: oldRun.some(isClass) || added.nodes.some(isClass) } };
 }
 
 /** Where the collecting walk is: the enclosing function and class, and the qualified-name prefix. */
@@ -336,8 +356,43 @@ interface CollectCtx {
   cls: TS.ClassLikeDeclaration | undefined;
 }
 
+/** One function as the collection found it (FnInfo without the analysis's state). */
+interface CollectedFn {
+  node: TS.FunctionLikeDeclaration;
+  name: string;
+  qualifiedName: string;
+  key: string;
+  /** Index of the enclosing function (-1: none). */
+  parent: number;
+  classNode: TS.ClassLikeDeclaration | undefined;
+  /** The class context in effect at the function (what its body's nodes are collected with). */
+  cls: TS.ClassLikeDeclaration | undefined;
+  params: string[];
+  hasNested: boolean;
+  memoWrapped: boolean;
+  selfCalls: boolean;
+  hoisted: TS.Node[] | undefined;
+}
+
+/**
+ * What the collecting walk found in one tree, kept per tree in the language server's mode. After
+ * an edit spliced into one function body, the next tree's collection is this one patched: the
+ * body's part collected again, the path's copies in place of their originals, the mutation sites
+ * after the body moved (FileAnalyzer.patchFrom). Equal to a fresh walk (splice.test.ts).
+ */
+interface Collection {
+  fns: CollectedFn[];
+  topHoisted: TS.Node[];
+  classes: Array<[string, TS.ClassLikeDeclaration]>;
+  mutationSites: Array<[string, number[]]>;
+}
+
+const collections = new WeakMap<TS.SourceFile, Collection>();
+
 export class FileAnalyzer {
   readonly fns: FnInfo[] = [];
+  /** The class context in effect at each function of `fns` (kept for the next tree's patched collection). */
+  private readonly fnClasses: Array<TS.ClassLikeDeclaration | undefined> = [];
   readonly byNode = new Map<TS.Node, FnInfo>();
   readonly fileEnv = new Env();
   private fileEnvReady = false;
@@ -357,15 +412,31 @@ export class FileAnalyzer {
     incremental = false,
   ) {
     this.lineStarts = sf.getLineStarts();
-    const log = incremental ? collectionLogs.get(sf) ?? splicedLog(sf) : undefined;
+    if (!incremental) {
+      collectionStats.walked++;
+      this.collect(false);
+      return;
+    }
+    const kept = collectionLogs.get(sf);
+    const known = kept && collections.get(sf);
+    if (kept && known) {
+      // the same tree again (another run over it)
+      collectionStats.fromRecord++;
+      this.restore(known);
+      rememberIndexedNodes(sf, indexedOf(kept));
+      return;
+    }
+    const spliced = kept ? undefined : splicedLog(sf);
+    const log = kept ?? spliced?.log;
     if (log) {
       collectionLogs.set(sf, log);
       collectionStats.fromRecord++;
-      this.collectFrom(log);
+      if (!(spliced && this.patchFrom(spliced.run, log))) this.collectFrom(log);
     } else {
       collectionStats.walked++;
-      this.collect(incremental);
+      this.collect(true);
     }
+    collections.set(sf, this.snapshot());
   }
 
   /**
@@ -386,6 +457,7 @@ export class FileAnalyzer {
       fn.parent = undefined;
     }
     this.fns.length = 0;
+    this.fnClasses.length = 0;
     this.byNode.clear();
     this.classes.clear();
     this.topHoisted.length = 0;
@@ -393,6 +465,146 @@ export class FileAnalyzer {
     this.mutationSites.clear();
     this.importAnswers = undefined;
     this.fileEnv.vars.clear();
+  }
+
+  /** What this collection found, for the next tree (see Collection). */
+  private snapshot(): Collection {
+    const index = new Map<FnInfo, number>();
+    const fns: CollectedFn[] = new Array(this.fns.length);
+    for (let i = 0; i < this.fns.length; i++) {
+      const f = this.fns[i];
+      index.set(f, i);
+      fns[i] = {
+        node: f.node,
+        name: f.name,
+        qualifiedName: f.qualifiedName,
+        key: f.key,
+        parent: f.parent ? index.get(f.parent)! : -1,
+        classNode: f.classNode,
+        cls: this.fnClasses[i],
+        params: f.params,
+        hasNested: !!f.hasNested,
+        memoWrapped: !!f.memoWrapped,
+        selfCalls: !!f.selfCalls,
+        hoisted: f.hoisted,
+      };
+    }
+    return { fns, topHoisted: this.topHoisted.slice(), classes: [...this.classes], mutationSites: [...this.mutationSites].map(([k, v]) => [k, v.slice()]) };
+  }
+
+  /** An FnInfo for a collected function, its nodes mapped through `copies` (a splice's path). */
+  private addCollected(c: CollectedFn, copies: Map<TS.Node, TS.Node> | undefined, parent: FnInfo | undefined): FnInfo {
+    const map = <T extends TS.Node>(n: T): T => (copies?.get(n) as T | undefined) ?? n;
+    const node = copies ? map(c.node) : c.node;
+    const info: FnInfo = { node, name: c.name, qualifiedName: c.qualifiedName, key: c.key, scope: this.tag + c.key, parent, classNode: c.classNode && map(c.classNode), file: this, params: c.params };
+    if (c.hasNested) info.hasNested = true;
+    if (c.memoWrapped) info.memoWrapped = true;
+    if (c.selfCalls) info.selfCalls = true;
+    if (c.hoisted) info.hoisted = copies ? c.hoisted.map(map) : c.hoisted;
+    this.fns.push(info);
+    this.fnClasses.push(c.cls && map(c.cls));
+    this.byNode.set(node, info);
+    return info;
+  }
+
+  /** This tree's collection from what an earlier run over the same tree found. */
+  private restore(c: Collection): void {
+    for (const f of c.fns) this.addCollected(f, undefined, f.parent >= 0 ? this.fns[f.parent] : undefined);
+    for (const h of c.topHoisted) this.topHoisted.push(h);
+    for (const [name, cls] of c.classes) this.classes.set(name, cls);
+    for (const [name, sites] of c.mutationSites) this.mutationSites.set(name, sites.slice());
+  }
+
+  /**
+   * The collection of a tree spliced from the previous one (one function body re-parsed): the
+   * previous tree's collection with the body's part collected again, instead of collectOne over
+   * every node of the file. False (nothing collected) when it cannot be done that way: no
+   * collection of the previous tree, a class in the old or the new body, or functions in the
+   * body whose names differ in sequence from the old body's (later functions' keys would change).
+   */
+  private patchFrom(run: SplicedRun, log: CollectionLog): boolean {
+    const prev = collections.get(run.origin.oldTree);
+    if (!prev || run.classes) return false;
+    const { origin } = run;
+    const fIdx = prev.fns.findIndex((f) => f.node === origin.oldFunction);
+    if (fIdx < 0) return false;
+    // the old body's functions: the ones after F in pre-order that F encloses
+    let end = fIdx + 1;
+    for (; end < prev.fns.length; end++) {
+      let p = prev.fns[end].parent;
+      while (p > fIdx) p = prev.fns[p].parent;
+      if (p !== fIdx) break;
+    }
+    // what F's header holds (default values: calls, functions) is not collected again: such a function is patched no further
+    for (let k = run.fnIndex + 1; k < run.start; k++) if (COLLECTED_KINDS[log.nodes[k].kind]) return false;
+    const copies = origin.copies;
+    const seen = new Map<string, number>();
+    for (let i = 0; i <= fIdx; i++) {
+      const c = prev.fns[i];
+      seen.set(c.qualifiedName, (seen.get(c.qualifiedName) ?? 0) + 1);
+      // F itself: what its body gives (nested functions, self-calls, hoisted declarations) is collected again
+      this.addCollected(i === fIdx ? { ...c, hasNested: false, selfCalls: false, hoisted: undefined } : c, copies, c.parent >= 0 ? this.fns[c.parent] : undefined);
+    }
+    const fn = this.fns[fIdx];
+    // (the mutation sites collected from here on are the new body's)
+    const fnCtx: CollectCtx = { owner: fn.qualifiedName, parentFn: fn, cls: this.fnClasses[fIdx] };
+    const ctxs: Array<CollectCtx | undefined> = new Array(run.count);
+    for (let k = run.start; k < run.start + run.count; k++) {
+      const node = log.nodes[k];
+      if (!COLLECTED_KINDS[node.kind]) continue;
+      const o = log.owners[k];
+      const ctx = o === run.fnIndex ? fnCtx : ctxs[o - run.start]!;
+      const child = this.collectOne(node, ctx, seen);
+      if (CONTEXT_KINDS[node.kind]) ctxs[k - run.start] = child;
+    }
+    const added = this.fns.length - fIdx - 1;
+    let same = added === end - fIdx - 1;
+    for (let i = 0; same && i < added; i++) same = this.fns[fIdx + 1 + i].qualifiedName === prev.fns[fIdx + 1 + i].qualifiedName;
+    if (!same) {
+      this.resetCollection();
+      return false;
+    }
+    for (let i = end; i < prev.fns.length; i++) {
+      const c = prev.fns[i];
+      this.addCollected(c, copies, c.parent >= 0 ? this.fns[c.parent] : undefined);
+    }
+    for (const h of prev.topHoisted) this.topHoisted.push((copies.get(h) as TS.Node | undefined) ?? h);
+    for (const [name, cls] of prev.classes) this.classes.set(name, (copies.get(cls) as TS.ClassLikeDeclaration | undefined) ?? cls);
+    // mutation sites: before the body as they were, the new body's, after the body moved
+    const from = origin.oldBody.pos;
+    const to = origin.oldBody.end;
+    const delta = origin.newBody.end - to;
+    const inBody = new Map(this.mutationSites);
+    const merged: Array<[string, number[]]> = [];
+    for (const [name, was] of prev.mutationSites) {
+      const out: number[] = [];
+      for (const p of was) if (p < from) out.push(p);
+      const body = inBody.get(name);
+      if (body) {
+        for (const p of body) out.push(p);
+        inBody.delete(name);
+      }
+      for (const p of was) if (p >= to) out.push(p + delta);
+      if (out.length) merged.push([name, out]);
+    }
+    for (const entry of inBody) merged.push(entry);
+    // in the order a walk meets them: by first site
+    merged.sort((a, b) => a[1][0] - b[1][0]);
+    this.mutationSites.clear();
+    for (const [name, sites] of merged) this.mutationSites.set(name, sites);
+    rememberIndexedNodes(this.sf, indexedOf(log));
+    collectionStats.patched++;
+    return true;
+  }
+
+  /** Forgets a partial collection (patchFrom gave up). */
+  private resetCollection(): void {
+    this.fns.length = 0;
+    this.fnClasses.length = 0;
+    this.byNode.clear();
+    this.classes.clear();
+    this.topHoisted.length = 0;
+    this.mutationSites.clear();
   }
 
   /** The collection from a record of the walk (see CollectionLog): collectOne for each node, in order. */
@@ -556,6 +768,7 @@ export class FileAnalyzer {
       if (ctx.parentFn) ctx.parentFn.hasNested = true;
       if (hasMemoDecorator(node) || (node.parent && isCallExpression(node.parent) && memoWrapped(node.parent) === node)) info.memoWrapped = true;
       this.fns.push(info);
+      this.fnClasses.push(ctx.cls);
       this.byNode.set(node, info);
       child = { owner: qualifiedName, parentFn: info, cls: ctx.cls };
     } else if (k === SK.ClassDeclaration || k === SK.ClassExpression) {

@@ -2,12 +2,21 @@
 import type { Finding, Rule } from '../analysis/types';
 import { formatCost, isWorseThan, parseCost, type Cost } from '../analysis/cost';
 
+/** The threshold setting parsed, by its text (the rule runs on every keystroke). */
+const thresholds = new Map<string, Cost>();
+
 function thresholdOf(text: string): Cost {
-  try {
-    return parseCost(text);
-  } catch {
-    return parseCost('O(n log n)');
+  let t = thresholds.get(text);
+  if (!t) {
+    try {
+      t = parseCost(text);
+    } catch {
+      t = parseCost('O(n log n)');
+    }
+    if (thresholds.size > 16) thresholds.clear();
+    thresholds.set(text, t);
   }
+  return t;
 }
 
 /**

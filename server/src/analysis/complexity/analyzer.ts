@@ -528,13 +528,10 @@ export class FileAnalyzer {
     const { origin } = run;
     const fIdx = prev.fns.findIndex((f) => f.node === origin.oldFunction);
     if (fIdx < 0) return false;
-    // the old body's functions: the ones after F in pre-order that F encloses
+    // the old body's functions: the ones right after F in pre-order that F encloses (a parent
+    // after F is one of them), without walking up each one's parents (nesting can be deep)
     let end = fIdx + 1;
-    for (; end < prev.fns.length; end++) {
-      let p = prev.fns[end].parent;
-      while (p > fIdx) p = prev.fns[p].parent;
-      if (p !== fIdx) break;
-    }
+    while (end < prev.fns.length && prev.fns[end].parent >= fIdx) end++;
     // what F's header holds (default values: calls, functions) is not collected again: such a function is patched no further
     for (let k = run.fnIndex + 1; k < run.start; k++) if (COLLECTED_KINDS[log.nodes[k].kind]) return false;
     const copies = origin.copies;

@@ -456,13 +456,8 @@ export class FileAnalyzer {
       if (fn.hoisted) fn.hoisted = undefined;
       fn.parent = undefined;
     }
-    this.fns.length = 0;
-    this.fnClasses.length = 0;
-    this.byNode.clear();
-    this.classes.clear();
-    this.topHoisted.length = 0;
+    this.resetCollection();
     this.textRoots.clear();
-    this.mutationSites.clear();
     this.importAnswers = undefined;
     this.fileEnv.vars.clear();
   }
@@ -594,7 +589,7 @@ export class FileAnalyzer {
     return true;
   }
 
-  /** Forgets a partial collection (patchFrom gave up). */
+  /** Forgets what the collection found (patchFrom gave up, or release). */
   private resetCollection(): void {
     this.fns.length = 0;
     this.fnClasses.length = 0;

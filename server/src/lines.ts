@@ -6,8 +6,9 @@
 import type { Position } from 'vscode-languageserver/node';
 import type { TextDocument } from 'vscode-languageserver-textdocument';
 import type { ts as TS } from 'ts-morph';
+import { treeCache } from './analysis/treeCaches';
 
-const sameBreaks = new WeakMap<TS.SourceFile, boolean>();
+const sameBreaks = treeCache<boolean>();
 
 function breaksAgree(sf: TS.SourceFile): boolean {
   let ok = sameBreaks.get(sf);

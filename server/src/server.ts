@@ -128,6 +128,7 @@ export function startServer(connection: Connection): void {
         if (!tree) trees.set(doc.uri, (tree = new SyntaxDocument(fileName, doc.getText())));
         else tree.update(doc.getText());
       } catch (error) {
+        trees.get(doc.uri)?.dispose();
         trees.delete(doc.uri);
         const reason = describeParseFailure(error);
         connection.console.warn(`PerfLens skipped ${fileName}: ${reason}`);
@@ -297,6 +298,7 @@ export function startServer(connection: Connection): void {
     if (job) job.cancelled = true;
     jobs.delete(e.document.uri);
     analysed.delete(e.document.uri);
+    trees.get(e.document.uri)?.dispose();
     trees.delete(e.document.uri);
     summaries.forgetFile(fileNameOf(e.document));
     host.remove(fileNameOf(e.document));

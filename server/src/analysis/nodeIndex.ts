@@ -4,6 +4,7 @@
 // list instead of walking the whole tree again (on typescript.js: ~350k nodes instead of 1.08M,
 // and no recursion).
 import { ts } from '../ts';
+import { treeCache } from './treeCaches';
 import type { ts as TS } from 'ts-morph';
 
 const SK = ts.SyntaxKind;
@@ -21,7 +22,7 @@ export const INDEXED: Uint8Array = (() => {
   return t;
 })();
 
-const memo = new WeakMap<TS.SourceFile, TS.Node[]>();
+const memo = treeCache<TS.Node[]>();
 
 /** Records the indexed nodes of `sf` found by another walk of the whole tree (in pre-order, forEachChild order). */
 export function rememberIndexedNodes(sf: TS.SourceFile, nodes: TS.Node[]): void {

@@ -8,6 +8,7 @@
 import { ts } from '../ts';
 import type { ts as TS } from 'ts-morph';
 import type { Confidence, Span } from './types';
+import { treeCache } from './treeCaches';
 import { chainLinks, chainNames, describeCallee, isFunctionBoundary, isInnerChainLink, isPromiseCombinator, iteratingCallOf, methodName, unwrap, valueParent } from './syntax';
 
 export type QueryLibrary =
@@ -113,7 +114,7 @@ function libraryForFile(sf: TS.SourceFile, decl: TS.Node): LibrarySpec | 'batchi
   return undefined;
 }
 
-const prismaFiles = new WeakMap<TS.SourceFile, boolean>();
+const prismaFiles = treeCache<boolean>();
 /** Prisma 7's `prisma-client` generator writes the delegates into the project (`generated/prisma/models/User.ts`). */
 function isPrismaGenerated(sf: TS.SourceFile, decl: TS.Node): boolean {
   let yes = prismaFiles.get(sf);
@@ -442,7 +443,7 @@ export interface LocalFunctions {
   declaredOnly: Set<string>;
 }
 
-const localFunctionsMemo = new WeakMap<TS.SourceFile, LocalFunctions>();
+const localFunctionsMemo = treeCache<LocalFunctions>();
 
 export function newLocalFunctions(): LocalFunctions {
   return { byName: new Map(), declaredOnly: new Set() };

@@ -2,6 +2,7 @@
 import { ts } from '../ts';
 import type { ts as TS } from 'ts-morph';
 import type { Span } from './types';
+import { treeCache } from './treeCaches';
 
 export function spanOf(node: TS.Node, sf: TS.SourceFile): Span {
   return { start: node.getStart(sf), end: node.getEnd() };
@@ -245,7 +246,7 @@ export function isFanOut(call: TS.CallExpression): boolean {
 }
 
 const combinatorArgs = new WeakMap<TS.Node, Set<string>>();
-const promiseOffsets = new WeakMap<TS.SourceFile, number[]>();
+const promiseOffsets = treeCache<number[]>();
 
 /** Where `Promise` occurs in the file's text, ascending: a combinator call's span contains one. */
 function promiseOffsetsOf(sf: TS.SourceFile): number[] {
@@ -422,7 +423,7 @@ export function freshName(base: string | string[], sf: TS.SourceFile, taken: Set
   return name;
 }
 
-const identifierCache = new WeakMap<TS.SourceFile, Set<string>>();
+const identifierCache = treeCache<Set<string>>();
 function collectIdentifiers(sf: TS.SourceFile): Set<string> {
   let set = identifierCache.get(sf);
   if (set) return set;

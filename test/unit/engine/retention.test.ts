@@ -19,6 +19,9 @@ import { analyzeFile, beginAnalysis } from '../../../server/src/engine';
 import { defaultSettings, type FunctionSummary } from '../../../server/src/analysis/types';
 import { repoRoot } from '../complexity/helpers';
 import { editOffset, functionBodies } from '../../bench/edits';
+import { forgetTree, treeCache } from '../../../server/src/analysis/treeCaches';
+import { indexedNodes } from '../../../server/src/analysis/nodeIndex';
+import { collectionStats } from '../../../server/src/analysis/complexity/analyzer';
 
 test('detach gives an equal string', () => {
   const text = 'x'.repeat(1000) + 'function computeTotals(items) {}' + 'y'.repeat(1000);
@@ -128,4 +131,61 @@ test('an analysis drops its functions, results and environments when it ends or 
   } finally {
     FileAnalyzer.prototype.release = original;
   }
+});
+
+test('what is cached for a tree goes when a newer tree replaces it or the document closes', () => {
+  // V8's young-generation GC keeps a WeakMap's entries until a full GC even when their key is
+  // unreachable (treeCaches.ts): a replaced tree's entries are deleted instead.
+  const plain = treeCache<string>();
+  const forNext = treeCache<string>({ forNextTree: true });
+  const text = 'function f(xs) {\n  return xs.length;\n}\nfunction g() {\n  return 1;\n}\n';
+  const doc = new SyntaxDocument('t.js', text);
+  const first = doc.sourceFile;
+  plain.set(first, 'a');
+  forNext.set(first, 'b');
+  const at = text.indexOf('xs.length');
+  doc.update(text.slice(0, at) + ' ' + text.slice(at));
+  assert.equal(doc.spliced, 1);
+  // spliced: the next analysis still reads the previous tree's records (and forgets them itself)
+  assert.equal(plain.has(first), false);
+  assert.equal(forNext.get(first), 'b');
+  forgetTree(first);
+  assert.equal(forNext.has(first), false);
+
+  // not spliced (the edit adds a function): everything goes at once
+  const second = doc.sourceFile;
+  plain.set(second, 'c');
+  forNext.set(second, 'd');
+  doc.update(doc.text + 'function h() {}\n');
+  assert.equal(doc.spliced, 1);
+  assert.equal(plain.has(second), false);
+  assert.equal(forNext.has(second), false);
+
+  const third = doc.sourceFile;
+  plain.set(third, 'e');
+  doc.dispose();
+  assert.equal(plain.has(third), false);
+});
+
+test("the analysis of a spliced tree forgets the previous tree's collection", () => {
+  const text = fs.readFileSync(path.join(repoRoot(), 'test/workspace/src/orders.ts'), 'utf8');
+  const doc = new SyntaxDocument('orders.ts', text);
+  const cache = new SummaryCache();
+  const run = () => {
+    const job = beginAnalysis({ fileName: 'orders.ts', sourceFile: doc.sourceFile, settings: { ...defaultSettings, timeBudgetMs: 1e9 }, complexity: { cache, fileName: 'orders.ts' }, lazyFixes: true });
+    while (!job.step());
+  };
+  run();
+  const first = doc.sourceFile;
+  const recorded = indexedNodes(first);
+  assert.ok(recorded.length > 0);
+  const bodies = functionBodies('orders.ts', text);
+  const at = bodies[0].start + 1;
+  doc.update(text.slice(0, at) + ' ' + text.slice(at));
+  assert.equal(doc.spliced, 1);
+  const before = collectionStats.patched;
+  run();
+  assert.equal(collectionStats.patched, before + 1, 'the collection was patched from the previous tree');
+  // its records were used up: asking again walks the old tree (a new list, not the recorded one)
+  assert.notEqual(indexedNodes(first), recorded);
 });

@@ -4,6 +4,7 @@
 import { ts } from '../../ts';
 import type { ts as TS } from 'ts-morph';
 import { INDEXED, rememberIndexedNodes } from '../nodeIndex';
+import { forgetTree, treeCache } from '../treeCaches';
 import { setJSDocParents, setParents, takePendingParents } from '../project/document';
 import { takeSpliceOrigin, type SpliceOrigin } from '../project/splice';
 
@@ -254,7 +255,7 @@ interface SplicedRun {
   classes: boolean;
 }
 
-const collectionLogs = new WeakMap<TS.SourceFile, CollectionLog>();
+const collectionLogs = treeCache<CollectionLog>({ forNextTree: true });
 
 /** How collections were made: from a record (same tree, or a spliced edit) or by walking the file. For tests and diagnostics. */
 export const collectionStats = { fromRecord: 0, walked: 0, patched: 0 };
@@ -387,7 +388,7 @@ interface Collection {
   mutationSites: Array<[string, number[]]>;
 }
 
-const collections = new WeakMap<TS.SourceFile, Collection>();
+const collections = treeCache<Collection>({ forNextTree: true });
 
 export class FileAnalyzer {
   readonly fns: FnInfo[] = [];
@@ -432,6 +433,8 @@ export class FileAnalyzer {
       collectionLogs.set(sf, log);
       collectionStats.fromRecord++;
       if (!(spliced && this.patchFrom(spliced.run, log))) this.collectFrom(log);
+      // the previous tree's records are used up (see treeCaches.ts)
+      if (spliced) forgetTree(spliced.run.origin.oldTree);
     } else {
       collectionStats.walked++;
       this.collect(true);

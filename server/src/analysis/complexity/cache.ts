@@ -39,7 +39,7 @@ export class SummaryCache {
   private readonly files = new Map<string, Map<string, CacheEntry>>();
   private count = 0;
   /** Hash of a function's text and its outermost function's text, valid while both nodes are the same objects. */
-  readonly textHashes = new WeakMap<TS.Node, { context: string; key: string; hash: string }>();
+  readonly textHashes = new WeakMap<TS.Node, { context: string; key: string; hash: string; sig?: string; full?: string }>();
   /** Hash of a node's text without the bodies of the functions inside it (see skeletonHash), valid while the node is the same object. */
   readonly skeletons = new WeakMap<TS.Node, string>();
   /**

@@ -90,12 +90,18 @@ export function* analyzeFunctionsStepwise(sf: TS.SourceFile, opts: ComplexityOpt
     // unchanged function node has the same text: its hash is remembered instead of re-hashing
     // every function on every keystroke.
     const memo = cache?.textHashes.get(fn.node);
-    let own: string;
-    if (memo && memo.context === context && memo.key === fn.key) own = memo.hash;
-    else {
-      own = hashText(`${fn.key}\n${textIn(fn.node, fn.file.sf)}\n${context}`);
-      cache?.textHashes.set(fn.node, { context, key: fn.key, hash: own });
+    if (memo && memo.context === context && memo.key === fn.key) {
+      if (fn.file !== fa) return memo.hash;
+      // the whole key too, while the file's context is the same (no string built per function)
+      const sig = contextSig();
+      if (memo.sig !== sig) {
+        memo.sig = sig;
+        memo.full = `${memo.hash}|${sig}`;
+      }
+      return memo.full!;
     }
+    const own = hashText(`${fn.key}\n${textIn(fn.node, fn.file.sf)}\n${context}`);
+    cache?.textHashes.set(fn.node, { context, key: fn.key, hash: own });
     return fn.file === fa ? `${own}|${contextSig()}` : own;
   };
   // Where each function starts (after its trivia), remembered per node across keystrokes.
@@ -146,12 +152,7 @@ export function* analyzeFunctionsStepwise(sf: TS.SourceFile, opts: ComplexityOpt
       }
       for (const v of entry.vars) if (!reg.vars.has(v.key)) reg.vars.set(v.key, v);
       cache.reuses++;
-      const deps = new Set<FnInfo>();
-      for (const d of entry.deps) {
-        const dep = fnByKey(d.key);
-        if (dep) deps.add(dep);
-      }
-      return new CachedResult(entry, fnStart(fn.node, fn.file.sf), deps);
+      return new CachedResult(entry, fnStart(fn.node, fn.file.sf));
     };
     program.afterAnalyze = (fn, r) => {
       if (fn.file !== fa) return;
@@ -217,6 +218,8 @@ export function* analyzeFunctionsStepwise(sf: TS.SourceFile, opts: ComplexityOpt
  * only read when the summary is presented again (an entry without a presentation yet), so it is
  * made on demand rather than for every function on every keystroke.
  */
+const NO_DEPS: Set<FnInfo> = new Set();
+
 class CachedResult implements FnResult {
   readonly cost: Cost;
   readonly amortized: FnResult['amortized'];
@@ -225,11 +228,18 @@ class CachedResult implements FnResult {
   readonly returns: FnResult['returns'];
   private placedEvidence: RawEvidence[] | undefined;
 
+  /**
+   * Only a recomputed function's own deps are read (to record its cache entry); a reused result
+   * has its entry's, by key. Shared and empty, so reuse allocates no set per function.
+   */
+  get deps(): Set<FnInfo> {
+    return NO_DEPS;
+  }
+
   constructor(
     /** The cache entry it came from (its presentation is reused too). */
     readonly entry: CacheEntry,
     private readonly start: number,
-    readonly deps: Set<FnInfo>,
   ) {
     this.cost = entry.cost;
     this.amortized = entry.amortized;

@@ -4,6 +4,7 @@ import { ts } from '../../ts';
 import type { ts as TS } from 'ts-morph';
 import { spliceFunctionBody } from './splice';
 import { setParents } from './parents';
+import { forgetTree } from '../treeCaches';
 
 export { setParents };
 
@@ -138,9 +139,13 @@ export class SyntaxDocument {
     const range = changeRange(old, text);
     const oldStarts = (this.sf as unknown as { lineMap?: readonly number[] }).lineMap;
     let next: TS.SourceFile | undefined;
+    let spliced = false;
     try {
       next = spliceFunctionBody(this.sf, text, range, scriptKindFor(this.fileName));
-      if (next) this.spliced++;
+      if (next) {
+        this.spliced++;
+        spliced = true;
+      }
       else next = ts.updateSourceFile(this.sf, text, range, false);
     } catch {
       // Both are optimisations; a full parse is always correct.
@@ -148,8 +153,15 @@ export class SyntaxDocument {
     }
     const starts = carriedLineStarts(oldStarts, old, text, range);
     if (starts) (next as unknown as { lineMap?: readonly number[] }).lineMap = starts;
+    // what was cached for the old tree goes now, not at the next full GC (see treeCaches.ts)
+    forgetTree(this.sf, spliced);
     this.sf = next;
     return range;
+  }
+
+  /** The document is closed: what was cached for its tree goes now. */
+  dispose(): void {
+    forgetTree(this.sf);
   }
 }
 

@@ -7,6 +7,7 @@ import {
   iteratingCallOf as iteratingCallOfFn, loopCollectionExpr, loopHeaderSpan, referencedNames, rootIdentifier, unwrap, type LoopStatement, type PerItemContext,
 } from '../../analysis/syntax';
 import type { FieldResolver } from './graphql';
+import { treeCache } from '../../analysis/treeCaches';
 
 export interface ItemContext extends PerItemContext {
   kind: 'loop' | 'callback' | 'fan-out' | 'resolver';
@@ -333,7 +334,7 @@ export function walkItemContexts(sf: TS.SourceFile, visit: (n: TS.Node, item: It
 }
 
 export type ItemCall = readonly [TS.CallExpression | TS.NewExpression, ItemContext];
-const itemCallsMemo = new WeakMap<TS.SourceFile, Map<(fn: TS.Node) => boolean, ItemCall[]>>();
+const itemCallsMemo = treeCache<Map<(fn: TS.Node) => boolean, ItemCall[]>>();
 
 /**
  * The calls and `new` expressions that run once per item, each with its innermost context, in

@@ -23,7 +23,11 @@ export function lensTitle(s: FunctionSummary, l: string = legend(s)): string {
   return l ? `${s.display} · ${l}` : s.display;
 }
 
-/** The last lens made for each summary: an unmoved function's summary is the same object from keystroke to keystroke (see placeSummary). */
+/**
+ * The last lens made for each cached summary (or, for one computed afresh, for the summary
+ * itself): the same object for a function on the same line and column as before, however far
+ * the edit moved its offset.
+ */
 const lastLens = new WeakMap<FunctionSummary, CodeLens>();
 
 export function codeLenses(doc: TextDocument, summaries: FunctionSummary[]): CodeLens[] {
@@ -34,7 +38,8 @@ export function codeLenses(doc: TextDocument, summaries: FunctionSummary[]): Cod
     const singleLine = s.line === s.endLine;
     if (singleLine && linesWithLens.has(start.line)) continue;
     linesWithLens.add(start.line);
-    const last = lastLens.get(s);
+    const key = placedFrom.get(s) ?? s;
+    const last = lastLens.get(key);
     if (last && last.range.start.line === start.line && last.range.start.character === start.character && last.command!.arguments![0] === doc.uri) {
       lenses.push(last);
       continue;
@@ -44,7 +49,7 @@ export function codeLenses(doc: TextDocument, summaries: FunctionSummary[]): Cod
       range: { start: { line: start.line, character: start.character }, end: { line: start.line, character: start.character } },
       command: { title, command: EXPLAIN_COMMAND, arguments: [doc.uri, start.line], tooltip },
     };
-    lastLens.set(s, lens);
+    lastLens.set(key, lens);
     lenses.push(lens);
   }
   return lenses;

@@ -253,6 +253,32 @@ test('lenses after edits (reused lens text included) equal those of a fresh anal
   assert.ok(lines >= 5);
 });
 
+test('a function the edit moved along its own line keeps its lens object; one on the edited line gets a new one', () => {
+  const file = path.join(repoRoot(), 'test/workspace/src/algorithms.ts');
+  const text = fs.readFileSync(file, 'utf8');
+  const settings = { ...defaultSettings, timeBudgetMs: Infinity };
+  const cache = new SummaryCache();
+  const doc = new SyntaxDocument(file, text);
+  const lensesAt = (t: string) => {
+    const a = analyzeFile({ fileName: file, sourceFile: doc.sourceFile, settings, complexity: { cache, fileName: file } });
+    return codeLenses(withTreeLines(TextDocument.create('file:///o.ts', 'typescript', 1, t), doc.sourceFile), a.summaries);
+  };
+  const before = lensesAt(text);
+  assert.ok(before.length >= 3);
+  // a space at the start of the first lens's line: that lens moves one column, the others keep line and column
+  const lineStart = text.split('\n').slice(0, before[0].range.start.line).join('\n').length + (before[0].range.start.line ? 1 : 0);
+  const edited = text.slice(0, lineStart) + ' ' + text.slice(lineStart);
+  doc.update(edited);
+  const after = lensesAt(edited);
+  assert.equal(after.length, before.length);
+  assert.notEqual(after[0], before[0]);
+  assert.equal(after[0].range.start.character, before[0].range.start.character + 1);
+  for (let i = 1; i < before.length; i++) {
+    if (before[i].range.start.line === before[0].range.start.line) continue;
+    assert.equal(after[i], before[i], `lens ${i} (line ${before[i].range.start.line})`);
+  }
+});
+
 /** What the collecting walk found: functions (keys, nesting, flags, hoisted declarations), classes, mutation sites, indexed nodes. */
 function collected(sf: ts.SourceFile, incremental: boolean): string[] {
   const fa = new FileAnalyzer(sf, { reg: new VarRegistry(), files: new Map(), depth: 0, stats: { analyses: 0 } }, '', incremental);

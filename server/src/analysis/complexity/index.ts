@@ -198,7 +198,11 @@ export function* analyzeFunctionsStepwise(sf: TS.SourceFile, opts: ComplexityOpt
       const summary = present(fa, fn, res ?? { cost: { terms: [{ vars: {}, vexp: [] }] }, evidence: [], confidence: 'low', deps: new Set(), recursive: false }, reg);
       if (cache && res) {
         const e = entry ?? cache.get(fileId, fn.key);
-        if (e) e.presented = relativeSummary(summary);
+        if (e) {
+          e.presented = relativeSummary(summary);
+          // so that its lens and lens text are found again from the next keystroke's placement
+          placedFrom.set(summary, e.presented);
+        }
       }
       out.push(summary);
     }

@@ -4,9 +4,10 @@
 // keeps every entry of a WeakMap that lives in the old generation, whether its key is reachable
 // or not, until the next full GC (`node --expose-gc`: 40 entries with unreachable young keys and
 // 0.3 MB values each survived three minor GCs, and went at the first full one). The language
-// server makes a new tree per keystroke, so each tree's entries kept that tree, its text (0.5 MB
-// for a 5,000-line file) and everything the analysis recorded for it alive through every
-// scavenge, which then copied and promoted it: the pauses in the keystroke latency's tail.
+// server makes a new tree per keystroke, so each replaced tree's entries (the collection's log
+// and snapshot, the node index, ...) lived on through scavenges, which copied and promoted them.
+// Deleting them: 300 typed edits of a 5,000-line file in process promoted 15 MB per scavenge
+// instead of 17, and through the server GC time fell by 6-10% (commit message of 56cdbab).
 import type { ts as TS } from 'ts-morph';
 
 interface Registered {

@@ -222,12 +222,15 @@ test('changeRange and carried line starts', () => {
   assert.equal(carriedLineStarts([0, 3], 'ab\r\ncd', 'ab\rX\ncd', changeRange('ab\r\ncd', 'ab\rX\ncd')), undefined, 'after a CR: rescanned');
 });
 
+/** A file of the example workspace open in the server's mode: its syntax document and a summary cache. */
+function openExample(name: string) {
+  const file = path.join(repoRoot(), 'test/workspace/src', name);
+  const text = fs.readFileSync(file, 'utf8');
+  return { file, text, settings: { ...defaultSettings, timeBudgetMs: Infinity }, cache: new SummaryCache(), doc: new SyntaxDocument(file, text) };
+}
+
 test('lenses after edits (reused lens text included) equal those of a fresh analysis', () => {
-  const file = path.join(repoRoot(), 'test/workspace/src/orders.ts');
-  const original = fs.readFileSync(file, 'utf8');
-  const settings = { ...defaultSettings, timeBudgetMs: Infinity };
-  const cache = new SummaryCache();
-  const doc = new SyntaxDocument(file, original);
+  const { file, text: original, settings, cache, doc } = openExample('orders.ts');
   analyzeFile({ fileName: file, sourceFile: doc.sourceFile, settings, complexity: { cache, fileName: file } });
   let text = original;
   const lensesOf = (sf: ts.SourceFile, summaries: ReturnType<typeof analyzeFile>['summaries']) =>
@@ -254,11 +257,7 @@ test('lenses after edits (reused lens text included) equal those of a fresh anal
 });
 
 test('a function the edit moved along its own line keeps its lens object; one on the edited line gets a new one', () => {
-  const file = path.join(repoRoot(), 'test/workspace/src/algorithms.ts');
-  const text = fs.readFileSync(file, 'utf8');
-  const settings = { ...defaultSettings, timeBudgetMs: Infinity };
-  const cache = new SummaryCache();
-  const doc = new SyntaxDocument(file, text);
+  const { file, text, settings, cache, doc } = openExample('algorithms.ts');
   const lensesAt = (t: string) => {
     const a = analyzeFile({ fileName: file, sourceFile: doc.sourceFile, settings, complexity: { cache, fileName: file } });
     return codeLenses(withTreeLines(TextDocument.create('file:///o.ts', 'typescript', 1, t), doc.sourceFile), a.summaries);

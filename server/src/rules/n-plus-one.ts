@@ -19,6 +19,16 @@ interface FnFrame {
   up: FnFrame | undefined;
 }
 
+/**
+ * A call site to ask the recogniser about once the walk is over (see NPlusOneWalker.pending).
+ * Plain records, not closures: a closure in the walk's loop makes V8 allocate a context for
+ * every node the loop visits, whether a closure is made for it or not.
+ */
+type PendingAsk =
+  | { kind: 'call'; node: TS.CallExpression | TS.TaggedTemplateExpression; item: ItemContext; fns: FnFrame | undefined }
+  | { kind: 'awaited'; node: TS.AwaitExpression; item: ItemContext }
+  | { kind: 'reference'; node: TS.CallExpression; fns: FnFrame | undefined };
+
 interface Reported {
   finding: Finding;
   match: QueryMatch;
@@ -156,7 +166,7 @@ class NPlusOneWalker {
    * Call sites to ask the recogniser about, in walk order: asked once the walk is over, when the
    * index of the file's functions it resolves helpers with is complete.
    */
-  private readonly pending: Array<() => void> = [];
+  private readonly pending: PendingAsk[] = [];
   private readonly reported: Reported[] = [];
   private readonly recursions: Array<{ fn: TS.Node; call: TS.CallExpression; item: ItemContext; key: string }> = [];
   private readonly entityCache = new Map<ItemContext, Set<string>>();
@@ -183,7 +193,9 @@ class NPlusOneWalker {
     for (const ask of this.pending) {
       // One odd call site must not cost the rest of the file its findings.
       try {
-        ask();
+        if (ask.kind === 'call') this.visitCall(ask.node, ask.item, ask.fns);
+        else if (ask.kind === 'awaited') this.visitAwaitedRelation(ask.node, ask.item);
+        else this.visitCallbackReference(ask.node, ask.fns);
       } catch (error) {
         this.errors.push(error);
       }
@@ -326,12 +338,11 @@ class NPlusOneWalker {
         case SK.NewExpression:
           if (plain && !plain.quietReason && kind !== SK.TaggedTemplateExpression && kind !== SK.AwaitExpression) this.itemCalls.push([n as TS.CallExpression | TS.NewExpression, plain]);
           if (item && !item.quietReason) {
-            const it = item;
-            if (kind === SK.TaggedTemplateExpression || (kind === SK.CallExpression && !this.guard(() => isInnerChainLink(n as TS.CallExpression), true))) {
-              this.pending.push(() => this.visitCall(n as TS.CallExpression | TS.TaggedTemplateExpression, it, fns));
-            } else if (kind === SK.AwaitExpression) this.pending.push(() => this.visitAwaitedRelation(n as TS.AwaitExpression, it));
+            if (kind === SK.TaggedTemplateExpression || (kind === SK.CallExpression && !this.isInnerChainLinkGuarded(n as TS.CallExpression))) {
+              this.pending.push({ kind: 'call', node: n as TS.CallExpression | TS.TaggedTemplateExpression, item, fns });
+            } else if (kind === SK.AwaitExpression) this.pending.push({ kind: 'awaited', node: n as TS.AwaitExpression, item });
           }
-          if (kind === SK.CallExpression && isReferenceCandidate(n as TS.CallExpression)) this.pending.push(() => this.visitCallbackReference(n as TS.CallExpression, fns));
+          if (kind === SK.CallExpression && isReferenceCandidate(n as TS.CallExpression)) this.pending.push({ kind: 'reference', node: n as TS.CallExpression, fns });
           break;
       }
     }
@@ -367,13 +378,13 @@ class NPlusOneWalker {
     this.report(call, match, item, concurrent);
   }
 
-  /** Runs a syntactic check of one call site; an internal error there is recorded and `fallback` used. */
-  private guard<T>(fn: () => T, fallback: T): T {
+  /** isInnerChainLink for one call site; an internal error there is recorded and the call treated as an inner link (skipped). */
+  private isInnerChainLinkGuarded(call: TS.CallExpression): boolean {
     try {
-      return fn();
+      return isInnerChainLink(call);
     } catch (error) {
       this.errors.push(error);
-      return fallback;
+      return true;
     }
   }
 

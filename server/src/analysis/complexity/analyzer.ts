@@ -65,6 +65,8 @@ export interface FnResult {
 
 export interface FnInfo {
   node: TS.FunctionLikeDeclaration;
+  /** Position in its FileAnalyzer's `fns`. */
+  index: number;
   name: string;
   qualifiedName: string;
   key: string;
@@ -262,9 +264,18 @@ export const collectionStats = { fromRecord: 0, walked: 0, patched: 0 };
 
 /** The nodes of a log the rules look at (see nodeIndex.ts), in order. */
 function indexedOf(log: CollectionLog): TS.Node[] {
-  const out: TS.Node[] = [];
-  for (const n of log.nodes) if (INDEXED[n.kind]) out.push(n);
+  // counted first: one allocation of the final size, not a growing array's copies
+  const nodes = log.nodes;
+  let count = 0;
+  for (let i = 0; i < nodes.length; i++) count += INDEXED[nodes[i].kind];
+  const out: TS.Node[] = new Array(count);
+  for (let i = 0, j = 0; i < nodes.length; i++) if (INDEXED[nodes[i].kind]) out[j++] = nodes[i];
   return out;
+}
+
+/** `n`, or its copy in a splice's path. */
+function mapThrough<T extends TS.Node>(copies: Map<TS.Node, TS.Node> | undefined, n: T): T {
+  return (copies?.get(n) as T | undefined) ?? n;
 }
 
 /** The logged nodes below `root` (not `root` itself), with owners relative to them (-1: outside). */
@@ -467,17 +478,15 @@ export class FileAnalyzer {
 
   /** What this collection found, for the next tree (see Collection). */
   private snapshot(): Collection {
-    const index = new Map<FnInfo, number>();
     const fns: CollectedFn[] = new Array(this.fns.length);
     for (let i = 0; i < this.fns.length; i++) {
       const f = this.fns[i];
-      index.set(f, i);
       fns[i] = {
         node: f.node,
         name: f.name,
         qualifiedName: f.qualifiedName,
         key: f.key,
-        parent: f.parent ? index.get(f.parent)! : -1,
+        parent: f.parent ? f.parent.index : -1,
         classNode: f.classNode,
         cls: this.fnClasses[i],
         params: f.params,
@@ -492,15 +501,15 @@ export class FileAnalyzer {
 
   /** An FnInfo for a collected function, its nodes mapped through `copies` (a splice's path). */
   private addCollected(c: CollectedFn, copies: Map<TS.Node, TS.Node> | undefined, parent: FnInfo | undefined): FnInfo {
-    const map = <T extends TS.Node>(n: T): T => (copies?.get(n) as T | undefined) ?? n;
-    const node = copies ? map(c.node) : c.node;
-    const info: FnInfo = { node, name: c.name, qualifiedName: c.qualifiedName, key: c.key, scope: this.tag + c.key, parent, classNode: c.classNode && map(c.classNode), file: this, params: c.params };
+    // (no closure for the mapping: one per function per keystroke, see n-plus-one's PendingAsk)
+    const node = copies ? mapThrough(copies, c.node) : c.node;
+    const info: FnInfo = { node, index: this.fns.length, name: c.name, qualifiedName: c.qualifiedName, key: c.key, scope: this.tag + c.key, parent, classNode: c.classNode && mapThrough(copies, c.classNode), file: this, params: c.params };
     if (c.hasNested) info.hasNested = true;
     if (c.memoWrapped) info.memoWrapped = true;
     if (c.selfCalls) info.selfCalls = true;
-    if (c.hoisted) info.hoisted = copies ? c.hoisted.map(map) : c.hoisted;
+    if (c.hoisted) info.hoisted = copies ? c.hoisted.map((h) => mapThrough(copies, h)) : c.hoisted;
     this.fns.push(info);
-    this.fnClasses.push(c.cls && map(c.cls));
+    this.fnClasses.push(c.cls && mapThrough(copies, c.cls));
     this.byNode.set(node, info);
     return info;
   }
@@ -759,7 +768,7 @@ export class FileAnalyzer {
       seen.set(qualifiedName, ordinal + 1);
       const key = `${qualifiedName}#${ordinal}`;
       const params = node.parameters.map((p) => (isIdentifier(p.name) ? p.name.text : ''));
-      const info: FnInfo = { node, name, qualifiedName, key, scope: this.tag + key, parent: ctx.parentFn, classNode: ctx.cls && node.parent === ctx.cls ? ctx.cls : undefined, file: this, params };
+      const info: FnInfo = { node, index: this.fns.length, name, qualifiedName, key, scope: this.tag + key, parent: ctx.parentFn, classNode: ctx.cls && node.parent === ctx.cls ? ctx.cls : undefined, file: this, params };
       if (ctx.parentFn) ctx.parentFn.hasNested = true;
       if (hasMemoDecorator(node) || (node.parent && isCallExpression(node.parent) && memoWrapped(node.parent) === node)) info.memoWrapped = true;
       this.fns.push(info);

@@ -283,7 +283,7 @@ function collected(sf: ts.SourceFile, incremental: boolean): string[] {
   const fa = new FileAnalyzer(sf, { reg: new VarRegistry(), files: new Map(), depth: 0, stats: { analyses: 0 } }, '', incremental);
   const at = (n: ts.Node | undefined) => (n ? `${ts.SyntaxKind[n.kind]}@${n.pos}-${n.end}` : '-');
   const out = fa.fns.map((f) =>
-    [f.key, f.qualifiedName, at(f.node), f.parent?.key, at(f.classNode), f.params.join(','), f.hasNested, f.memoWrapped, f.selfCalls, (f.hoisted ?? []).map(at).join(','), fa.byNode.get(f.node) === f].join(' | '),
+    [f.key, f.qualifiedName, at(f.node), f.parent?.key, at(f.classNode), f.params.join(','), f.hasNested, f.memoWrapped, f.selfCalls, (f.hoisted ?? []).map(at).join(','), fa.byNode.get(f.node) === f, fa.fnByKey(f.key) === f].join(' | '),
   );
   out.push(`top: ${fa.topHoisted.map(at).join(',')}`);
   out.push(`classes: ${[...fa.classes].map(([k, c]) => `${k}=${at(c)}`).join(',')}`);

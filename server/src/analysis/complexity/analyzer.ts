@@ -340,22 +340,28 @@ function splicedLog(sf: TS.SourceFile): { log: CollectionLog; run: SplicedRun } 
   const b = a + oldRun.length;
   const added = logSubtree(origin.newBody);
   const shift = added.nodes.length - oldRun.length;
-  const nodes = prev.nodes.slice(0, a);
-  const owners = prev.owners.slice(0, a);
+  // allocated at their final size and filled (a log is as long as the file's logged nodes)
+  const length = prev.nodes.length + shift;
+  const nodes: TS.Node[] = new Array(length);
+  const owners: number[] = new Array(length);
+  for (let i = 0; i < a; i++) {
+    nodes[i] = prev.nodes[i];
+    owners[i] = prev.owners[i];
+  }
   for (const [old, copy] of origin.copies) {
     if (!isLogged(old.kind)) continue;
-    const i = nodes.indexOf(old);
+    const i = nodes.lastIndexOf(old, a - 1);
     if (i < 0) return undefined;
     nodes[i] = copy;
   }
   for (let k = 0; k < added.nodes.length; k++) {
-    nodes.push(added.nodes[k]);
-    owners.push(added.owners[k] < 0 ? fnIndex : a + added.owners[k]);
+    nodes[a + k] = added.nodes[k];
+    owners[a + k] = added.owners[k] < 0 ? fnIndex : a + added.owners[k];
   }
-  for (let i = b; i < prev.nodes.length; i++) {
-    nodes.push(prev.nodes[i]);
+  for (let i = b, j = a + added.nodes.length; i < prev.nodes.length; i++, j++) {
+    nodes[j] = prev.nodes[i];
     const o = prev.owners[i];
-    owners.push(o < a ? o : o + shift);
+    owners[j] = o < a ? o : o + shift;
   }
   const isClass = (n: TS.Node) => n.kind === SK.ClassDeclaration || n.kind === SK.ClassExpression;
   return { log: { nodes, owners }, run: { origin, fnIndex, start: a, count: added.nodes.length, classes: oldRun.some(isClass) || added.nodes.some(isClass) } };
@@ -397,6 +403,8 @@ interface Collection {
   topHoisted: TS.Node[];
   classes: Array<[string, TS.ClassLikeDeclaration]>;
   mutationSites: Array<[string, number[]]>;
+  /** Index in `fns` by key, once a run has asked (FileAnalyzer.fnByKey). */
+  keyIndex?: Map<string, number>;
 }
 
 const collections = treeCache<Collection>({ forNextTree: true });
@@ -415,6 +423,10 @@ export class FileAnalyzer {
   /** Imported names resolved through the type checker (null: not a function we can analyse). */
   importAnswers?: Map<string, FnInfo | null>;
   private lineStarts: readonly number[];
+  /** Index in `fns` by key: built on first use, or the previous tree's when a patch kept every key. */
+  private keyIndex: Map<string, number> | undefined;
+  /** This tree's collection record (the language server's mode), where a key index built later is kept. */
+  private collection: Collection | undefined;
 
   constructor(
     readonly sf: TS.SourceFile,
@@ -435,6 +447,8 @@ export class FileAnalyzer {
       // the same tree again (another run over it)
       collectionStats.fromRecord++;
       this.restore(known);
+      this.collection = known;
+      this.keyIndex = known.keyIndex;
       rememberIndexedNodes(sf, indexedOf(kept));
       return;
     }
@@ -450,7 +464,20 @@ export class FileAnalyzer {
       collectionStats.walked++;
       this.collect(true);
     }
-    collections.set(sf, this.snapshot());
+    this.collection = this.snapshot();
+    collections.set(sf, this.collection);
+  }
+
+  /** The function with this key (FnInfo.key), if the file has one. */
+  fnByKey(key: string): FnInfo | undefined {
+    if (!this.keyIndex) {
+      const index = new Map<string, number>();
+      for (let i = 0; i < this.fns.length; i++) index.set(this.fns[i].key, i);
+      this.keyIndex = index;
+      if (this.collection) this.collection.keyIndex = index;
+    }
+    const i = this.keyIndex.get(key);
+    return i === undefined ? undefined : this.fns[i];
   }
 
   /**
@@ -496,7 +523,7 @@ export class FileAnalyzer {
         hoisted: f.hoisted,
       };
     }
-    return { fns, topHoisted: this.topHoisted.slice(), classes: [...this.classes], mutationSites: [...this.mutationSites].map(([k, v]) => [k, v.slice()]) };
+    return { fns, topHoisted: this.topHoisted.slice(), classes: [...this.classes], mutationSites: [...this.mutationSites].map(([k, v]) => [k, v.slice()]), keyIndex: this.keyIndex };
   }
 
   /** An FnInfo for a collected function, its nodes mapped through `copies` (a splice's path). */
@@ -597,12 +624,17 @@ export class FileAnalyzer {
     this.mutationSites.clear();
     for (const [name, sites] of merged) this.mutationSites.set(name, sites);
     rememberIndexedNodes(this.sf, indexedOf(log));
+    // every function kept its key at its index (the same functions before and after the body,
+    // the same names in sequence in it): the previous key index holds
+    this.keyIndex = prev.keyIndex;
     collectionStats.patched++;
     return true;
   }
 
   /** Forgets what the collection found (patchFrom gave up, or release). */
   private resetCollection(): void {
+    this.keyIndex = undefined;
+    this.collection = undefined;
     this.fns.length = 0;
     this.fnClasses.length = 0;
     this.byNode.clear();

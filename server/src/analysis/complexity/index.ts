@@ -113,14 +113,7 @@ export function* analyzeFunctionsStepwise(sf: TS.SourceFile, opts: ComplexityOpt
     cache.trivia.set(n, at - n.pos);
     return at;
   };
-  let byKey: Map<string, FnInfo> | undefined;
-  const fnByKey = (key: string): FnInfo | undefined => {
-    if (!byKey) {
-      byKey = new Map();
-      for (const f of fa.fns) byKey.set(f.key, f);
-    }
-    return byKey.get(key);
-  };
+  const fnByKey = (key: string): FnInfo | undefined => fa.fnByKey(key);
   // A summary's fingerprint (what its callers depend on). Results reused from the cache
   // (CachedResult) carry the one stored with their entry (no re-printing of every callee's cost
   // on each keystroke).
@@ -213,7 +206,6 @@ export function* analyzeFunctionsStepwise(sf: TS.SourceFile, opts: ComplexityOpt
     program.afterAnalyze = undefined;
     for (const f of program.files.values()) f.release();
     program.files.clear();
-    byKey = undefined;
   }
 }
 

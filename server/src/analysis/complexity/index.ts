@@ -113,7 +113,6 @@ export function* analyzeFunctionsStepwise(sf: TS.SourceFile, opts: ComplexityOpt
     cache.trivia.set(n, at - n.pos);
     return at;
   };
-  const fnByKey = (key: string): FnInfo | undefined => fa.fnByKey(key);
   // A summary's fingerprint (what its callers depend on). Results reused from the cache
   // (CachedResult) carry the one stored with their entry (no re-printing of every callee's cost
   // on each keystroke).
@@ -130,7 +129,7 @@ export function* analyzeFunctionsStepwise(sf: TS.SourceFile, opts: ComplexityOpt
       fn.running = true;
       try {
         for (const d of entry.deps) {
-          const dep = d.file === fileId ? fnByKey(d.key) : undefined;
+          const dep = d.file === fileId ? fa.fnByKey(d.key) : undefined;
           if (!dep) return undefined;
           if (dep.running) {
             const de = cache.get(d.file, d.key);

@@ -98,29 +98,42 @@ export class ProfileLensJoin implements vscode.Disposable {
     return this.requests.get(uri.toString()) ?? 0;
   }
 
-  /** Called by the middleware with the lenses the server returned: records Big-O, appends measurements. */
+  /**
+   * Called by the middleware with the lenses the server returned: records every function's Big-O
+   * (from the lens's data while the lens is unresolved, see LensData in server/src/protocol.ts)
+   * and appends measurements to the lenses that already carry their command.
+   */
   decorate(document: vscode.TextDocument, lenses: vscode.CodeLens[]): vscode.CodeLens[] {
     this.requests.set(document.uri.toString(), this.lensRequests(document.uri) + 1);
     const facts: LensFact[] = [];
     for (const lens of lenses) {
-      const parts = lens.command ? splitLensTitle(lens.command.title) : undefined;
-      if (parts) facts.push({ line: lens.range.start.line, range: lens.range, bigO: parts.bigO });
+      const bigO = lensBigO(lens);
+      if (bigO) facts.push({ line: lens.range.start.line, range: lens.range, bigO });
     }
     this.facts.set(document.uri.toString(), { uri: document.uri, lenses: facts });
     this.updateDiagnostics(document.uri);
-    if (!this.overlay.active) return lenses;
-    const times = this.overlay.functionTimes(document.uri);
-    if (!times.length) return lenses;
-    const lensLines = new Set(lenses.map((l) => l.range.start.line));
-    const profileName = this.overlay.active.name;
-    for (const lens of lenses) {
-      if (!lens.command || !splitLensTitle(lens.command.title)) continue;
-      const t = this.timeFor(times, lens.range.start.line, lensLines);
-      if (!t) continue;
-      const tooltip = `${lens.command.tooltip ? `${lens.command.tooltip}\n\n` : ''}Measured in ${profileName}: ${formatShare(t.percent)} of the CPU time (total ${formatMs(t.totalMs)}, self ${formatMs(t.selfMs)}).`;
-      lens.command = { ...lens.command, title: lensTitleWithMeasure(lens.command.title, t), tooltip };
-    }
+    for (const lens of lenses) if (lens.command) this.measure(document.uri, lens);
     return lenses;
+  }
+
+  /** Called by the middleware with a lens the server resolved: appends the measurement. */
+  decorateResolved(lens: vscode.CodeLens): vscode.CodeLens {
+    const uri = lens.command?.arguments?.[0];
+    if (typeof uri === 'string') this.measure(vscode.Uri.parse(uri), lens);
+    return lens;
+  }
+
+  /** "O(n²) · 41% CPU (1.2 s)": the lens's function's measured share, when the profile has it. */
+  private measure(uri: vscode.Uri, lens: vscode.CodeLens): void {
+    if (!this.overlay.active || !lens.command || !splitLensTitle(lens.command.title)) return;
+    const times = this.overlay.functionTimes(uri);
+    if (!times.length) return;
+    const lensLines = new Set((this.facts.get(uri.toString())?.lenses ?? []).map((l) => l.line));
+    lensLines.add(lens.range.start.line);
+    const t = this.timeFor(times, lens.range.start.line, lensLines);
+    if (!t) return;
+    const tooltip = `${lens.command.tooltip ? `${lens.command.tooltip}\n\n` : ''}Measured in ${this.overlay.active.name}: ${formatShare(t.percent)} of the CPU time (total ${formatMs(t.totalMs)}, self ${formatMs(t.selfMs)}).`;
+    lens.command = { ...lens.command, title: lensTitleWithMeasure(lens.command.title, t), tooltip };
   }
 
   /** The hot-and-complex functions of a document (needs its lenses to have been seen). */
@@ -223,14 +236,29 @@ export class ProfileLensJoin implements vscode.Disposable {
   }
 }
 
-/** The language client middleware (see the top of this file). PerfLens lenses carry their command
- * (no resolve step), so only provideCodeLenses is wrapped. */
+/** The Big-O of a server lens: from its title once resolved, else from its data. */
+function lensBigO(lens: vscode.CodeLens): string | undefined {
+  if (lens.command) return splitLensTitle(lens.command.title)?.bigO;
+  const data = (lens as { data?: unknown }).data;
+  return Array.isArray(data) && typeof data[1] === 'string' ? splitLensTitle(data[1])?.bigO : undefined;
+}
+
+/**
+ * The language client middleware (see the top of this file). The server sends lenses without
+ * their commands and VS Code resolves the ones on screen: the Big-O of every function is recorded
+ * when the lenses arrive, the measurement is appended when a lens is resolved.
+ */
 export function createProfileLensMiddleware(profiles: ProfileApi): Middleware {
   return {
     provideCodeLenses: async (document, token, next) => {
       const lenses = await next(document, token);
       if (!lenses || token.isCancellationRequested) return lenses;
       return profiles.lensJoin.decorate(document, lenses);
+    },
+    resolveCodeLens: async (lens, token, next) => {
+      const resolved = await next(lens, token);
+      if (!resolved || token.isCancellationRequested) return resolved;
+      return profiles.lensJoin.decorateResolved(resolved);
     },
   };
 }

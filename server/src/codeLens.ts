@@ -2,9 +2,11 @@
 import type { CodeLens } from 'vscode-languageserver/node';
 import type { TextDocument } from 'vscode-languageserver-textdocument';
 import type { FunctionSummary } from './analysis/types';
-import { EXPLAIN_COMMAND } from './protocol';
+import { EXPLAIN_COMMAND, type LensData } from './protocol';
 import { legend, tooltip } from './explain';
 import { placedFrom } from './analysis/complexity';
+
+type Position = { line: number; character: number };
 
 /** Lens text by the cached summary it was placed from, with the line it was placed at. */
 const texts = new WeakMap<FunctionSummary, { line: number; title: string; tooltip: string }>();
@@ -23,6 +25,26 @@ export function lensTitle(s: FunctionSummary, l: string = legend(s)): string {
   return l ? `${s.display} · ${l}` : s.display;
 }
 
+function lensCommand(uri: string, s: FunctionSummary, line: number): NonNullable<CodeLens['command']> {
+  const { title, tooltip } = lensText(s);
+  return { title, command: EXPLAIN_COMMAND, arguments: [uri, line], tooltip };
+}
+
+/**
+ * Where the lenses go: `place(summary, start)` for each function with a lens, in the order of
+ * `summaries`. A single-line function on a line that already has a lens gets none.
+ */
+function placeLenses(doc: TextDocument, summaries: FunctionSummary[], place: (s: FunctionSummary, start: Position) => void): void {
+  const linesWithLens = new Set<number>();
+  for (const s of summaries) {
+    const start = doc.positionAt(s.headerSpan.start);
+    const singleLine = s.line === s.endLine;
+    if (singleLine && linesWithLens.has(start.line)) continue;
+    linesWithLens.add(start.line);
+    place(s, start);
+  }
+}
+
 /**
  * The last lens made for each cached summary (or, for one computed afresh, for the summary
  * itself): the same object for a function on the same line and column as before, however far
@@ -30,27 +52,121 @@ export function lensTitle(s: FunctionSummary, l: string = legend(s)): string {
  */
 const lastLens = new WeakMap<FunctionSummary, CodeLens>();
 
+/** The lenses with their commands (the CLI's and the tests' form; the server resolves lazily, see LensBook). */
 export function codeLenses(doc: TextDocument, summaries: FunctionSummary[]): CodeLens[] {
   const lenses: CodeLens[] = [];
-  const linesWithLens = new Set<number>();
-  for (const s of summaries) {
-    const start = doc.positionAt(s.headerSpan.start);
-    const singleLine = s.line === s.endLine;
-    if (singleLine && linesWithLens.has(start.line)) continue;
-    linesWithLens.add(start.line);
+  placeLenses(doc, summaries, (s, start) => {
     const key = placedFrom.get(s) ?? s;
     const last = lastLens.get(key);
-    if (last && last.range.start.line === start.line && last.range.start.character === start.character && last.command!.arguments![0] === doc.uri) {
+    if (last && samePosition(last.range.start, start) && last.command!.arguments![0] === doc.uri) {
       lenses.push(last);
-      continue;
+      return;
     }
-    const { title, tooltip } = lensText(s);
-    const lens: CodeLens = {
-      range: { start: { line: start.line, character: start.character }, end: { line: start.line, character: start.character } },
-      command: { title, command: EXPLAIN_COMMAND, arguments: [doc.uri, start.line], tooltip },
-    };
+    const lens: CodeLens = { range: { start: { line: start.line, character: start.character }, end: { line: start.line, character: start.character } }, command: lensCommand(doc.uri, s, start.line) };
     lastLens.set(key, lens);
     lenses.push(lens);
-  }
+  });
   return lenses;
+}
+
+/**
+ * The lenses as `textDocument/codeLens` answers them, and their commands for `codeLens/resolve`.
+ *
+ * A 5,000-line file has about 600 lenses, and their commands (title, explanation tooltip, the
+ * document's URI) were three quarters of a 220 KB response, made, encoded, sent and decoded again
+ * on every keystroke. So the response carries ranges and a short `data` ({@link LensData}) only;
+ * VS Code resolves the lenses it shows (the pattern VS Code's CodeLensProvider API recommends,
+ * and VS Code keeps showing a lens's previous text until its resolve arrives). The command is
+ * made for the function at the lens's position in the set last sent for the document, which is
+ * the set the client resolves from.
+ */
+export class LensBook {
+  private readonly sent = new Map<string, { no: number; lenses: CodeLens[]; summaries: FunctionSummary[]; sorted: boolean }>();
+  private readonly uris = new Map<number, string>();
+  private next = 1;
+  /** The last lens sent for each cached summary (see lastLens): reused while it stays in place. */
+  private readonly stubs = new WeakMap<FunctionSummary, CodeLens>();
+
+  /** The unresolved lenses of a document's functions, remembered for their resolve. */
+  publish(doc: TextDocument, summaries: FunctionSummary[]): CodeLens[] {
+    let entry = this.sent.get(doc.uri);
+    if (!entry) {
+      entry = { no: this.next++, lenses: [], summaries: [], sorted: true };
+      this.sent.set(doc.uri, entry);
+      this.uris.set(entry.no, doc.uri);
+    }
+    const no = entry.no;
+    const lenses: CodeLens[] = [];
+    const placed: FunctionSummary[] = [];
+    let sorted = true;
+    let previous: Position | undefined;
+    placeLenses(doc, summaries, (s, start) => {
+      const key = placedFrom.get(s) ?? s;
+      let lens = this.stubs.get(key);
+      const data = lens?.data as LensData | undefined;
+      if (!lens || !samePosition(lens.range.start, start) || data![0] !== no || data![1] !== s.display) {
+        const at = { line: start.line, character: start.character };
+        lens = { range: { start: at, end: at }, data: [no, s.display] satisfies LensData };
+        this.stubs.set(key, lens);
+      }
+      if (previous && comparePositions(previous, start) >= 0) sorted = false;
+      previous = start;
+      lenses.push(lens);
+      placed.push(s);
+    });
+    entry.lenses = lenses;
+    entry.summaries = placed;
+    entry.sorted = sorted;
+    return lenses;
+  }
+
+  /**
+   * The lens with its command: that of the function at the lens's position in the set last sent
+   * for its document. A lens no longer there (the document changed or closed since) gets its
+   * Big-O as title.
+   */
+  resolve(lens: CodeLens): CodeLens {
+    const data = lens.data as LensData | undefined;
+    const uri = Array.isArray(data) ? this.uris.get(data[0]) : undefined;
+    const entry = uri === undefined ? undefined : this.sent.get(uri);
+    const start = lens.range.start;
+    const i = entry ? (entry.sorted ? findSorted(entry.lenses, start) : entry.lenses.findIndex((l) => samePosition(l.range.start, start))) : -1;
+    if (i >= 0) return { range: lens.range, command: lensCommand(uri!, entry!.summaries[i], start.line), data };
+    const title = Array.isArray(data) && typeof data[1] === 'string' ? data[1] : 'PerfLens';
+    return { range: lens.range, command: uri === undefined ? { title, command: '' } : { title, command: EXPLAIN_COMMAND, arguments: [uri, start.line] }, data };
+  }
+
+  /** Forget a closed document's lenses. */
+  forget(uri: string): void {
+    const entry = this.sent.get(uri);
+    if (!entry) return;
+    this.sent.delete(uri);
+    this.uris.delete(entry.no);
+  }
+
+  /** Documents with lenses kept. */
+  get size(): number {
+    return this.sent.size;
+  }
+}
+
+function samePosition(a: Position, b: Position): boolean {
+  return a.line === b.line && a.character === b.character;
+}
+
+function comparePositions(a: Position, b: Position): number {
+  return a.line - b.line || a.character - b.character;
+}
+
+function findSorted(lenses: CodeLens[], start: Position): number {
+  let lo = 0;
+  let hi = lenses.length - 1;
+  while (lo <= hi) {
+    const mid = (lo + hi) >> 1;
+    const cmp = comparePositions(lenses[mid].range.start, start);
+    if (cmp === 0) return mid;
+    if (cmp < 0) lo = mid + 1;
+    else hi = mid - 1;
+  }
+  return -1;
 }

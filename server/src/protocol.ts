@@ -42,6 +42,14 @@ export const EXPLAIN_REQUEST = 'perflens/explain';
 /** Command the CodeLens runs: explain the function at (uri, line). */
 export const EXPLAIN_COMMAND = 'perflens.explainComplexity';
 
+/**
+ * `data` of a lens as `textDocument/codeLens` sends it: the lens has a range but no command yet
+ * (VS Code asks `codeLens/resolve` for the lenses it shows). [document number (the server's, for
+ * the resolve), the Big-O as the title starts, e.g. "O(n²)" or "O(n)?"]: the client reads every
+ * function's Big-O from it without resolving the lenses off screen.
+ */
+export type LensData = [doc: number, bigO: string];
+
 /** Server statistics (bench and tests): memory and what the server holds for open documents. */
 export const STATS_REQUEST = 'perflens/stats';
 export interface StatsParams {
@@ -56,4 +64,6 @@ export interface StatsResult {
   syntaxTrees: number;
   cachedSummaries: number;
   projectFiles: number;
+  /** Documents whose last lenses are kept for `codeLens/resolve`. */
+  lensDocuments: number;
 }

@@ -26,7 +26,7 @@ import { beginAnalysis, declinedAnalysis, describeParseFailure } from './engine'
 import { defaultSettings, type EngineSettings, type FileAnalysis, type FunctionSummary } from './analysis/types';
 import { toDiagnostic, toRange } from './diagnostics';
 import { withTreeLines } from './lines';
-import { codeLenses } from './codeLens';
+import { LensBook } from './codeLens';
 import { codeActions } from './codeActions';
 import { explainMarkdown, tooltip } from './explain';
 import { EXPLAIN_REQUEST, STATS_REQUEST, type StatsParams, type StatsResult, defaultPerfLensSettings, type ExplainParams, type ExplainResult, type PerfLensSettings } from './protocol';
@@ -69,6 +69,8 @@ export function startServer(connection: Connection): void {
   const trees = new Map<string, SyntaxDocument>();
   // Function summaries survive edits: only changed functions (and their callers) are re-derived.
   const summaries = new SummaryCache();
+  // The lenses last sent for each document, for codeLens/resolve.
+  const lensBook = new LensBook();
   let settings: PerfLensSettings = defaultPerfLensSettings;
   let generation = 0;
   let supportsConfiguration = false;
@@ -199,7 +201,7 @@ export function startServer(connection: Connection): void {
       capabilities: {
         textDocumentSync: { openClose: true, change: TextDocumentSyncKind.Incremental },
         diagnosticProvider: { identifier: 'perflens', interFileDependencies: false, workspaceDiagnostics: false },
-        codeLensProvider: { resolveProvider: false },
+        codeLensProvider: { resolveProvider: true },
         codeActionProvider: { codeActionKinds: [CodeActionKind.QuickFix], resolveProvider: false },
         hoverProvider: true,
         workspace: { workspaceFolders: { supported: true, changeNotifications: true } },
@@ -247,8 +249,10 @@ export function startServer(connection: Connection): void {
     const doc = documents.get(params.textDocument.uri);
     if (!doc || token.isCancellationRequested) return [];
     const a = await analysisFor(doc);
-    return a ? codeLenses(withTreeLines(doc, a.sourceFile), a.analysis.summaries) : [];
+    return lensBook.publish(a ? withTreeLines(doc, a.sourceFile) : doc, a ? a.analysis.summaries : []);
   });
+
+  connection.onCodeLensResolve((lens) => lensBook.resolve(lens));
 
   connection.onCodeAction(async (params, token) => {
     const doc = documents.get(params.textDocument.uri);
@@ -290,6 +294,7 @@ export function startServer(connection: Connection): void {
       syntaxTrees: trees.size,
       cachedSummaries: summaries.size,
       projectFiles: host.fileCount(),
+      lensDocuments: lensBook.size,
     };
   });
 
@@ -298,6 +303,7 @@ export function startServer(connection: Connection): void {
     if (job) job.cancelled = true;
     jobs.delete(e.document.uri);
     analysed.delete(e.document.uri);
+    lensBook.forget(e.document.uri);
     trees.get(e.document.uri)?.dispose();
     trees.delete(e.document.uri);
     summaries.forgetFile(fileNameOf(e.document));

@@ -88,15 +88,45 @@ describe('language server over stdio', () => {
 
   const diagnostics = async (uri: string) => (await conn.sendRequest<{ kind: string; items: Diagnostic[] }>('textDocument/diagnostic', { textDocument: { uri } })).items;
 
-  test('codeLens: every function gets a Big-O lens with an explanation tooltip', async () => {
-    const lenses = await conn.sendRequest<Array<{ range: Diagnostic['range']; command: { title: string; tooltip?: string; command: string } }>>('textDocument/codeLens', { textDocument: { uri: algoUri } });
+  type Lens = { range: Diagnostic['range']; data?: unknown; command?: { title: string; tooltip?: string; command: string; arguments?: unknown[] } };
+  const lensesOf = (uri: string) => conn.sendRequest<Lens[]>('textDocument/codeLens', { textDocument: { uri } });
+  const resolve = (lens: Lens) => conn.sendRequest<Lens>('codeLens/resolve', lens);
+
+  test('codeLens: every function gets a Big-O lens, resolved with its explanation tooltip', async () => {
+    const lenses = await lensesOf(algoUri);
     assert.ok(lenses.length >= 4, `lenses: ${lenses.length}`);
-    for (const l of lenses) assert.match(l.command.title, /^O\(/);
-    const twoSum = lenses.find((l) => l.range.start.line === 1);
+    // Sent without commands (VS Code resolves the lenses it shows); the data carries the Big-O.
+    for (const l of lenses) {
+      assert.equal(l.command, undefined);
+      assert.ok(Array.isArray(l.data) && typeof l.data[0] === 'number' && /^O\(/.test(l.data[1]), JSON.stringify(l));
+    }
+    const resolved = await Promise.all(lenses.map(resolve));
+    for (const [i, l] of resolved.entries()) {
+      assert.match(l.command!.title, /^O\(/);
+      assert.ok(l.command!.title.startsWith((lenses[i].data as [number, string])[1]), `${l.command!.title} starts with its data's Big-O`);
+      assert.deepEqual(l.range, lenses[i].range);
+    }
+    const twoSum = resolved.find((l) => l.range.start.line === 1);
     assert.ok(twoSum, 'a lens on twoSum (line 2)');
-    assert.match(twoSum.command.title, /O\(n²\)/);
-    assert.match(twoSum.command.tooltip ?? '', /line 3/);
-    assert.equal(twoSum.command.command, 'perflens.explainComplexity');
+    assert.match(twoSum.command!.title, /O\(n²\)/);
+    assert.match(twoSum.command!.tooltip ?? '', /line 3/);
+    assert.equal(twoSum.command!.command, 'perflens.explainComplexity');
+    assert.deepEqual(twoSum.command!.arguments, [algoUri, 1]);
+  });
+
+  test('codeLens/resolve of a lens no longer there (moved, or its document closed) gets its Big-O as title', async () => {
+    const uri = pathToFileURL(path.join(workspace, 'src', 'scratch-lens.ts')).toString();
+    await conn.sendNotification('textDocument/didOpen', { textDocument: { uri, languageId: 'typescript', version: 1, text: 'export function g(xs: number[]) {\n  return xs.filter((x) => xs.includes(x));\n}\n' } });
+    const [lens] = await lensesOf(uri);
+    assert.equal((await resolve(lens)).command!.tooltip?.split('\n')[0], 'g: O(n²) (high confidence)');
+    // The function moved down a line: the old lens is not in the new set.
+    await conn.sendNotification('textDocument/didChange', { textDocument: { uri, version: 2 }, contentChanges: [{ range: { start: { line: 0, character: 0 }, end: { line: 0, character: 0 } }, text: '\n' }] });
+    const [moved] = await lensesOf(uri);
+    assert.equal(moved.range.start.line, 1);
+    const stale = await resolve(lens);
+    assert.deepEqual(stale.command, { title: 'O(n²)', command: 'perflens.explainComplexity', arguments: [uri, 0] });
+    await conn.sendNotification('textDocument/didClose', { textDocument: { uri } });
+    assert.deepEqual((await resolve(moved)).command, { title: 'O(n²)', command: '' });
   });
 
   test('diagnostics: n-plus-one on the query with related information on the loop; complexity on twoSum', async () => {
@@ -144,8 +174,9 @@ describe('language server over stdio', () => {
     version++;
     const broken = ordersText + '\nexport function half(a: number[] {\n  for (const x of a\n';
     await conn.sendNotification('textDocument/didChange', { textDocument: { uri: ordersUri, version }, contentChanges: [{ text: broken }] });
-    const lenses = await conn.sendRequest<Array<{ command: { title: string } }>>('textDocument/codeLens', { textDocument: { uri: ordersUri } });
+    const lenses = await lensesOf(ordersUri);
     assert.ok(lenses.length >= 2, 'lenses for the functions that parse');
+    for (const l of await Promise.all(lenses.map(resolve))) assert.match(l.command!.title, /^O\(/);
     const items = await diagnostics(ordersUri);
     assert.ok(Array.isArray(items));
   });
@@ -157,22 +188,24 @@ describe('language server over stdio', () => {
   });
 
   test('closing documents releases their trees, analyses, cached summaries and project files', async () => {
-    type Stats = { openDocuments: number; analysedDocuments: number; syntaxTrees: number; cachedSummaries: number; projectFiles: number; rssMB: number };
+    type Stats = { openDocuments: number; analysedDocuments: number; syntaxTrees: number; cachedSummaries: number; projectFiles: number; lensDocuments: number; rssMB: number };
     const extra = ['a', 'b', 'c'].map((n) => ({ uri: pathToFileURL(path.join(workspace, 'src', `scratch-${n}.ts`)).toString(), text: `export function f${n}(xs: number[]) {\n  return xs.filter((x) => xs.includes(x + 1));\n}\n` }));
     const before = await conn.sendRequest<Stats>('perflens/stats', {});
     for (const e of extra) {
       await conn.sendNotification('textDocument/didOpen', { textDocument: { uri: e.uri, languageId: 'typescript', version: 1, text: e.text } });
       await diagnostics(e.uri);
+      await lensesOf(e.uri);
     }
     const open = await conn.sendRequest<Stats>('perflens/stats', {});
     assert.equal(open.openDocuments, before.openDocuments + 3);
+    assert.equal(open.lensDocuments, before.lensDocuments + 3);
     assert.equal(open.syntaxTrees, before.syntaxTrees + 3);
     assert.ok(open.cachedSummaries >= before.cachedSummaries + 6, `summaries of f and its callback per file: ${JSON.stringify(open)}`);
     for (const e of extra) await conn.sendNotification('textDocument/didClose', { textDocument: { uri: e.uri } });
     const closed = await conn.sendRequest<Stats>('perflens/stats', {});
     assert.deepEqual(
-      { open: closed.openDocuments, analysed: closed.analysedDocuments, trees: closed.syntaxTrees, summaries: closed.cachedSummaries, files: closed.projectFiles },
-      { open: before.openDocuments, analysed: before.analysedDocuments, trees: before.syntaxTrees, summaries: before.cachedSummaries, files: before.projectFiles },
+      { open: closed.openDocuments, analysed: closed.analysedDocuments, trees: closed.syntaxTrees, summaries: closed.cachedSummaries, files: closed.projectFiles, lenses: closed.lensDocuments },
+      { open: before.openDocuments, analysed: before.analysedDocuments, trees: before.syntaxTrees, summaries: before.cachedSummaries, files: before.projectFiles, lenses: before.lensDocuments },
     );
     assert.ok(closed.rssMB > 0);
   });

@@ -13,7 +13,7 @@ import { defaultSettings } from '../../../server/src/analysis/types';
 import { SummaryCache } from '../../../server/src/analysis/complexity';
 import { repoRoot } from '../complexity/helpers';
 import { TextDocument } from 'vscode-languageserver-textdocument';
-import { codeLenses } from '../../../server/src/codeLens';
+import { codeLenses, LensBook } from '../../../server/src/codeLens';
 import { withTreeLines } from '../../../server/src/lines';
 import { FileAnalyzer, collectionStats } from '../../../server/src/analysis/complexity/analyzer';
 import { VarRegistry } from '../../../server/src/analysis/complexity/shape';
@@ -235,6 +235,13 @@ test('lenses after edits (reused lens text included) equal those of a fresh anal
   let text = original;
   const lensesOf = (sf: ts.SourceFile, summaries: ReturnType<typeof analyzeFile>['summaries']) =>
     JSON.stringify(codeLenses(withTreeLines(TextDocument.create('file:///o.ts', 'typescript', 1, text), sf), summaries));
+  // The server's form: sent unresolved, each resolved on its own
+  const book = new LensBook();
+  const resolvedOf = (sf: ts.SourceFile, summaries: ReturnType<typeof analyzeFile>['summaries']) => {
+    const sent = book.publish(withTreeLines(TextDocument.create('file:///o.ts', 'typescript', 1, text), sf), summaries);
+    assert.ok(sent.every((l) => !l.command));
+    return JSON.stringify(sent.map((l) => book.resolve(JSON.parse(JSON.stringify(l)))).map(({ range, command }) => ({ range, command })));
+  };
   let seed = 11;
   const rand = () => ((seed = (seed * 1103515245 + 12345) & 0x7fffffff) / 0x7fffffff);
   let lines = 0;
@@ -252,6 +259,7 @@ test('lenses after edits (reused lens text included) equal those of a fresh anal
     const got = lensesOf(doc.sourceFile, a.summaries);
     assert.ok(got.includes('"title"'));
     assert.equal(got, lensesOf(fresh, b.summaries), `edit ${i}`);
+    assert.equal(resolvedOf(doc.sourceFile, a.summaries), got, `edit ${i}, resolved lenses`);
   }
   assert.ok(lines >= 5);
 });
@@ -276,6 +284,30 @@ test('a function the edit moved along its own line keeps its lens object; one on
     if (before[i].range.start.line === before[0].range.start.line) continue;
     assert.equal(after[i], before[i], `lens ${i} (line ${before[i].range.start.line})`);
   }
+});
+
+test('the lens book sends the same lens object while its function stays in place, and forgets a closed document', () => {
+  const { file, text, settings, cache, doc } = openExample('algorithms.ts');
+  const book = new LensBook();
+  const publish = (t: string, uri = 'file:///a.ts') => {
+    const a = analyzeFile({ fileName: file, sourceFile: doc.sourceFile, settings, complexity: { cache, fileName: file } });
+    return book.publish(withTreeLines(TextDocument.create(uri, 'typescript', 1, t), doc.sourceFile), a.summaries);
+  };
+  const before = publish(text);
+  assert.ok(before.length >= 3);
+  const edited = text + '\n// end\n';
+  doc.update(edited);
+  const after = publish(edited);
+  assert.deepEqual(after, before);
+  for (let i = 0; i < before.length; i++) assert.equal(after[i], before[i], `lens ${i}`);
+  // the same functions in a second document: their own lenses (the data names the document)
+  const other = publish(edited, 'file:///b.ts');
+  assert.notEqual((other[0].data as unknown[])[0], (before[0].data as unknown[])[0]);
+  assert.equal(book.size, 2);
+  book.forget('file:///a.ts');
+  assert.equal(book.size, 1);
+  assert.equal(book.resolve(before[0]).command!.command, '', 'a closed document: no command to run');
+  assert.equal(book.resolve(other[0]).command!.command, 'perflens.explainComplexity');
 });
 
 /** What the collecting walk found: functions (keys, nesting, flags, hoisted declarations), classes, mutation sites, indexed nodes. */

@@ -6,8 +6,9 @@
 //
 // When the two parses could differ, the splice declines and the caller falls back to
 // ts.updateSourceFile:
-//   - the old tree has a parse error anywhere (error recovery depends on the enclosing lists), or
-//     the re-parsed body has one (ditto);
+//   - the old tree has a parse error inside the function or at its edges (error recovery depends
+//     on the enclosing lists), or the re-parsed body has one (ditto); errors elsewhere are kept,
+//     those after the function moved;
 //   - the edit touches the body's braces, or the re-parsed text is not exactly one block ending
 //     where the old one ended (moved by the length difference);
 //   - the block was parsed in a different parser context (yield/await, `in` allowed or not,
@@ -17,8 +18,9 @@
 //     file: left to the parser); either tree has malformed JSDoc (reported apart from parse errors).
 //
 // Kept up to date besides the nodes: the text, line starts (by the caller), `// @ts-ignore` and
-// `// @ts-expect-error` positions, the external-module indicator. Not kept: what only binding and
-// emitting use (`identifiers`, node counts, transformFlags above the body). Spliced trees are for
+// `// @ts-expect-error` positions, the external-module indicator, the parse errors (and the
+// error mark on the body, see below). Not kept: what only binding and emitting use
+// (`identifiers`, node counts, transformFlags above the body). Spliced trees are for
 // syntax-level analysis; types come from ts-morph's own program (see correspondingNode).
 //
 // Like the incremental parser, the splice gives new objects to every node on the path from the
@@ -36,6 +38,7 @@ const F = ts.NodeFlags as unknown as Record<string, number>;
 const CONTEXT_FLAGS = F.ContextFlags;
 const AGGREGATED = F.HasAggregatedChildData | F.ThisNodeOrAnySubNodesHasError;
 const FILE_MARKS = F.PossiblyContainsDynamicImport | F.PossiblyContainsImportMeta;
+const THIS_NODE_HAS_ERROR = F.ThisNodeHasError;
 
 interface FunctionBody {
   fn: TS.FunctionLikeDeclaration;
@@ -115,7 +118,19 @@ function splicedDirectives(old: readonly CommentDirective[] | undefined, body: r
 }
 
 function parseDiagnosticCount(sf: TS.SourceFile): number {
-  return (sf as unknown as { parseDiagnostics?: readonly unknown[] }).parseDiagnostics?.length ?? 0;
+  return parseDiagnosticsOf(sf).length;
+}
+
+function parseDiagnosticsOf(sf: TS.SourceFile): readonly TS.DiagnosticWithLocation[] {
+  return (sf as unknown as { parseDiagnostics?: readonly TS.DiagnosticWithLocation[] }).parseDiagnostics ?? [];
+}
+
+/**
+ * The parse errors of the spliced tree: those of the old tree (none inside the function, see
+ * spliceFunctionBody), the ones after it moved by `delta`, all pointing at the new file.
+ */
+function splicedParseDiagnostics(old: readonly TS.DiagnosticWithLocation[], file: TS.SourceFile, after: number, delta: number): TS.DiagnosticWithLocation[] {
+  return old.map((d) => ({ ...d, file, start: d.start >= after ? d.start + delta : d.start }));
 }
 
 /** Calls `each` for every node below `root` (children and JSDoc), and `eachArray` for every child list. */
@@ -198,13 +213,19 @@ export function takeSpliceOrigin(sf: TS.SourceFile): SpliceOrigin | undefined {
  * not usable afterwards when a tree is returned.
  */
 export function spliceFunctionBody(sf: TS.SourceFile, newText: string, change: TS.TextChangeRange, scriptKind: TS.ScriptKind): TS.SourceFile | undefined {
-  if (sf.isDeclarationFile || parseDiagnosticCount(sf) > 0) return undefined;
+  if (sf.isDeclarationFile) return undefined;
   const start = change.span.start;
   const oldEnd = start + change.span.length;
   const delta = change.newLength - change.span.length;
   const target = innermostBody(sf, start, oldEnd);
   if (!target) return undefined;
   const { fn, body, path } = target;
+  // A parse error elsewhere in the file does not change how this function is parsed: the parser
+  // reaches it through the same text in the same state, parses it without error (from its
+  // leading trivia to its closing brace), and goes on from the same place in the same state.
+  // An error touching the function (or right at its edges) leaves it to the full parser.
+  const oldDiagnostics = parseDiagnosticsOf(sf);
+  for (const d of oldDiagnostics) if (d.start <= fn.end && d.start + d.length >= fn.pos) return undefined;
   const bodyText = newText.slice(body.pos, body.end + delta);
   // `import.meta` and `import(` mark the whole file (PossiblyContainsImportMeta / DynamicImport,
   // and in JS the external-module indicator): whether one is added (the wrapper's flags, below)
@@ -224,6 +245,10 @@ export function spliceFunctionBody(sf: TS.SourceFile, newText: string, change: T
 
   // The new body, at its place in the new text.
   shiftSubtree(block, body.pos - prefix.length);
+  // The parser marks the node it finishes next after reporting an error. Scanning the token
+  // after the closing brace (an unterminated comment, say) reports such an error before the
+  // block is finished, and that token is the same as before: the mark stays.
+  if (body.flags & THIS_NODE_HAS_ERROR) (block as unknown as Mutable).flags |= THIS_NODE_HAS_ERROR;
   setParents(block);
 
   // New objects for the path, each with its changed child, its end moved, and what follows the
@@ -279,6 +304,7 @@ export function spliceFunctionBody(sf: TS.SourceFile, newText: string, change: T
   const out = child as TS.SourceFile & Record<string, unknown>;
   out.text = newText;
   out.lineMap = undefined;
+  if (oldDiagnostics.length) out.parseDiagnostics = splicedParseDiagnostics(oldDiagnostics, out as TS.SourceFile, oldBodyEnd, delta);
   out.commentDirectives = splicedDirectives(
     (sf as unknown as { commentDirectives?: CommentDirective[] }).commentDirectives,
     (wrapper as unknown as { commentDirectives?: CommentDirective[] }).commentDirectives,

@@ -4,8 +4,19 @@ import { ProfileError } from './errors';
 import { PositionIndex } from './identity';
 import { fileKey, type CallTree, type FileStat, type FunctionStat, type LineStat, type Profile, type ProfileNode } from './types';
 
-/** Builds per-node totals, per-function self/total time and per-line self time. Does not mutate `tree`. */
-export function buildProfile(tree: CallTree): Profile {
+// The phases are separate functions: V8 optimises each loop with its own type feedback (in one
+// large function, the code optimised on stack during the first loop had none for the later ones
+// and was thrown away there, so a profile's first loads ran mostly unoptimised).
+
+interface ChildTable {
+  childStart: Int32Array;
+  childIndex: Int32Array;
+  roots: number[];
+  nodes: ProfileNode[];
+}
+
+/** The nodes' children in one compressed table, the roots, and the profile's nodes (totals = self so far). */
+function childTable(tree: CallTree): ChildTable {
   const { frames } = tree;
   const count = tree.nodes.length;
   // Children in one compressed table (CSR): node i's children are childIndex[childStart[i] .. childStart[i+1]).
@@ -29,7 +40,12 @@ export function buildProfile(tree: CallTree): Profile {
     if (n.parent >= 0) childIndex[fill[n.parent]++] = i;
   }
 
-  // Pre-order from the roots (iterative). Nodes not reached from a root sit on a parent cycle.
+  return { childStart, childIndex, roots, nodes };
+}
+
+/** Pre-order from the roots (iterative); `seen` marks the nodes reached. */
+function preOrder(count: number, roots: number[], childStart: Int32Array, childIndex: Int32Array): { order: number[]; seen: Uint8Array } {
+  // Nodes not reached from a root sit on a parent cycle.
   const order: number[] = [];
   const seen = new Uint8Array(count);
   for (const r of roots) {
@@ -42,26 +58,11 @@ export function buildProfile(tree: CallTree): Profile {
       for (let k = childStart[i + 1] - 1; k >= childStart[i]; k--) stack.push(childIndex[k]);
     }
   }
-  const warnings = [...tree.warnings];
-  if (order.length < count) {
-    let lost = 0;
-    let kept = 0;
-    for (let i = 0; i < count; i++) {
-      if (seen[i]) kept += nodes[i].sampleCount;
-      else lost += nodes[i].sampleCount;
-    }
-    if (kept === 0 && lost > 0)
-      throw new ProfileError('invalid-profile', `Its call tree is broken: no node with samples can be reached from a root (${roots.length ? 'the parent links form a cycle' : 'every node has a parent, so the links form a cycle'}).`);
-    warnings.push(`${count - order.length} node(s) are not reachable from the root (their parent links form a cycle) and were ignored${lost ? `, with ${lost} sample(s)` : ''}.`);
-  }
+  return { order, seen };
+}
 
-  // Totals, children before parents (reverse pre-order).
-  for (let k = order.length - 1; k >= 0; k--) {
-    const n = nodes[order[k]];
-    if (n.parent >= 0) nodes[n.parent].totalMs += n.totalMs;
-  }
-
-  // Functions: one per distinct frame identity.
+/** One function per distinct frame identity, and each frame's function. */
+function functionsOf(frames: CallTree['frames']): { functions: FunctionStat[]; frameFunction: Int32Array } {
   // Identity = (script, line, column, name, kind). Looked up through a numeric position key per
   // script first (string keys for 40k+ frames were the slowest part of loading a large profile).
   const functions: FunctionStat[] = [];
@@ -77,9 +78,11 @@ export function buildProfile(tree: CallTree): Profile {
     });
     frameFunction[i] = id;
   }
-  const nodeFunction = new Int32Array(count);
-  for (let i = 0; i < count; i++) nodeFunction[i] = frameFunction[nodes[i].frame];
+  return { functions, frameFunction };
+}
 
+/** Self and total time per function, and the profile's duration, idle time and sample count. */
+function functionTimes(roots: number[], seen: Uint8Array, nodes: ProfileNode[], nodeFunction: Int32Array, functions: FunctionStat[], childStart: Int32Array, childIndex: Int32Array): { durationMs: number; idleMs: number; sampleCount: number } {
   // Self per function; total per function counts a subtree only at the outermost occurrence of
   // that function on the path, so recursion is not counted twice. Iterative DFS with enter/exit.
   const onPath = new Int32Array(functions.length);
@@ -109,6 +112,12 @@ export function buildProfile(tree: CallTree): Profile {
     }
   }
 
+  return { durationMs, idleMs, sampleCount };
+}
+
+/** Per-file line statistics (and each file's functions), the hottest line's self time. */
+function lineStats(tree: CallTree, order: number[], nodes: ProfileNode[], nodeFunction: Int32Array, functions: FunctionStat[]): { files: Map<string, FileStat>; maxLineMs: number } {
+  const count = tree.nodes.length;
   // Lines: node self time split by its line weights; the function start line when it has none.
   // Native frames (builtins such as RegExp or console calls) have no script of their own: V8
   // records their positionTicks in the calling script, so their time goes to the lines of the
@@ -180,6 +189,40 @@ export function buildProfile(tree: CallTree): Profile {
     if (!file) files.set(key, (file = { url: fn.url, scriptId: fn.scriptId, selfMs: 0, lines: [], functions: [] }));
     file.functions.push(fn.id);
   }
+
+  return { files, maxLineMs };
+}
+
+/** Builds per-node totals, per-function self/total time and per-line self time. Does not mutate `tree`. */
+export function buildProfile(tree: CallTree): Profile {
+  const { frames } = tree;
+  const count = tree.nodes.length;
+  const { childStart, childIndex, roots, nodes } = childTable(tree);
+  const { order, seen } = preOrder(count, roots, childStart, childIndex);
+  const warnings = [...tree.warnings];
+  if (order.length < count) {
+    let lost = 0;
+    let kept = 0;
+    for (let i = 0; i < count; i++) {
+      if (seen[i]) kept += nodes[i].sampleCount;
+      else lost += nodes[i].sampleCount;
+    }
+    if (kept === 0 && lost > 0)
+      throw new ProfileError('invalid-profile', `Its call tree is broken: no node with samples can be reached from a root (${roots.length ? 'the parent links form a cycle' : 'every node has a parent, so the links form a cycle'}).`);
+    warnings.push(`${count - order.length} node(s) are not reachable from the root (their parent links form a cycle) and were ignored${lost ? `, with ${lost} sample(s)` : ''}.`);
+  }
+
+  // Totals, children before parents (reverse pre-order).
+  for (let k = order.length - 1; k >= 0; k--) {
+    const n = nodes[order[k]];
+    if (n.parent >= 0) nodes[n.parent].totalMs += n.totalMs;
+  }
+
+  const { functions, frameFunction } = functionsOf(frames);
+  const nodeFunction = new Int32Array(count);
+  for (let i = 0; i < count; i++) nodeFunction[i] = frameFunction[nodes[i].frame];
+  const { durationMs, idleMs, sampleCount } = functionTimes(roots, seen, nodes, nodeFunction, functions, childStart, childIndex);
+  const { files, maxLineMs } = lineStats(tree, order, nodes, nodeFunction, functions);
 
   const precision = tree.precision ?? (tree.nodes.some((n) => n.lines && n.lines.lines.length > 0) ? 'lines' : 'functions');
   return {

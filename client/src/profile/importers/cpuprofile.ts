@@ -74,29 +74,29 @@ export function isFlatCpuProfile(value: unknown): boolean {
   return isObject(first) && (isObject(first.callFrame) || ('id' in first && 'children' in first));
 }
 
-export function importCpuProfile(value: unknown): CallTree {
-  if (!isObject(value) || !Array.isArray(value.nodes)) throw new ProfileError('invalid-profile', 'It has no "nodes" array.');
-  const raw = value.nodes as unknown[];
-  if (raw.length === 0) throw new ProfileError('empty-profile', 'The profile is empty: it has no nodes.');
-  const warnings: string[] = [];
+// The phases below are separate functions: V8 optimises each loop with its own type feedback.
+// In one large function, the code optimised (on stack) during the first loop had none for the
+// later ones and was thrown away there, so a profile's first imports ran mostly unoptimised.
 
-  // id → index, in file order (a dense table when ids are small integers, as V8 writes them).
-  const indexOfId = new IdIndex(raw);
-  const interned = new FrameTable();
-  const frames = interned.frames;
-  const nodes: CallTreeNodeInput[] = [];
-  const rawNodes: Json[] = [];
-  const childLists: Array<unknown[] | undefined> = [];
-  const tickLists: Array<unknown[] | undefined> = [];
-  let badNodes = 0;
-  let duplicateIds = 0;
+interface NodeTable {
+  nodes: CallTreeNodeInput[];
+  rawNodes: Json[];
+  childLists: Array<unknown[] | undefined>;
+  tickLists: Array<unknown[] | undefined>;
+  badNodes: number;
+  duplicateIds: number;
+}
+
+/** One node per distinct numeric id, in file order, with its interned frame. */
+function readNodes(raw: unknown[], indexOfId: IdIndex, interned: FrameTable): NodeTable {
+  const t: NodeTable = { nodes: [], rawNodes: [], childLists: [], tickLists: [], badNodes: 0, duplicateIds: 0 };
   for (const n of raw) {
     if (!isObject(n) || typeof n.id !== 'number') {
-      badNodes++;
+      t.badNodes++;
       continue;
     }
     if (indexOfId.has(n.id)) {
-      duplicateIds++;
+      t.duplicateIds++;
       continue;
     }
     const cf = isObject(n.callFrame) ? n.callFrame : n; // tolerate callFrame fields inlined on the node
@@ -105,19 +105,19 @@ export function importCpuProfile(value: unknown): CallTree {
     const line = Math.trunc(num(cf.lineNumber, -1));
     const column = Math.trunc(num(cf.columnNumber, -1));
     const kind = frameKind(functionName, url, line);
-    indexOfId.set(n.id, nodes.length);
+    indexOfId.set(n.id, t.nodes.length);
     // One object shape for every node (`lines` always present) keeps later property reads monomorphic.
-    nodes.push({ frame: interned.intern(functionName, url, str(cf.scriptId), kind === 'js' ? line : -1, kind === 'js' ? column : -1, kind), parent: -1, selfMs: 0, sampleCount: 0, lines: undefined });
-    rawNodes.push(n);
-    childLists.push(Array.isArray(n.children) ? n.children : undefined);
+    t.nodes.push({ frame: interned.intern(functionName, url, str(cf.scriptId), kind === 'js' ? line : -1, kind === 'js' ? column : -1, kind), parent: -1, selfMs: 0, sampleCount: 0, lines: undefined });
+    t.rawNodes.push(n);
+    t.childLists.push(Array.isArray(n.children) ? n.children : undefined);
     const pt = n.positionTicks;
-    tickLists.push(Array.isArray(pt) && pt.length > 0 ? pt : undefined);
+    t.tickLists.push(Array.isArray(pt) && pt.length > 0 ? pt : undefined);
   }
-  if (nodes.length === 0) throw new ProfileError('invalid-profile', 'None of its nodes has a numeric "id".');
-  if (badNodes) warnings.push(`${badNodes} node(s) without a numeric id were ignored.`);
-  if (duplicateIds) warnings.push(`${duplicateIds} node(s) repeat an id that was already used and were ignored.`);
+  return t;
+}
 
-  // Parents from children (a node claimed twice keeps its first parent).
+/** Parents from children (a node claimed twice keeps its first parent); the warnings' counts. */
+function linkParents(childLists: Array<unknown[] | undefined>, indexOfId: IdIndex, nodes: CallTreeNodeInput[]): { unknownChildren: number; reparented: number } {
   let unknownChildren = 0;
   let reparented = 0;
   for (let i = 0; i < childLists.length; i++) {
@@ -135,6 +135,60 @@ export function importCpuProfile(value: unknown): CallTree {
       else if (nodes[ci].parent !== i) reparented++;
     }
   }
+  return { unknownChildren, reparented };
+}
+
+/** Each sample's duration added to its node; returns how many samples name no node. */
+function addSamples(samples: unknown[], count: number, durationsMs: Float64Array, indexOfId: IdIndex, nodes: CallTreeNodeInput[]): number {
+  let unknownSamples = 0;
+  for (let i = 0; i < count; i++) {
+    const idx = typeof samples[i] === 'number' ? indexOfId.get(samples[i] as number) : undefined;
+    if (idx === undefined) {
+      unknownSamples++;
+      continue;
+    }
+    nodes[idx].selfMs += durationsMs[i];
+    nodes[idx].sampleCount++;
+  }
+  return unknownSamples;
+}
+
+/** Where inside each function the samples were: positionTicks (1-based lines). */
+function addLineTicks(tickLists: Array<unknown[] | undefined>, frames: Frame[], nodes: CallTreeNodeInput[]): void {
+  for (let i = 0; i < tickLists.length; i++) {
+    const ticks = tickLists[i];
+    if (!ticks || frames[nodes[i].frame].kind === 'special') continue;
+    const lines: number[] = [];
+    const weights: number[] = [];
+    for (const t of ticks) {
+      if (!isObject(t)) continue;
+      const line = num(t.line, 0);
+      const w = num(t.ticks, 0);
+      if (line >= 1 && w > 0) {
+        lines.push(Math.trunc(line) - 1);
+        weights.push(w);
+      }
+    }
+    if (lines.length) nodes[i].lines = { lines, weights };
+  }
+}
+
+export function importCpuProfile(value: unknown): CallTree {
+  if (!isObject(value) || !Array.isArray(value.nodes)) throw new ProfileError('invalid-profile', 'It has no "nodes" array.');
+  const raw = value.nodes as unknown[];
+  if (raw.length === 0) throw new ProfileError('empty-profile', 'The profile is empty: it has no nodes.');
+  const warnings: string[] = [];
+
+  // id → index, in file order (a dense table when ids are small integers, as V8 writes them).
+  const indexOfId = new IdIndex(raw);
+  const interned = new FrameTable();
+  const frames = interned.frames;
+  const { nodes, rawNodes, childLists, tickLists, badNodes, duplicateIds } = readNodes(raw, indexOfId, interned);
+  if (nodes.length === 0) throw new ProfileError('invalid-profile', 'None of its nodes has a numeric "id".');
+  if (badNodes) warnings.push(`${badNodes} node(s) without a numeric id were ignored.`);
+  if (duplicateIds) warnings.push(`${duplicateIds} node(s) repeat an id that was already used and were ignored.`);
+
+  const { unknownChildren, reparented } = linkParents(childLists, indexOfId, nodes);
   if (unknownChildren) warnings.push(`${unknownChildren} child reference(s) point to nodes that do not exist.`);
   if (reparented) warnings.push(`${reparented} node(s) are listed as the child of more than one node; the first parent was kept.`);
 
@@ -160,16 +214,7 @@ export function importCpuProfile(value: unknown): CallTree {
       durationsMs = new Float64Array(count).fill(span / Math.max(1, count));
       if (count > 0) warnings.push('The profile has no "timeDeltas"; every sample is given the same duration.');
     }
-    let unknownSamples = 0;
-    for (let i = 0; i < count; i++) {
-      const idx = typeof samples[i] === 'number' ? indexOfId.get(samples[i] as number) : undefined;
-      if (idx === undefined) {
-        unknownSamples++;
-        continue;
-      }
-      nodes[idx].selfMs += durationsMs[i];
-      nodes[idx].sampleCount++;
-    }
+    const unknownSamples = addSamples(samples, count, durationsMs, indexOfId, nodes);
     if (unknownSamples) warnings.push(`${unknownSamples} sample(s) name nodes that do not exist and were ignored.`);
     if (unknownSamples === count) throw new ProfileError('invalid-profile', 'None of its samples refers to a node of the profile.');
   } else {
@@ -187,23 +232,7 @@ export function importCpuProfile(value: unknown): CallTree {
     warnings.push('The profile has no "samples"; times are estimated from hit counts.');
   }
 
-  // Where inside each function the samples were: positionTicks (1-based lines).
-  for (let i = 0; i < rawNodes.length; i++) {
-    const ticks = tickLists[i];
-    if (!ticks || frames[nodes[i].frame].kind === 'special') continue;
-    const lines: number[] = [];
-    const weights: number[] = [];
-    for (const t of ticks) {
-      if (!isObject(t)) continue;
-      const line = num(t.line, 0);
-      const w = num(t.ticks, 0);
-      if (line >= 1 && w > 0) {
-        lines.push(Math.trunc(line) - 1);
-        weights.push(w);
-      }
-    }
-    if (lines.length) nodes[i].lines = { lines, weights };
-  }
+  addLineTicks(tickLists, frames, nodes);
 
   const notes: string[] = [];
   const mapped = applyJsDebugLocations(value, rawNodes, frames, nodes);

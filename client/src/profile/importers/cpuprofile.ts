@@ -138,8 +138,8 @@ function linkParents(childLists: Array<unknown[] | undefined>, indexOfId: IdInde
   return { unknownChildren, reparented };
 }
 
-/** Each sample's duration added to its node; returns how many samples name no node. */
-function addSamples(samples: unknown[], count: number, durationsMs: Float64Array, indexOfId: IdIndex, nodes: CallTreeNodeInput[]): number {
+/** Each sample's duration added to its node (node ids → indexes: `indexOfId`); returns how many samples name no node. */
+export function addSamples(samples: unknown[], count: number, durationsMs: Float64Array, indexOfId: { get(id: number): number | undefined }, nodes: CallTreeNodeInput[]): number {
   let unknownSamples = 0;
   for (let i = 0; i < count; i++) {
     const idx = typeof samples[i] === 'number' ? indexOfId.get(samples[i] as number) : undefined;

@@ -5,7 +5,7 @@
 import { ProfileError } from '../errors';
 import { timingFromTimestamps } from '../timing';
 import type { CallTree, CallTreeNodeInput, Frame } from '../types';
-import { frameKind } from './cpuprofile';
+import { addSamples, frameKind } from './cpuprofile';
 import type { ProfileImporter } from './importer';
 
 type Json = Record<string, unknown>;
@@ -58,16 +58,7 @@ export function importLegacyCpuProfile(value: unknown): CallTree {
     if (timestamps.length < samples.length) warnings.push(`"samples" has ${samples.length} entries but "timestamps" only ${timestamps.length}.`);
     const timing = timingFromTimestamps(timestamps, count, Number.isFinite(endTime) ? endTime * 1e6 : undefined);
     if (timing.backwards) warnings.push(`${timing.backwards} sample time(s) went backwards and were clamped.`);
-    let unknown = 0;
-    for (let i = 0; i < count; i++) {
-      const idx = typeof samples[i] === 'number' ? indexOfId.get(samples[i] as number) : undefined;
-      if (idx === undefined) {
-        unknown++;
-        continue;
-      }
-      nodes[idx].selfMs += timing.durationsMs[i];
-      nodes[idx].sampleCount++;
-    }
+    const unknown = addSamples(samples, count, timing.durationsMs, indexOfId, nodes);
     if (unknown) warnings.push(`${unknown} sample(s) name nodes that do not exist and were ignored.`);
     if (unknown === count) throw new ProfileError('invalid-profile', 'None of its samples refers to a node of the profile.');
   } else {

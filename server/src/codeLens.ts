@@ -52,7 +52,7 @@ function placeLenses(doc: TextDocument, summaries: FunctionSummary[], place: (s:
  */
 const lastLens = new WeakMap<FunctionSummary, CodeLens>();
 
-/** The lenses with their commands (the CLI's and the tests' form; the server resolves lazily, see LensBook). */
+/** The lenses with their commands, all made at once (the tests' reference; the server sends them unresolved, see LensBook). */
 export function codeLenses(doc: TextDocument, summaries: FunctionSummary[]): CodeLens[] {
   const lenses: CodeLens[] = [];
   placeLenses(doc, summaries, (s, start) => {

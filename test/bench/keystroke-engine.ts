@@ -7,7 +7,7 @@ import { SyntaxDocument } from '../../server/src/analysis/project/document';
 import { SummaryCache } from '../../server/src/analysis/complexity';
 import { beginAnalysis } from '../../server/src/engine';
 import { defaultSettings } from '../../server/src/analysis/types';
-import { codeLenses } from '../../server/src/codeLens';
+import { LensBook } from '../../server/src/codeLens';
 import { toDiagnostic } from '../../server/src/diagnostics';
 import { withTreeLines } from '../../server/src/lines';
 import { TextDocument } from 'vscode-languageserver-textdocument';
@@ -26,6 +26,7 @@ let seed = 42;
 const rand = () => ((seed = (seed * 1103515245 + 12345) & 0x7fffffff) / 0x7fffffff);
 const settings = { ...defaultSettings, timeBudgetMs: 1e9 };
 const cache = new SummaryCache();
+const book = new LensBook();
 let doc = TextDocument.create('file:///x.js', 'javascript', 1, text0);
 const tree = new SyntaxDocument(file, text0);
 const analyse = () => {
@@ -45,7 +46,8 @@ for (let i = 0; i < count; i++) {
   const a = analyse();
   const t2 = performance.now();
   const lines = withTreeLines(doc, tree.sourceFile);
-  codeLenses(lines, a.summaries);
+  // as the server answers textDocument/codeLens (commands are made on resolve)
+  book.publish(lines, a.summaries);
   const t3 = performance.now();
   a.findings.map((f) => toDiagnostic(lines, f, () => undefined));
   const t4 = performance.now();

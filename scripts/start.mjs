@@ -14,7 +14,7 @@ import { existsSync, mkdirSync, readFileSync, rmSync, symlinkSync, lstatSync, re
 import { createServer } from 'node:net';
 import { join } from 'node:path';
 import {
-  REPO, CACHE_DIR, HarnessError, log, failAndExit, ensureCodeServer, startCodeServer, launchBrowser, workbenchUrl, freePort,
+  REPO, CACHE_DIR, HarnessError, log, failAndExit, ensureCodeServer, startCodeServer, launchBrowser, workbenchUrl, freePort, settledLensTexts,
 } from './vscode-harness.mjs';
 
 const args = process.argv.slice(2);
@@ -70,7 +70,7 @@ async function verify(url) {
     await page.keyboard.press('Enter');
     await page.waitForFunction(() => [...document.querySelectorAll('.codelens-decoration')].some((e) => e.textContent?.includes('O(')), null, { timeout: 60_000 })
       .catch(() => { throw new HarnessError('no CodeLens with "O(" appeared on src/algorithms.ts within 60 s'); });
-    const lenses = await page.$$eval('.codelens-decoration', (els) => els.map((e) => e.textContent?.trim()).filter(Boolean));
+    const lenses = await settledLensTexts(page);
     mkdirSync(join(REPO, 'test-results'), { recursive: true });
     await page.screenshot({ path: join(REPO, 'test-results', 'start-check.png'), timeout: 30_000 });
     log(`check passed: ${lenses.length} CodeLens decorations (${lenses.slice(0, 4).join(' | ')}); screenshot test-results/start-check.png`);

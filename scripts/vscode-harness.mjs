@@ -496,3 +496,20 @@ export async function launchBrowser({ viewport = { width: 1440, height: 900 }, t
 export function tempDir(prefix) {
   return mkdtempSync(join(os.tmpdir(), prefix));
 }
+
+/**
+ * The texts of the CodeLens decorations on the page once they stop changing (read every 250 ms,
+ * at most `maxMs`): PerfLens lenses arrive without their titles and VS Code resolves those on
+ * screen one request each, so right after the first one shows, the others may still be coming.
+ */
+export async function settledLensTexts(page, maxMs = 5_000) {
+  const read = () => page.$$eval('.codelens-decoration', (els) => els.map((e) => e.textContent?.trim()).filter(Boolean));
+  let last = await read();
+  for (const until = Date.now() + maxMs; Date.now() < until; ) {
+    await new Promise((r) => setTimeout(r, 250));
+    const now = await read();
+    if (now.join('\n') === last.join('\n')) return now;
+    last = now;
+  }
+  return last;
+}

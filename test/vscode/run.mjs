@@ -15,7 +15,7 @@ import { cpSync, existsSync, mkdirSync, readFileSync, rmSync, writeFileSync } fr
 import { join } from 'node:path';
 import { format } from 'node:util';
 import {
-  REPO, HarnessError, log, ensureCodeServer, startCodeServer, launchBrowser, workbenchUrl, tempDir,
+  REPO, HarnessError, log, ensureCodeServer, startCodeServer, launchBrowser, workbenchUrl, tempDir, settledLensTexts,
 } from '../../scripts/vscode-harness.mjs';
 
 const started = Date.now();
@@ -152,9 +152,9 @@ async function runWithCodeServer(tmp, workspace, resultsFile) {
         await page.waitForFunction(() => [...document.querySelectorAll('.codelens-decoration')].some((e) => e.textContent?.includes('O(')), null, { timeout: 30_000 });
         seen = true;
       } catch { /* screenshot anyway, report below */ }
+      const lensTexts = seen ? await settledLensTexts(page).catch(() => []) : [];
       mkdirSync(RESULTS_DIR, { recursive: true });
       await page.screenshot({ path: SCREENSHOT, timeout: 30_000 }).catch((e) => log(`screenshot failed: ${e.message}`));
-      const lensTexts = await page.$$eval('.codelens-decoration', (els) => els.map((e) => e.textContent?.trim()).filter(Boolean)).catch(() => []);
       writeFileSync(join(shotDir, 'done'), 'ok');
       return { seen, lensTexts };
     })();

@@ -18,6 +18,7 @@ import { withTreeLines } from '../../../server/src/lines';
 import { FileAnalyzer, collectionStats } from '../../../server/src/analysis/complexity/analyzer';
 import { VarRegistry } from '../../../server/src/analysis/complexity/shape';
 import { indexedNodes } from '../../../server/src/analysis/nodeIndex';
+import { treeOrder } from '../../../server/src/analysis/project/splice';
 
 const AGGREGATED = ts.NodeFlags.HasAggregatedChildData | ts.NodeFlags.ThisNodeOrAnySubNodesHasError;
 
@@ -225,6 +226,40 @@ test('in a file with parse errors elsewhere, typing in a clean function body is 
   }
   // (the seed is fixed: 30 of the 40 are spliced; the others are in headers, comments or at class level)
   assert.ok(doc.spliced >= 25, `spliced ${doc.spliced} of ${rounds}`);
+});
+
+test('the node order kept across spliced edits (what follows an edit is moved through it) is the walk order of the current tree', () => {
+  const root = repoRoot();
+  let checked = 0;
+  for (const [name, original] of samples()) {
+    const doc = new SyntaxDocument(name, original);
+    analyzeFile({ fileName: name, sourceFile: doc.sourceFile, settings: { ...defaultSettings, timeBudgetMs: Infinity } });
+    let seed = 11;
+    const rand = () => ((seed = (seed * 1103515245 + 12345) & 0x7fffffff) / 0x7fffffff);
+    let text = original;
+    for (let i = 0; i < 30; i++) {
+      // typing spaces (spliced), now and then a line break or a brace (not spliced: the order is dropped and built again)
+      const at = text.indexOf(' ', Math.floor(rand() * text.length));
+      if (at < 0) continue;
+      const insert = i % 7 === 3 ? '\n' : i % 11 === 5 ? '{' : ' ';
+      text = text.slice(0, at + 1) + insert + text.slice(at + 1);
+      const before = doc.spliced;
+      doc.update(text);
+      const kept = doc.keptOrder;
+      if (doc.spliced === before) {
+        assert.equal(kept, undefined, `${name}, edit ${i}: an order kept after an edit that was not spliced`);
+        continue;
+      }
+      assert.ok(kept, `${name}, edit ${i}: spliced without a kept order`);
+      const fresh = treeOrder(doc.sourceFile);
+      assert.equal(kept.length, fresh.length, `${name}, edit ${i}: order length`);
+      const k = kept.findIndex((o, j) => o !== fresh[j]);
+      assert.equal(k, -1, `${name}, edit ${i}: the kept order differs at ${k}`);
+      checked++;
+    }
+  }
+  void root;
+  assert.ok(checked >= 20, `orders checked after ${checked} spliced edits`);
 });
 
 // Compared with the same incremental analysis over full parses (same cache history): the splice

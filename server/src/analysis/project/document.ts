@@ -2,7 +2,7 @@
 // the unchanged subtrees), independent of the ts-morph Project used for type information.
 import { ts } from '../../ts';
 import type { ts as TS } from 'ts-morph';
-import { spliceFunctionBody } from './splice';
+import { spliceFunctionBody, type TreeOrder } from './splice';
 import { setParents } from './parents';
 import { forgetTree } from '../treeCaches';
 
@@ -117,6 +117,8 @@ export class SyntaxDocument {
   private sf: TS.SourceFile;
   /** How many updates re-parsed one function body only (spliceFunctionBody). */
   spliced = 0;
+  /** The tree's nodes in walk order, built at the first splice and kept up to date by the next ones (see TreeOrder). */
+  private readonly kept: { order?: TreeOrder } = {};
 
   constructor(readonly fileName: string, text: string) {
     // An analysis follows at once: its first walk sets the parents (see deferParents).
@@ -131,6 +133,11 @@ export class SyntaxDocument {
     return this.sf.text;
   }
 
+  /** The kept TreeOrder of the current tree, if one is kept (for tests). */
+  get keptOrder(): TreeOrder | undefined {
+    return this.kept.order;
+  }
+
   /** Re-parses incrementally; returns the changed range (in the old text) for cache invalidation. */
   update(text: string): TS.TextChangeRange | undefined {
     const old = this.sf.text;
@@ -141,14 +148,17 @@ export class SyntaxDocument {
     let next: TS.SourceFile | undefined;
     let spliced = false;
     try {
-      next = spliceFunctionBody(this.sf, text, range, scriptKindFor(this.fileName));
+      next = spliceFunctionBody(this.sf, text, range, scriptKindFor(this.fileName), this.kept);
       if (next) {
         this.spliced++;
         spliced = true;
+      } else {
+        this.kept.order = undefined;
+        next = ts.updateSourceFile(this.sf, text, range, false);
       }
-      else next = ts.updateSourceFile(this.sf, text, range, false);
     } catch {
       // Both are optimisations; a full parse is always correct.
+      this.kept.order = undefined;
       next = parse(this.fileName, text);
     }
     const starts = carriedLineStarts(oldStarts, old, text, range);
@@ -161,6 +171,7 @@ export class SyntaxDocument {
 
   /** The document is closed: what was cached for its tree goes now. */
   dispose(): void {
+    this.kept.order = undefined;
     forgetTree(this.sf);
   }
 }

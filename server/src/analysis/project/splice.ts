@@ -152,6 +152,64 @@ function walkSubtree(root: TS.Node, each: (n: TS.Node) => void, eachArray: (a: T
   }
 }
 
+/**
+ * Every node and child list of a tree in pre-order, in source order: a node, its JSDoc comments,
+ * then its children as forEachChild gives them (a child list, then its elements). So the objects
+ * of a subtree are contiguous, and the objects after a function body are the ones after it in the
+ * text. Kept by SyntaxDocument across spliced edits, so that what follows an edit is moved in one
+ * loop over this array: measured on GitApi.js (28,692 nodes and lists), 25 ns per object against
+ * 160 ns through forEachChild, whose per-kind dispatch and callbacks dominate a walk that only
+ * adds a number to two fields.
+ */
+export type TreeOrder = Array<{ pos: number; end: number }>;
+
+/** The TreeOrder of `root`'s subtree; with `delta`, each object is also moved by it. */
+export function treeOrder(root: TS.Node, delta = 0): TreeOrder {
+  const out: TreeOrder = [];
+  // nodes and child lists still to visit, the next one last
+  const stack: Array<TS.Node | TS.NodeArray<TS.Node>> = [root];
+  const children: Array<TS.Node | TS.NodeArray<TS.Node>> = [];
+  const onNode = (c: TS.Node): void => {
+    children.push(c);
+  };
+  const onArray = (a: TS.NodeArray<TS.Node>): void => {
+    children.push(a);
+  };
+  while (stack.length) {
+    const o = stack.pop()!;
+    if (delta) {
+      (o as MutableArray).pos += delta;
+      (o as MutableArray).end += delta;
+    }
+    out.push(o);
+    if (Array.isArray(o)) {
+      for (let i = o.length - 1; i >= 0; i--) stack.push(o[i]);
+      continue;
+    }
+    const n = o as TS.Node;
+    children.length = 0;
+    ts.forEachChild(n, onNode, onArray);
+    for (let i = children.length - 1; i >= 0; i--) stack.push(children[i]);
+    const docs = (n as { jsDoc?: TS.Node[] }).jsDoc;
+    if (docs) for (let i = docs.length - 1; i >= 0; i--) stack.push(docs[i]);
+  }
+  return out;
+}
+
+/** Replaces `order[from, to)` with `items`, in place (no copy of the whole array, no spread of `items` as arguments). */
+function replaceRange(order: TreeOrder, from: number, to: number, items: TreeOrder): void {
+  const grow = items.length - (to - from);
+  if (grow > 0) {
+    const len = order.length;
+    order.length = len + grow;
+    order.copyWithin(to + grow, to, len);
+  } else if (grow < 0) {
+    order.copyWithin(to + grow, to);
+    order.length += grow;
+  }
+  for (let k = 0; k < items.length; k++) order[from + k] = items[k];
+}
+
 function shiftSubtree(root: TS.Node, delta: number): void {
   walkSubtree(
     root,
@@ -212,7 +270,7 @@ export function takeSpliceOrigin(sf: TS.SourceFile): SpliceOrigin | undefined {
  * between them; undefined when this edit cannot be spliced (see the top of the file). `sf` is
  * not usable afterwards when a tree is returned.
  */
-export function spliceFunctionBody(sf: TS.SourceFile, newText: string, change: TS.TextChangeRange, scriptKind: TS.ScriptKind): TS.SourceFile | undefined {
+export function spliceFunctionBody(sf: TS.SourceFile, newText: string, change: TS.TextChangeRange, scriptKind: TS.ScriptKind, kept?: { order?: TreeOrder }): TS.SourceFile | undefined {
   if (sf.isDeclarationFile) return undefined;
   const start = change.span.start;
   const oldEnd = start + change.span.length;
@@ -243,8 +301,26 @@ export function spliceFunctionBody(sf: TS.SourceFile, newText: string, change: T
   if ((block.flags & CONTEXT_FLAGS) !== (body.flags & CONTEXT_FLAGS)) return undefined;
   if (wrapper.flags & FILE_MARKS || jsDocDiagnosticCount(wrapper) > 0) return undefined;
 
+  // With a TreeOrder (`kept`, built now if missing), the old body's part of it: the body and
+  // what follows it in walk order up to the first object at or after its end. Without one, or
+  // when the body is not found in it (a stale order), what follows the edit is moved by walks.
+  let order: TreeOrder | undefined;
+  let at = -1;
+  let after = -1;
+  if (kept) {
+    order = kept.order ??= treeOrder(sf);
+    at = order.indexOf(body);
+    if (at < 0) order = kept.order = undefined;
+    else {
+      const bodyEnd = body.end;
+      after = at + 1;
+      while (after < order.length && order[after].pos < bodyEnd) after++;
+    }
+  }
+
   // The new body, at its place in the new text.
-  shiftSubtree(block, body.pos - prefix.length);
+  const bodyOrder = order ? treeOrder(block, body.pos - prefix.length) : undefined;
+  if (!bodyOrder) shiftSubtree(block, body.pos - prefix.length);
   // The parser marks the node it finishes next after reporting an error. Scanning the token
   // after the closing brace (an unterminated comment, say) reports such an error before the
   // block is finished, and that token is the same as before: the mark stays.
@@ -258,6 +334,8 @@ export function spliceFunctionBody(sf: TS.SourceFile, newText: string, change: T
   let oldChild: TS.Node = body;
   let topCopy: TS.Node | undefined;
   const copies = new Map<TS.Node, TS.Node>();
+  // (with an order: each copied path node and child list, and what it replaces)
+  const replaced: Array<[{ pos: number; end: number }, { pos: number; end: number }]> = [];
   for (let i = path.length - 1; i >= 0; i--) {
     const old = path[i];
     const copy = cloneNode(old) as Mutable;
@@ -272,34 +350,64 @@ export function spliceFunctionBody(sf: TS.SourceFile, newText: string, change: T
         (a as unknown as TS.Node[])[a.indexOf(oldChild)] = child;
         a.end += delta;
         copy[key] = a;
+        if (order) replaced.push([v as unknown as MutableArray, a]);
       }
     }
-    // Children of the copy: parent pointers to it; those after the edit move.
+    // Children of the copy: parent pointers to it; those after the edit move (with an order,
+    // all at once below).
     const node = copy as unknown as TS.Node;
-    ts.forEachChild(
-      node,
-      (c) => {
-        (c as Mutable).parent = node;
-        if (c !== child && c.pos >= oldBodyEnd) shiftSubtree(c, delta);
-      },
-      (a) => {
-        const containsChild = a.includes(child);
-        if (!containsChild && a.pos >= oldBodyEnd) {
-          (a as MutableArray).pos += delta;
-          (a as MutableArray).end += delta;
-        }
-        for (const c of a) {
+    if (order) {
+      replaced.push([old, node]);
+      ts.forEachChild(
+        node,
+        (c) => {
+          (c as Mutable).parent = node;
+        },
+        (a) => {
+          for (const c of a) (c as Mutable).parent = node;
+        },
+      );
+    } else {
+      ts.forEachChild(
+        node,
+        (c) => {
           (c as Mutable).parent = node;
           if (c !== child && c.pos >= oldBodyEnd) shiftSubtree(c, delta);
-        }
-      },
-    );
+        },
+        (a) => {
+          const containsChild = a.includes(child);
+          if (!containsChild && a.pos >= oldBodyEnd) {
+            (a as MutableArray).pos += delta;
+            (a as MutableArray).end += delta;
+          }
+          for (const c of a) {
+            (c as Mutable).parent = node;
+            if (c !== child && c.pos >= oldBodyEnd) shiftSubtree(c, delta);
+          }
+        },
+      );
+    }
     const docs = (node as { jsDoc?: TS.Node[] }).jsDoc;
     if (docs) for (const d of docs) (d as Mutable).parent = node;
     if (i === 1) topCopy = node;
     copies.set(old, node);
     oldChild = old;
     child = node;
+  }
+  if (order && bodyOrder) {
+    // The copies take the places of the path nodes and lists they replace (all before the body
+    // in walk order), the new body's objects those of the old one, and what follows moves.
+    for (const [was, now] of replaced) {
+      const k = order.lastIndexOf(was, at);
+      if (k < 0) throw new Error('splice: a path node is missing from the tree order');
+      order[k] = now;
+    }
+    replaceRange(order, at, after, bodyOrder);
+    for (let k = at + bodyOrder.length; k < order.length; k++) {
+      const o = order[k];
+      o.pos += delta;
+      o.end += delta;
+    }
   }
   const out = child as TS.SourceFile & Record<string, unknown>;
   out.text = newText;

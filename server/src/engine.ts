@@ -7,8 +7,12 @@ import { analyzeFunctionsStepwise, type ComplexityOptions } from './analysis/com
 import type { EngineSettings, FileAnalysis, Finding, Fix, RuleContext } from './analysis/types';
 import { ensureParents } from './analysis/project/document';
 import { rules } from './rules';
+import { textFact } from './analysis/textFacts';
 
 export const DISABLE_NEXT_LINE = 'perflens-disable-next-line';
+
+/** Most files have no suppression comment: the pre-check is carried across spliced edits (textFacts.ts). */
+const mentionsDisable = textFact(/perflens-disable-next-line/);
 
 export interface AnalyzeInput {
   fileName: string;
@@ -25,6 +29,7 @@ export interface AnalyzeInput {
 /** Lines (0-based) on which findings of the given rules are suppressed; '*' means every rule. */
 export function suppressions(sf: TS.SourceFile): Map<number, Set<string>> {
   const out = new Map<number, Set<string>>();
+  if (!mentionsDisable(sf)) return out;
   const text = sf.text;
   const re = /\/\/\s*perflens-disable-next-line\b([^\n]*)/g;
   for (let m = re.exec(text); m; m = re.exec(text)) {
@@ -61,6 +66,8 @@ function countParseErrors(sf: TS.SourceFile): number {
  */
 export function declineReason(text: string): string | undefined {
   if (text.length < 100_000) return undefined;
+  // Declined only with fewer lines than one per 1,000 characters: counting stops once there are more.
+  const enough = text.length / 1_000;
   let lines = 1;
   let longest = 0;
   let start = 0;
@@ -68,6 +75,7 @@ export function declineReason(text: string): string | undefined {
     longest = Math.max(longest, i - start);
     start = i + 1;
     lines++;
+    if (lines >= enough) return undefined;
   }
   longest = Math.max(longest, text.length - start);
   if (longest > 20_000 && text.length / lines > 1_000) {

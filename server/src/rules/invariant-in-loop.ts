@@ -7,6 +7,10 @@ import { isDeferredCallback } from '../analysis/queries';
 import { lineOf, referencedNames, spanOf } from '../analysis/syntax';
 import { hoistInvariantFix, invariantKind, type InvariantKind } from '../fixes/hoistInvariant';
 import { mutatedNames, callsInItemContexts, type ItemContext } from './nplus1/contexts';
+import { textFact } from '../analysis/textFacts';
+
+/** Files that never mention what this rule looks for have nothing to report (see textFacts.ts). */
+const mentionsInvariantKinds = textFact(/\b(RegExp|JSON\.(parse|stringify)|Intl\.)/);
 
 /** Arguments made only of literals, templates, identifiers and property reads (no calls). */
 function plainArguments(args: readonly TS.Expression[]): boolean {
@@ -48,7 +52,7 @@ export const invariantInLoop: Rule = {
   },
   check(ctx) {
     const sf = ctx.sourceFile;
-    if (!/\b(RegExp|JSON\.(parse|stringify)|Intl\.)/.test(sf.text)) return [];
+    if (!mentionsInvariantKinds(sf)) return [];
     const findings: Finding[] = [];
     const mutatedCache = new Map<ItemContext, Set<string>>();
     const reported = new Set<TS.Node>();

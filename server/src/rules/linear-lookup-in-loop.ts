@@ -8,6 +8,10 @@ import { isDeferredCallback } from '../analysis/queries';
 import { lineOf, referencedNames, rootIdentifier, spanOf, unwrap } from '../analysis/syntax';
 import { lookupIndexFix, type LinearLookup } from '../fixes/lookupIndex';
 import { initializerOf, mutatedNames, callsInItemContexts, type ItemContext } from './nplus1/contexts';
+import { textFact } from '../analysis/textFacts';
+
+/** Files without any of these methods have nothing to report (see textFacts.ts). */
+const mentionsLookup = textFact(/\.(includes|indexOf|lastIndexOf|some|find|findLast|findIndex|findLastIndex|filter)\(/);
 
 const METHODS = new Set(['includes', 'indexOf', 'lastIndexOf', 'some', 'find', 'findLast', 'findIndex', 'findLastIndex', 'filter']);
 const ARRAY_PRODUCERS = /^(map|filter|slice|concat|flat|flatMap|from|keys|values|entries|split|sort|toSorted|reverse)$/;
@@ -76,7 +80,7 @@ export const linearLookupInLoop: Rule = {
     const sf = ctx.sourceFile;
     const text = sf.text;
     // Cheap pre-check: files without any of these methods have nothing to report.
-    if (!/\.(includes|indexOf|lastIndexOf|some|find|findLast|findIndex|findLastIndex|filter)\(/.test(text)) return [];
+    if (!mentionsLookup(sf)) return [];
     const findings: Finding[] = [];
     const mutatedCache = new Map<ItemContext, Set<string>>();
     let checker: TS.TypeChecker | undefined | null = null;

@@ -2,7 +2,8 @@
 // the unchanged subtrees), independent of the ts-morph Project used for type information.
 import { ts } from '../../ts';
 import type { ts as TS } from 'ts-morph';
-import { spliceFunctionBody, type TreeOrder } from './splice';
+import { peekSpliceOrigin, spliceFunctionBody, type TreeOrder } from './splice';
+import { carryTextFacts } from '../textFacts';
 import { setParents } from './parents';
 import { forgetTree } from '../treeCaches';
 
@@ -152,6 +153,8 @@ export class SyntaxDocument {
       if (next) {
         this.spliced++;
         spliced = true;
+        const origin = peekSpliceOrigin(next);
+        if (origin) carryTextFacts(this.sf, next, origin.oldBody, text.length - old.length);
       } else {
         this.kept.order = undefined;
         next = ts.updateSourceFile(this.sf, text, range, false);

@@ -255,6 +255,11 @@ export interface SpliceOrigin {
 
 const origins = new WeakMap<TS.SourceFile, SpliceOrigin>();
 
+/** How `sf` was spliced from its previous tree, if it was, without taking it (see takeSpliceOrigin). */
+export function peekSpliceOrigin(sf: TS.SourceFile): SpliceOrigin | undefined {
+  return origins.get(sf);
+}
+
 /**
  * How `sf` was spliced from its previous tree, if it was; taken once (the record holds the old
  * tree, so keeping it would chain every earlier tree to the newest).

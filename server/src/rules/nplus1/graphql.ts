@@ -4,6 +4,11 @@
 import { ts } from '../../ts';
 import type { ts as TS } from 'ts-morph';
 import { unwrap } from '../../analysis/syntax';
+import { textFact } from '../../analysis/textFacts';
+
+// Cheap pre-checks: most files have no resolvers (see textFacts.ts).
+const mentionsResolverMap = textFact(/\b(Query|Mutation|resolvers?|Resolvers)\b/);
+const mentionsResolverDecorators = textFact(/@(ResolveField|FieldResolver|ResolveProperty|ResolveReference)\b/);
 
 export interface FieldResolver {
   typeName: string;
@@ -106,9 +111,8 @@ export class FieldResolverFinder {
 
   constructor(private readonly sf: TS.SourceFile) {
     // Cheap pre-check: most files have no resolvers.
-    const text = sf.text;
-    this.hasMap = /\b(Query|Mutation|resolvers?|Resolvers)\b/.test(text);
-    this.hasDecorators = /@(ResolveField|FieldResolver|ResolveProperty|ResolveReference)\b/.test(text);
+    this.hasMap = mentionsResolverMap(sf);
+    this.hasDecorators = mentionsResolverDecorators(sf);
   }
 
   /** False when the file cannot have resolvers: visiting is then a no-op. */

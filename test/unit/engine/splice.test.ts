@@ -186,6 +186,60 @@ test('which edits are spliced: inside a function body, with no parse error in or
   }
 });
 
+test('an edit in a method\'s header or JSDoc re-parses that class member alone when its extent cannot change; the analysis equals a fresh one', () => {
+  const code = [
+    'class Repo {',
+    '  /** Loads one. */',
+    '  async load(id, opts) {',
+    '    return this.db.find(id);',
+    '  }',
+    '  get size() { return this.items.length; }',
+    '  count = 0;',
+    '  sum(xs) { let s = 0; for (const x of xs) s += x; return s; }',
+    '  total = 1',
+    '  names(rows) { return rows.map((r) => r.name); }',
+    '  other(a) { return a; }',
+    '}',
+    'function top(a, b) { return a + b; }',
+    '',
+  ].join('\n');
+  const cases: Array<[string, string, boolean]> = [
+    ['async load(id, opts)', 'async load(id, opts, more)', true], // parameters
+    ['/** Loads one. */', '/** Loads one or none. */', true], // JSDoc
+    ['get size()', 'get  size()', true], // accessor
+    ['async load(id', 'async loadAll(id', true], // the name
+    ['async load(id', 'load(id', true], // modifiers (the member is parsed with its own)
+    ['sum(xs)', 'sum(xs, ys)', true], // after a property ending with `;`
+    ['names(rows)', 'names(rows, n)', false], // after a property without `;`
+    ['count = 0', 'count = 10', false], // a property
+    ['other(a)', 'other(a, b)', true],
+    ['other(a)', 'other(a, ', false], // a parse error
+    ['top(a, b)', 'top(a, b, c)', false], // not a class member
+  ];
+  const settings = { ...defaultSettings, timeBudgetMs: Infinity };
+  const summary = (sf: ts.SourceFile, cache?: SummaryCache) => {
+    const a = analyzeFile({ fileName: 'repo.js', sourceFile: sf, settings, ...(cache ? { complexity: { cache, fileName: 'repo.js' } } : {}) });
+    return JSON.stringify([a.summaries.map((x) => [x.qualifiedName, x.key, x.line, x.span, x.complexity]), a.findings.map((f) => [f.rule, f.span.start])]);
+  };
+  for (const [from, to, spliced] of cases) {
+    const doc = new SyntaxDocument('repo.js', code);
+    const cache = new SummaryCache();
+    summary(doc.sourceFile, cache);
+    assert.ok(code.includes(from), from);
+    const next = code.replace(from, to);
+    doc.update(next);
+    assert.equal(doc.spliced, spliced ? 1 : 0, `${from} -> ${to}`);
+    const fresh = ts.createSourceFile('repo.js', next, ts.ScriptTarget.Latest, true, ts.ScriptKind.JS);
+    assert.deepEqual(shape(doc.sourceFile), shape(fresh), `${from} -> ${to}`);
+    assert.equal(summary(doc.sourceFile, cache), summary(fresh), `${from} -> ${to}: analysis`);
+    // and the next edit, in a body, is spliced from the member-spliced tree
+    const inBody = next.replace('return this.db.find(id);', 'return  this.db.find(id);');
+    doc.update(inBody);
+    assert.deepEqual(shape(doc.sourceFile), shape(ts.createSourceFile('repo.js', inBody, ts.ScriptTarget.Latest, true, ts.ScriptKind.JS)), `${from} -> ${to}, then a body edit`);
+    assert.equal(summary(doc.sourceFile, cache), summary(ts.createSourceFile('repo.js', inBody, ts.ScriptTarget.Latest, true, ts.ScriptKind.JS)), `${from} -> ${to}, then a body edit: analysis`);
+  }
+});
+
 test('in a file with parse errors elsewhere, typing in a clean function body is spliced and gives the tree of a full parse', () => {
   const root = repoRoot();
   const file = path.join(root, 'node_modules/azure-devops-node-api/GitApi.js');

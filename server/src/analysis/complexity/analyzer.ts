@@ -317,7 +317,8 @@ function logSubtree(root: TS.Node): CollectionLog {
  */
 function splicedLog(sf: TS.SourceFile): { log: CollectionLog; run: SplicedRun } | undefined {
   const origin = takeSpliceOrigin(sf);
-  if (!origin) return undefined;
+  // (a whole member re-parsed: its name or parameters may have changed, so it is collected again with the file)
+  if (!origin || origin.member) return undefined;
   const prev = collectionLogs.get(origin.oldTree);
   if (!prev) return undefined;
   const fnIndex = prev.nodes.indexOf(origin.oldFunction);

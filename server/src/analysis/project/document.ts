@@ -147,14 +147,17 @@ export class SyntaxDocument {
     const range = changeRange(old, text);
     const oldStarts = (this.sf as unknown as { lineMap?: readonly number[] }).lineMap;
     let next: TS.SourceFile | undefined;
+    // spliced into a body: the previous tree's collection is redone from (see analyzer.ts)
     let spliced = false;
     try {
       next = spliceFunctionBody(this.sf, text, range, scriptKindFor(this.fileName), this.kept);
       if (next) {
         this.spliced++;
-        spliced = true;
         const origin = peekSpliceOrigin(next);
-        if (origin) carryTextFacts(this.sf, next, origin.oldBody, text.length - old.length);
+        if (origin && !origin.member) {
+          spliced = true;
+          carryTextFacts(this.sf, next, origin.oldBody, text.length - old.length);
+        }
       } else {
         this.kept.order = undefined;
         next = ts.updateSourceFile(this.sf, text, range, false);

@@ -1,5 +1,6 @@
 // Function-granular reparsing. An edit inside one function body (the common keystroke) re-parses
-// only that body, splices it into the tree and moves what follows by the length difference:
+// only that body (an edit in a method's header or JSDoc, outside any body: only that class
+// member), splices it into the tree and moves what follows by the length difference:
 // the result is the tree a full parse of the new text gives, at a cost proportional to the
 // function plus one pass that shifts the nodes after it (ts.updateSourceFile also re-scans the
 // whole file's structure through its syntax cursor, several times this cost on a large file).
@@ -42,9 +43,11 @@ const THIS_NODE_HAS_ERROR = F.ThisNodeHasError;
 
 interface FunctionBody {
   fn: TS.FunctionLikeDeclaration;
+  /** The node re-parsed: the function's body, or (`member`) the whole class member `fn`. */
   body: TS.Block;
-  /** From the SourceFile down to the body's function (inclusive). */
+  /** From the SourceFile down to the body's function (inclusive), or to the member's class. */
   path: TS.Node[];
+  member?: boolean;
 }
 
 function isFunctionWithBlock(n: TS.Node): n is TS.FunctionLikeDeclaration & { body: TS.Block } {
@@ -77,6 +80,52 @@ function innermostBody(sf: TS.SourceFile, start: number, end: number): FunctionB
       const open = body.getStart(sf);
       if (open < start && end <= body.end - 1 && text.charCodeAt(open) === 123 && text.charCodeAt(body.end - 1) === 125) {
         found = { fn: cur, body, path: path.slice() };
+      }
+    }
+    let next: TS.Node | undefined;
+    ts.forEachChild(cur, (c) => {
+      if (c.pos <= start && end <= c.end) {
+        next = c;
+        return true;
+      }
+      return c.pos > end ? true : undefined;
+    });
+    if (!next) return found;
+    cur = next;
+  }
+}
+
+/** A class member whose extent is fixed by its own text: a method, constructor or accessor with a body (it ends with the body's `}`). */
+function isClosedMember(m: TS.Node): boolean {
+  return isFunctionWithBlock(m) && m.kind !== ts.SyntaxKind.FunctionExpression && m.kind !== ts.SyntaxKind.ArrowFunction && (m as TS.FunctionLikeDeclaration).body!.end === m.end;
+}
+
+/**
+ * The innermost class member that holds [start, end) strictly inside its text (its leading
+ * comments included) when no function body does: an edit in a method's name, parameters,
+ * modifiers or JSDoc. Only a method, constructor or accessor with a body qualifies, and only
+ * after a member of the same sort or a `;` (or first in the class): a property's end depends on
+ * what follows it (no semicolon, then `[k]() {}` continues its initializer), so neither it nor
+ * the member after it is re-parsed alone.
+ */
+function innermostMember(sf: TS.SourceFile, start: number, end: number): FunctionBody | undefined {
+  const text = sf.text;
+  const path: TS.Node[] = [];
+  let found: FunctionBody | undefined;
+  let cur: TS.Node = sf;
+  for (;;) {
+    path.push(cur);
+    if (ts.isClassDeclaration(cur) || ts.isClassExpression(cur)) {
+      const members = cur.members;
+      for (let i = 0; i < members.length; i++) {
+        const m = members[i];
+        if (m.pos >= start) break;
+        if (!(m.pos < start && end < m.end)) continue;
+        const prev = i > 0 ? members[i - 1] : undefined;
+        if (isClosedMember(m) && (!prev || isClosedMember(prev) || text.charCodeAt(prev.end - 1) === 59)) {
+          found = { fn: m as TS.FunctionLikeDeclaration, body: m as unknown as TS.Block, path: path.slice(), member: true };
+        }
+        break;
       }
     }
     let next: TS.Node | undefined;
@@ -251,6 +300,8 @@ export interface SpliceOrigin {
   newFunction: TS.Node;
   /** Each node of the old path (file to function) and its copy. */
   copies: Map<TS.Node, TS.Node>;
+  /** The whole member `oldFunction` was re-parsed (oldBody and newBody are the members themselves). */
+  member: boolean;
 }
 
 const origins = new WeakMap<TS.SourceFile, SpliceOrigin>();
@@ -280,9 +331,10 @@ export function spliceFunctionBody(sf: TS.SourceFile, newText: string, change: T
   const start = change.span.start;
   const oldEnd = start + change.span.length;
   const delta = change.newLength - change.span.length;
-  const target = innermostBody(sf, start, oldEnd);
+  const target = innermostBody(sf, start, oldEnd) ?? innermostMember(sf, start, oldEnd);
   if (!target) return undefined;
   const { fn, body, path } = target;
+  const member = !!target.member;
   // A parse error elsewhere in the file does not change how this function is parsed: the parser
   // reaches it through the same text in the same state, parses it without error (from its
   // leading trivia to its closing brace), and goes on from the same place in the same state.
@@ -296,12 +348,20 @@ export function spliceFunctionBody(sf: TS.SourceFile, newText: string, change: T
   if (sf.flags & FILE_MARKS && sf.text.slice(body.pos, body.end).includes('import')) return undefined;
   // Malformed JSDoc is reported apart from parse errors: kept right by the full parser only.
   if (jsDocDiagnosticCount(sf) > 0) return undefined;
-  const prefix = wrapperPrefix(fn);
-  const wrapper = ts.createSourceFile(sf.fileName, prefix + bodyText, sf.languageVersion, false, scriptKind);
+  // A body is re-parsed as the body of a function with the same modifiers; a member as the only
+  // member of a class (and must come back as one whose extent its own text fixes).
+  const prefix = member ? 'class _ {' : wrapperPrefix(fn);
+  const wrapper = ts.createSourceFile(sf.fileName, prefix + bodyText + (member ? '}' : ''), sf.languageVersion, false, scriptKind);
   if (parseDiagnosticCount(wrapper) > 0 || wrapper.statements.length !== 1) return undefined;
   const decl = wrapper.statements[0];
-  if (!ts.isFunctionDeclaration(decl) || !decl.body) return undefined;
-  const block = decl.body;
+  let block: TS.Block;
+  if (member) {
+    if (!ts.isClassDeclaration(decl) || decl.members.length !== 1 || !isClosedMember(decl.members[0])) return undefined;
+    block = decl.members[0] as unknown as TS.Block;
+  } else {
+    if (!ts.isFunctionDeclaration(decl) || !decl.body) return undefined;
+    block = decl.body;
+  }
   if (block.pos !== prefix.length || block.end !== prefix.length + bodyText.length) return undefined;
   if ((block.flags & CONTEXT_FLAGS) !== (body.flags & CONTEXT_FLAGS)) return undefined;
   if (wrapper.flags & FILE_MARKS || jsDocDiagnosticCount(wrapper) > 0) return undefined;
@@ -436,6 +496,6 @@ export function spliceFunctionBody(sf: TS.SourceFile, newText: string, change: T
   (body as unknown as Mutable).parent = undefined as unknown as TS.Node;
   for (const old of path) (old as Mutable).parent = undefined as unknown as TS.Node;
   origins.delete(sf); // never a chain of trees
-  origins.set(out, { oldTree: sf, oldBody: body, newBody: block, oldFunction: fn, newFunction: copies.get(fn)!, copies });
+  origins.set(out, { oldTree: sf, oldBody: body, newBody: block, oldFunction: fn, newFunction: member ? block : copies.get(fn)!, copies, member });
   return out;
 }

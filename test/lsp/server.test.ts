@@ -187,6 +187,30 @@ describe('language server over stdio', () => {
     assert.match(r.markdown ?? '', /\| 3 \|/);
   });
 
+  test('after each edit, explain, hover and lenses answer from the newest analysis (the one it replaces is emptied)', async () => {
+    const uri = pathToFileURL(path.join(workspace, 'src', 'scratch-edits.ts')).toString();
+    let text = 'export function pairs(xs: number[]) {\n  return xs.map((x) => xs.filter((y) => y > x));\n}\nexport function one(n: number) {\n  return n + 1;\n}\n';
+    await conn.sendNotification('textDocument/didOpen', { textDocument: { uri, languageId: 'typescript', version: 1, text } });
+    await diagnostics(uri);
+    for (let version = 2; version <= 5; version++) {
+      // a comment typed at the top each time: every function moves down a line
+      await conn.sendNotification('textDocument/didChange', { textDocument: { uri, version }, contentChanges: [{ range: { start: { line: 0, character: 0 }, end: { line: 0, character: 0 } }, text: `// ${version}\n` }] });
+      text = `// ${version}\n` + text;
+      const line = version - 1; // the line of \`pairs\`
+      const [explained, hover, lenses] = await Promise.all([
+        conn.sendRequest<{ functionName?: string }>('perflens/explain', { uri, line }),
+        conn.sendRequest<{ contents: { value: string } } | null>('textDocument/hover', { textDocument: { uri }, position: { line, character: 18 } }),
+        lensesOf(uri),
+      ]);
+      assert.equal(explained.functionName, 'pairs', `version ${version}`);
+      assert.match(hover?.contents.value ?? '', /O\(n²\)/, `version ${version}`);
+      assert.deepEqual(lenses.map((l) => l.range.start.line), [line, line + 1, line + 3], `version ${version}`); // pairs, its callbacks, one
+      // asked again at the same version: the same (kept) analysis answers
+      assert.equal((await conn.sendRequest<{ functionName?: string }>('perflens/explain', { uri, line: line + 3 })).functionName, 'one');
+    }
+    await conn.sendNotification('textDocument/didClose', { textDocument: { uri } });
+  });
+
   test('closing documents releases their trees, analyses, cached summaries and project files', async () => {
     type Stats = { openDocuments: number; analysedDocuments: number; syntaxTrees: number; cachedSummaries: number; projectFiles: number; lensDocuments: number; rssMB: number };
     const extra = ['a', 'b', 'c'].map((n) => ({ uri: pathToFileURL(path.join(workspace, 'src', `scratch-${n}.ts`)).toString(), text: `export function f${n}(xs: number[]) {\n  return xs.filter((x) => xs.includes(x + 1));\n}\n` }));

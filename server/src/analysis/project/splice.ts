@@ -66,67 +66,53 @@ function isFunctionWithBlock(n: TS.Node): n is TS.FunctionLikeDeclaration & { bo
   return false;
 }
 
-/** The innermost function whose body holds [start, end) strictly inside its braces. */
-function innermostBody(sf: TS.SourceFile, start: number, end: number): FunctionBody | undefined {
-  const text = sf.text;
-  const path: TS.Node[] = [];
-  let found: FunctionBody | undefined;
-  let cur: TS.Node = sf;
-  for (;;) {
-    path.push(cur);
-    if (isFunctionWithBlock(cur)) {
-      const body = cur.body;
-      // the first character of the block is its `{`, the last its `}`
-      const open = body.getStart(sf);
-      if (open < start && end <= body.end - 1 && text.charCodeAt(open) === 123 && text.charCodeAt(body.end - 1) === 125) {
-        found = { fn: cur, body, path: path.slice() };
-      }
-    }
-    let next: TS.Node | undefined;
-    ts.forEachChild(cur, (c) => {
-      if (c.pos <= start && end <= c.end) {
-        next = c;
-        return true;
-      }
-      return c.pos > end ? true : undefined;
-    });
-    if (!next) return found;
-    cur = next;
-  }
-}
-
 /** A class member whose extent is fixed by its own text: a method, constructor or accessor with a body (it ends with the body's `}`). */
 function isClosedMember(m: TS.Node): boolean {
   return isFunctionWithBlock(m) && m.kind !== ts.SyntaxKind.FunctionExpression && m.kind !== ts.SyntaxKind.ArrowFunction && (m as TS.FunctionLikeDeclaration).body!.end === m.end;
 }
 
 /**
- * The innermost class member that holds [start, end) strictly inside its text (its leading
- * comments included) when no function body does: an edit in a method's name, parameters,
- * modifiers or JSDoc. Only a method, constructor or accessor with a body qualifies, and only
- * after a member of the same sort or a `;` (or first in the class): a property's end depends on
- * what follows it (no semicolon, then `[k]() {}` continues its initializer), so neither it nor
- * the member after it is re-parsed alone.
+ * The member of `cls` that holds [start, end) strictly inside its text (its leading comments
+ * included), if it may be re-parsed alone: a method, constructor or accessor with a body, first
+ * in the class or after a member of the same sort or a `;`. A property's end depends on what
+ * follows it (no semicolon, then `[k]() {}` continues its initializer), so neither it nor the
+ * member after it is re-parsed alone.
  */
-function innermostMember(sf: TS.SourceFile, start: number, end: number): FunctionBody | undefined {
+function memberAt(cls: TS.ClassLikeDeclaration, text: string, start: number, end: number): TS.ClassElement | undefined {
+  const members = cls.members;
+  for (let i = 0; i < members.length; i++) {
+    const m = members[i];
+    if (m.pos >= start) return undefined;
+    if (!(end < m.end)) continue;
+    const prev = i > 0 ? members[i - 1] : undefined;
+    return isClosedMember(m) && (!prev || isClosedMember(prev) || text.charCodeAt(prev.end - 1) === 59) ? m : undefined;
+  }
+  return undefined;
+}
+
+/**
+ * What an edit of [start, end) re-parses: the innermost function body that holds it strictly
+ * inside its braces, or else (an edit in a method's name, parameters, modifiers or JSDoc) the
+ * innermost class member that holds it and may be re-parsed alone (memberAt).
+ */
+function innermostTarget(sf: TS.SourceFile, start: number, end: number): FunctionBody | undefined {
   const text = sf.text;
   const path: TS.Node[] = [];
-  let found: FunctionBody | undefined;
+  let body: FunctionBody | undefined;
+  let member: FunctionBody | undefined;
   let cur: TS.Node = sf;
   for (;;) {
     path.push(cur);
-    if (ts.isClassDeclaration(cur) || ts.isClassExpression(cur)) {
-      const members = cur.members;
-      for (let i = 0; i < members.length; i++) {
-        const m = members[i];
-        if (m.pos >= start) break;
-        if (!(m.pos < start && end < m.end)) continue;
-        const prev = i > 0 ? members[i - 1] : undefined;
-        if (isClosedMember(m) && (!prev || isClosedMember(prev) || text.charCodeAt(prev.end - 1) === 59)) {
-          found = { fn: m as TS.FunctionLikeDeclaration, body: m as unknown as TS.Block, path: path.slice(), member: true };
-        }
-        break;
+    if (isFunctionWithBlock(cur)) {
+      const block = cur.body;
+      // the first character of the block is its `{`, the last its `}`
+      const open = block.getStart(sf);
+      if (open < start && end <= block.end - 1 && text.charCodeAt(open) === 123 && text.charCodeAt(block.end - 1) === 125) {
+        body = { fn: cur, body: block, path: path.slice() };
       }
+    } else if (ts.isClassDeclaration(cur) || ts.isClassExpression(cur)) {
+      const m = memberAt(cur, text, start, end);
+      if (m) member = { fn: m as TS.FunctionLikeDeclaration, body: m as unknown as TS.Block, path: path.slice(), member: true };
     }
     let next: TS.Node | undefined;
     ts.forEachChild(cur, (c) => {
@@ -136,7 +122,7 @@ function innermostMember(sf: TS.SourceFile, start: number, end: number): Functio
       }
       return c.pos > end ? true : undefined;
     });
-    if (!next) return found;
+    if (!next) return body ?? member;
     cur = next;
   }
 }
@@ -331,7 +317,7 @@ export function spliceFunctionBody(sf: TS.SourceFile, newText: string, change: T
   const start = change.span.start;
   const oldEnd = start + change.span.length;
   const delta = change.newLength - change.span.length;
-  const target = innermostBody(sf, start, oldEnd) ?? innermostMember(sf, start, oldEnd);
+  const target = innermostTarget(sf, start, oldEnd);
   if (!target) return undefined;
   const { fn, body, path } = target;
   const member = !!target.member;

@@ -116,7 +116,7 @@ export function carriedLineStarts(oldStarts: readonly number[] | undefined, oldT
 
 export class SyntaxDocument {
   private sf: TS.SourceFile;
-  /** How many updates re-parsed one function body only (spliceFunctionBody). */
+  /** How many updates re-parsed one function body or class member only (spliceFunctionBody). */
   spliced = 0;
   /** The tree's nodes in walk order, built at the first splice and kept up to date by the next ones (see TreeOrder). */
   private readonly kept: { order?: TreeOrder } = {};
@@ -147,7 +147,7 @@ export class SyntaxDocument {
     const range = changeRange(old, text);
     const oldStarts = (this.sf as unknown as { lineMap?: readonly number[] }).lineMap;
     let next: TS.SourceFile | undefined;
-    // spliced into a body: the previous tree's collection is redone from (see analyzer.ts)
+    // a body was spliced: the analysis redoes the previous tree's collection for it (analyzer.ts)
     let spliced = false;
     try {
       next = spliceFunctionBody(this.sf, text, range, scriptKindFor(this.fileName), this.kept);

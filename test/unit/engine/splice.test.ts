@@ -199,13 +199,23 @@ test('an edit in a method\'s header or JSDoc re-parses that class member alone w
     '  total = 1',
     '  names(rows) { return rows.map((r) => r.name); }',
     '  other(a) { return a; }',
+    '  /**',
+    '   * @param {ListNode} h',
+    '   */',
+    '  count(h) { let n = 0; while (h) { h = h.next; n++; } return n; }',
+    '  /** @param {number} k */',
+    '  upTo(k) { let n = 0; for (let i = 0; i < k; i++) n++; return n; }',
     '}',
     'function top(a, b) { return a + b; }',
     '',
   ].join('\n');
-  const cases: Array<[string, string, boolean]> = [
+  // [from, to, spliced, only the member's leading trivia changed (its part of the collection is patched)]
+  const cases: Array<[string, string, boolean, boolean?]> = [
     ['async load(id, opts)', 'async load(id, opts, more)', true], // parameters
-    ['/** Loads one. */', '/** Loads one or none. */', true], // JSDoc
+    ['/** Loads one. */', '/** Loads one or none. */', true, true], // JSDoc
+    ['{ListNode} h', '{TreeNode} h', true, true], // a JSDoc type: what h is measured by
+    ['{number} k', '{ListNode} k', true, true], // a JSDoc type: k is no longer a count
+    ['   * @param {ListNode} h\n', '   * @param {ListNode} h\n   * @returns {number}\n', true, true],
     ['get size()', 'get  size()', true], // accessor
     ['async load(id', 'async loadAll(id', true], // the name
     ['async load(id', 'load(id', true], // modifiers (the member is parsed with its own)
@@ -219,9 +229,9 @@ test('an edit in a method\'s header or JSDoc re-parses that class member alone w
   const settings = { ...defaultSettings, timeBudgetMs: Infinity };
   const summary = (sf: ts.SourceFile, cache?: SummaryCache) => {
     const a = analyzeFile({ fileName: 'repo.js', sourceFile: sf, settings, ...(cache ? { complexity: { cache, fileName: 'repo.js' } } : {}) });
-    return JSON.stringify([a.summaries.map((x) => [x.qualifiedName, x.key, x.line, x.span, x.complexity]), a.findings.map((f) => [f.rule, f.span.start])]);
+    return JSON.stringify([a.summaries.map((x) => [x.qualifiedName, x.key, x.line, x.span, x.complexity, x.variables]), a.findings.map((f) => [f.rule, f.span.start])]);
   };
-  for (const [from, to, spliced] of cases) {
+  for (const [from, to, spliced, trivia] of cases) {
     const doc = new SyntaxDocument('repo.js', code);
     const cache = new SummaryCache();
     summary(doc.sourceFile, cache);
@@ -231,7 +241,9 @@ test('an edit in a method\'s header or JSDoc re-parses that class member alone w
     assert.equal(doc.spliced, spliced ? 1 : 0, `${from} -> ${to}`);
     const fresh = ts.createSourceFile('repo.js', next, ts.ScriptTarget.Latest, true, ts.ScriptKind.JS);
     assert.deepEqual(shape(doc.sourceFile), shape(fresh), `${from} -> ${to}`);
+    const patched = collectionStats.patched;
     assert.equal(summary(doc.sourceFile, cache), summary(fresh), `${from} -> ${to}: analysis`);
+    assert.equal(collectionStats.patched - patched, trivia ? 1 : 0, `${from} -> ${to}: the collection patched`);
     // and the next edit, in a body, is spliced from the member-spliced tree
     const inBody = next.replace('return this.db.find(id);', 'return  this.db.find(id);');
     doc.update(inBody);

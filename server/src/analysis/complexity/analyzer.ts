@@ -317,8 +317,10 @@ function logSubtree(root: TS.Node): CollectionLog {
  */
 function splicedLog(sf: TS.SourceFile): { log: CollectionLog; run: SplicedRun } | undefined {
   const origin = takeSpliceOrigin(sf);
-  // (a whole member re-parsed: its name or parameters may have changed, so it is collected again with the file)
-  if (!origin || origin.member) return undefined;
+  // A whole member re-parsed: its name or parameters may have changed, so it is collected again
+  // with the file, unless only its leading trivia changed (then its part of the log is replaced,
+  // the member itself too, as a body's is).
+  if (!origin || (origin.member && !origin.sameCode)) return undefined;
   const prev = collectionLogs.get(origin.oldTree);
   if (!prev) return undefined;
   const fnIndex = prev.nodes.indexOf(origin.oldFunction);
@@ -936,12 +938,35 @@ function nestedFunctionRanges(hoisted: readonly TS.Node[]): number[] {
   return out;
 }
 
-function hasJSDoc(n: TS.Node): boolean {
-  for (let cur: TS.Node | undefined = n, i = 0; cur && i < 4; cur = cur.parent, i++) {
-    if ((cur as unknown as { jsDoc?: unknown[] }).jsDoc?.length) return true;
+/**
+ * Calls `each` with the JSDoc comments a function's parameters are read from (paramKind, through
+ * ts.getJSDocType): those of the function and of up to three enclosing nodes in its block (a
+ * `const f = (x) => ...` statement, say); stops when `each` returns true.
+ */
+function eachJSDocHost(fn: TS.Node, each: (docs: readonly TS.Node[]) => boolean | void): boolean {
+  for (let cur: TS.Node | undefined = fn, i = 0; cur && i < 4; cur = cur.parent, i++) {
+    const docs = (cur as unknown as { jsDoc?: TS.Node[] }).jsDoc;
+    if (docs?.length && each(docs)) return true;
     if (isBlock(cur) || isSourceFile(cur)) break;
   }
   return false;
+}
+
+function hasJSDoc(n: TS.Node): boolean {
+  return eachJSDocHost(n, () => true);
+}
+
+/**
+ * The text of the JSDoc comments a function's summary may depend on (see eachJSDocHost): a JSDoc
+ * `@param {ListNode} h` changes what h is measured by. Leading trivia, it is not in the function's
+ * own text (getText), so the summary cache keys it separately.
+ */
+export function jsDocTextOf(fn: TS.Node, sf: TS.SourceFile): string {
+  let out = '';
+  eachJSDocHost(fn, (docs) => {
+    for (const d of docs) out += sf.text.slice(d.pos, d.end);
+  });
+  return out;
 }
 
 function paramKind(p: TS.ParameterDeclaration, name: string): ShapeKind {

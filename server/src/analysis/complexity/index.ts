@@ -10,7 +10,7 @@ import { ts } from '../../ts';
 import type { ts as TS } from 'ts-morph';
 import type { Evidence, FunctionSummary } from '../types';
 import { formatCost, formatFactorRenamed, isConstant, renameVars, variablesOf, type Cost } from '../cost';
-import { FileAnalyzer, type FnInfo, type FnResult, type ProgramContext, type RawEvidence } from './analyzer';
+import { FileAnalyzer, jsDocTextOf, type FnInfo, type FnResult, type ProgramContext, type RawEvidence } from './analyzer';
 import { VarRegistry, type VarInfo } from './shape';
 import { SummaryCache, hashText, type CacheEntry } from './cache';
 import { forEachDescendant, isFunctionLike, startOf, textIn, detach } from './syntax';
@@ -100,7 +100,8 @@ export function* analyzeFunctionsStepwise(sf: TS.SourceFile, opts: ComplexityOpt
       }
       return memo.full!;
     }
-    const own = hashText(`${fn.key}\n${textIn(fn.node, fn.file.sf)}\n${context}`);
+    // (its JSDoc too, which can change how its parameters are measured: see jsDocTextOf)
+    const own = hashText(`${fn.key}\n${textIn(fn.node, fn.file.sf)}\n${context}\n${jsDocTextOf(fn.node, fn.file.sf)}`);
     cache?.textHashes.set(fn.node, { context, key: fn.key, hash: own });
     return fn.file === fa ? `${own}|${contextSig()}` : own;
   };

@@ -147,17 +147,17 @@ export class SyntaxDocument {
     const range = changeRange(old, text);
     const oldStarts = (this.sf as unknown as { lineMap?: readonly number[] }).lineMap;
     let next: TS.SourceFile | undefined;
-    // a body was spliced: the analysis redoes the previous tree's collection for it (analyzer.ts)
+    // a body (or a member whose code is the same) was spliced: the analysis redoes the previous
+    // tree's collection for it (analyzer.ts)
     let spliced = false;
     try {
       next = spliceFunctionBody(this.sf, text, range, scriptKindFor(this.fileName), this.kept);
       if (next) {
         this.spliced++;
         const origin = peekSpliceOrigin(next);
-        if (origin && !origin.member) {
-          spliced = true;
-          carryTextFacts(this.sf, next, origin.oldBody, text.length - old.length);
-        }
+        // (a member re-parsed for an edit in its name or parameters is collected again with the file)
+        spliced = !!origin && (!origin.member || origin.sameCode);
+        if (origin && !origin.member) carryTextFacts(this.sf, next, origin.oldBody, text.length - old.length);
       } else {
         this.kept.order = undefined;
         next = ts.updateSourceFile(this.sf, text, range, false);

@@ -288,6 +288,12 @@ export interface SpliceOrigin {
   copies: Map<TS.Node, TS.Node>;
   /** The whole member `oldFunction` was re-parsed (oldBody and newBody are the members themselves). */
   member: boolean;
+  /**
+   * A re-parsed member's code, from its first token to its end, is the same text as before: the
+   * edit changed its leading trivia only (its JSDoc, a comment). Its name, parameters and nested
+   * functions are the same.
+   */
+  sameCode: boolean;
 }
 
 const origins = new WeakMap<TS.SourceFile, SpliceOrigin>();
@@ -482,6 +488,9 @@ export function spliceFunctionBody(sf: TS.SourceFile, newText: string, change: T
   (body as unknown as Mutable).parent = undefined as unknown as TS.Node;
   for (const old of path) (old as Mutable).parent = undefined as unknown as TS.Node;
   origins.delete(sf); // never a chain of trees
-  origins.set(out, { oldTree: sf, oldBody: body, newBody: block, oldFunction: fn, newFunction: member ? block : copies.get(fn)!, copies, member });
+  // (a re-parsed member is its own "copy": `copies` maps the old path and function to the new)
+  if (member) copies.set(fn, block);
+  const sameCode = member && sf.text.slice(body.getStart(sf), body.end) === newText.slice(block.getStart(out as TS.SourceFile), block.end);
+  origins.set(out, { oldTree: sf, oldBody: body, newBody: block, oldFunction: fn, newFunction: copies.get(fn)!, copies, member, sameCode });
   return out;
 }

@@ -430,6 +430,13 @@ export class FileAnalyzer {
   private keyIndex: Map<string, number> | undefined;
   /** This tree's collection record (the language server's mode), where a key index built later is kept. */
   private collection: Collection | undefined;
+  /**
+   * The tree this collection was taken over from, when every function outside one re-parsed body
+   * is the same node object with the same key as there: the previous tree of a spliced edit
+   * whose collection was patched (patchFrom), or this tree itself (an earlier run's record).
+   * Until release (it may hold the previous tree).
+   */
+  derivedFrom: TS.SourceFile | undefined;
 
   constructor(
     readonly sf: TS.SourceFile,
@@ -450,6 +457,7 @@ export class FileAnalyzer {
       // the same tree again (another run over it)
       collectionStats.fromRecord++;
       this.restore(known);
+      this.derivedFrom = sf;
       this.collection = known;
       this.keyIndex = known.keyIndex;
       rememberIndexedNodes(sf, indexedOf(kept));
@@ -460,7 +468,8 @@ export class FileAnalyzer {
     if (log) {
       collectionLogs.set(sf, log);
       collectionStats.fromRecord++;
-      if (!(spliced && this.patchFrom(spliced.run, log))) this.collectFrom(log);
+      if (spliced && this.patchFrom(spliced.run, log)) this.derivedFrom = spliced.run.origin.oldTree;
+      else this.collectFrom(log);
       // the previous tree's records are used up (see treeCaches.ts)
       if (spliced) forgetTree(spliced.run.origin.oldTree);
     } else {
@@ -503,6 +512,7 @@ export class FileAnalyzer {
     this.resetCollection();
     this.textRoots.clear();
     this.importAnswers = undefined;
+    this.derivedFrom = undefined;
     this.fileEnv.vars.clear();
   }
 

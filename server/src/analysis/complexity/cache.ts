@@ -34,6 +34,18 @@ export interface CacheEntry {
   presented?: FunctionSummary;
 }
 
+/**
+ * What the last complete run over a file used (see analyzeFunctionsStepwise): the tree, the
+ * file's module-level context, and for each function, in collection order, its node and the
+ * entry its summary came from (undefined: none, its analysis failed).
+ */
+export interface LastRun {
+  tree: TS.SourceFile;
+  contextSig: string;
+  nodes: TS.Node[];
+  entries: Array<CacheEntry | undefined>;
+}
+
 export class SummaryCache {
   /** Entries by file, then by function key (no key string built per lookup: ~600 lookups per keystroke on a large file). */
   private readonly files = new Map<string, Map<string, CacheEntry>>();
@@ -48,10 +60,14 @@ export class SummaryCache {
    * re-parses the node, and a moved node keeps its trivia.
    */
   readonly trivia = new WeakMap<TS.Node, number>();
+  /** The last complete run over each file (held until the next one, or until the file is forgotten). */
+  readonly lastRuns = new Map<string, LastRun>();
   /** Number of function summaries computed (not reused) since creation or the last reset. */
   recomputations = 0;
-  /** Number of summaries reused from the cache. */
+  /** Number of summaries reused from the cache (validated, or known unaffected by the edit). */
   reuses = 0;
+  /** Of those, the ones taken as the last run left them, without validation (unaffectedSince in index.ts). */
+  unaffected = 0;
   /**
    * Keys of the functions recomputed since the last reset, in order (for tests and diagnostics).
    * Bounded: a long-lived server never resets it.
@@ -78,6 +94,7 @@ export class SummaryCache {
   }
   /** Drop every entry of a file (closed or deleted documents). */
   forgetFile(file: string): void {
+    this.lastRuns.delete(file);
     const entries = this.files.get(file);
     if (!entries) return;
     this.count -= entries.size;
@@ -86,6 +103,7 @@ export class SummaryCache {
   resetCounters(): void {
     this.recomputations = 0;
     this.reuses = 0;
+    this.unaffected = 0;
     this.recomputed = [];
   }
   get size(): number {

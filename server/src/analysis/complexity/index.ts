@@ -12,7 +12,7 @@ import type { Evidence, FunctionSummary } from '../types';
 import { formatCost, formatFactorRenamed, isConstant, renameVars, variablesOf, type Cost } from '../cost';
 import { FileAnalyzer, jsDocTextOf, type FnInfo, type FnResult, type ProgramContext, type RawEvidence } from './analyzer';
 import { VarRegistry, type VarInfo } from './shape';
-import { SummaryCache, hashText, type CacheEntry } from './cache';
+import { SummaryCache, hashText, type CacheEntry, type LastRun } from './cache';
 import { forEachDescendant, isFunctionLike, startOf, textIn, detach } from './syntax';
 
 export { isFunctionLike, functionName } from './syntax';
@@ -174,9 +174,25 @@ export function* analyzeFunctionsStepwise(sf: TS.SourceFile, opts: ComplexityOpt
     };
   }
 
+  // The functions this run can take as they were in the last complete one (see
+  // unaffectedSince), and the entry this run used for each function (by index in fa.fns),
+  // recorded for the next run when this one completes.
+  const last = cache?.lastRuns.get(fileId);
+  const unaffected = last && fa.derivedFrom === last.tree && contextSig() === last.contextSig ? unaffectedSince(last, fa, fileId) : undefined;
+  const used: Array<CacheEntry | undefined> | undefined = cache ? new Array(fa.fns.length) : undefined;
+  let complete = false;
   try {
-    for (const fn of fa.fns) {
+    for (let i = 0; i < fa.fns.length; i++) {
+      const fn = fa.fns[i];
       yield;
+      const kept = unaffected?.[i];
+      if (kept) {
+        cache!.reuses++;
+        cache!.unaffected++;
+        used![i] = kept;
+        out.push(placeSummary(kept.presented!, fnStart(fn.node, sf), fa));
+        continue;
+      }
       let res: FnResult | undefined;
       try {
         res = fa.summary(fn);
@@ -185,6 +201,7 @@ export function* analyzeFunctionsStepwise(sf: TS.SourceFile, opts: ComplexityOpt
       }
       const entry = res instanceof CachedResult ? res.entry : undefined;
       if (entry?.presented) {
+        if (used) used[i] = entry;
         out.push(placeSummary(entry.presented, fnStart(fn.node, sf), fa));
         continue;
       }
@@ -195,11 +212,18 @@ export function* analyzeFunctionsStepwise(sf: TS.SourceFile, opts: ComplexityOpt
           e.presented = relativeSummary(summary);
           // so that its lens and lens text are found again from the next keystroke's placement
           placedFrom.set(summary, e.presented);
+          used![i] = e;
         }
       }
       out.push(summary);
     }
+    complete = true;
   } finally {
+    if (cache) {
+      if (complete) cache.lastRuns.set(fileId, { tree: sf, contextSig: contextSig(), nodes: fa.fns.map((f) => f.node), entries: used! });
+      // a run stopped half-way leaves no record: the next one validates every function
+      else cache.lastRuns.delete(fileId);
+    }
     // Drop this run's state, whether it finished or was stopped (AnalysisJob's time budget):
     // nothing outlives the run but `out` and the cache (see FileAnalyzer.release).
     program.onAnalyze = undefined;
@@ -207,6 +231,56 @@ export function* analyzeFunctionsStepwise(sf: TS.SourceFile, opts: ComplexityOpt
     for (const f of program.files.values()) f.release();
     program.files.clear();
   }
+}
+
+/**
+ * For each function of `fa` (by index), the entry of the last complete run when validating it
+ * against the cache (textKeyOf, the fingerprints of what it calls) would conclude that it is
+ * unchanged, without asking for every function on every keystroke; undefined for the others.
+ *
+ * `fa`'s collection was taken over from the last run's tree (FileAnalyzer.derivedFrom): the
+ * same functions at the same indices with the same keys, each outside the re-parsed body the
+ * same node object as before, and a node object's text is unchanged (a splice copies every node
+ * on the path to the edit; the module's context is compared by the caller). A function is
+ * unaffected when its node and the nodes of the functions around it are the last run's (so its
+ * text, JSDoc and enclosing skeletons are the same), the last run used an entry for it (entries
+ * change only in runs over this file, and a run stopped half-way leaves no record), it calls
+ * nothing in other files (those are always validated), and everything it calls in this file is
+ * unaffected too (callers of a changed function are validated, transitively).
+ */
+function unaffectedSince(last: LastRun, fa: FileAnalyzer, fileId: string): Array<CacheEntry | undefined> | undefined {
+  const fns = fa.fns;
+  const n = fns.length;
+  if (last.nodes.length !== n) return undefined;
+  const kept: Array<CacheEntry | undefined> = new Array(n);
+  for (let i = 0; i < n; i++) {
+    const fn = fns[i];
+    const e = last.entries[i];
+    if (!e || !e.presented || fn.node !== last.nodes[i]) continue;
+    // (an enclosing function comes before in pre-order: its verdict is known)
+    if (fn.parent && !kept[fn.parent.index]) continue;
+    kept[i] = e;
+  }
+  // Callers of what is not kept are not kept: passes over the calls until none changes. Calls
+  // mostly go to functions the first pass has settled; a long chain of calls to later functions
+  // would need a pass per link, and after a few the run validates every function instead.
+  for (let pass = 0, changed = true; changed; pass++) {
+    if (pass === 8) return undefined;
+    changed = false;
+    for (let i = 0; i < n; i++) {
+      const e = kept[i];
+      if (!e) continue;
+      for (const d of e.deps) {
+        const dep = d.file === fileId ? fa.fnByKey(d.key) : undefined;
+        if (!dep || !kept[dep.index]) {
+          kept[i] = undefined;
+          changed = true;
+          break;
+        }
+      }
+    }
+  }
+  return kept;
 }
 
 /**
@@ -294,13 +368,28 @@ function placeSummary(r: FunctionSummary, at: number, fa: FileAnalyzer): Functio
   const line = fa.lineOf(at);
   const last = lastPlaced.get(r);
   if (last && last.span.start === at && last.line === line) return last;
+  // (every field written out, in present()'s order: about half of a large file's functions are
+  // placed anew on each keystroke, and a spread copies through a slower path)
+  const ev = r.evidence;
+  const evidence: Evidence[] = new Array<Evidence>(ev.length);
+  for (let i = 0; i < ev.length; i++) {
+    const e = ev[i];
+    evidence[i] = { span: { start: at + e.span.start, end: at + e.span.end }, line: line + e.line, factor: e.factor, reason: e.reason };
+  }
   const placed: FunctionSummary = {
-    ...r,
+    key: r.key,
+    name: r.name,
+    qualifiedName: r.qualifiedName,
     span: { start: at, end: at + r.span.end },
     headerSpan: { start: at + r.headerSpan.start, end: at + r.headerSpan.end },
     line,
     endLine: line + r.endLine,
-    evidence: r.evidence.map((e) => ({ ...e, span: { start: at + e.span.start, end: at + e.span.end }, line: line + e.line })),
+    cost: r.cost,
+    complexity: r.complexity,
+    display: r.display,
+    variables: r.variables,
+    confidence: r.confidence,
+    evidence,
   };
   placedFrom.set(placed, r);
   lastPlaced.set(r, placed);

@@ -127,13 +127,76 @@ export interface AnalysisJob {
 const budgetNotice = (ms: number, what: string) => `PerfLens stopped early on this file: analysis took longer than perflens.analysis.timeBudgetMs (${ms} ms); ${what}.`;
 
 /**
+ * The analysis of beginAnalysis as steps. At module level, not a generator function declared in
+ * beginAnalysis: each such declaration is a new function with a `prototype` of its own, the
+ * prototype of its generator objects, which V8 gives a map of its own in the old generation; a
+ * dead one kept that function's closure (the job, its tree and text) alive through
+ * young-generation GCs until a full GC.
+ */
+function* runAnalysis(input: AnalyzeInput, getChecker: () => TS.TypeChecker | undefined, overBudget: () => boolean): Generator<void, FileAnalysis> {
+  const { sourceFile: sf, settings } = input;
+  const declined = declineReason(sf.text);
+  if (declined) {
+    ensureParents(sf);
+    return declinedAnalysis(input.fileName, declined);
+  }
+  const summaries: FileAnalysis['summaries'] = [];
+  let notice: string | undefined;
+  try {
+    const steps = analyzeFunctionsStepwise(sf, { ...input.complexity, getChecker }, summaries);
+    // Stopped by the time budget or cancelled (cancel() returns this generator at a yield),
+    // the run is ended, so it drops its state (see FileAnalyzer.release).
+    try {
+      while (!steps.next().done) {
+        if (overBudget()) {
+          notice = budgetNotice(settings.timeBudgetMs, `functions after line ${summaries.length ? summaries[summaries.length - 1].endLine : 1} have no estimate and the rules did not run`);
+          break;
+        }
+        yield;
+      }
+    } finally {
+      steps.return();
+    }
+  } catch (error) {
+    ensureParents(sf);
+    if (error instanceof RangeError && /call stack/i.test(error.message)) return declinedAnalysis(input.fileName, 'it is nested too deeply to analyse');
+    throw error;
+  }
+  // The complexity engine's first walk sets deferred parents (project/document.ts); the rules need them.
+  ensureParents(sf);
+  const ctx: RuleContext = { fileName: input.fileName, sourceFile: sf, text: sf.text, summaries, settings, getChecker, lazyFixes: input.lazyFixes };
+  const findings: Finding[] = [];
+  if (!notice) {
+    for (const rule of rules) {
+      yield;
+      if (overBudget()) {
+        notice = budgetNotice(settings.timeBudgetMs, 'some rules did not run');
+        break;
+      }
+      try {
+        findings.push(...rule.check(ctx));
+      } catch (error) {
+        input.onError?.(`rule ${rule.id} failed on ${input.fileName}`, error);
+      }
+    }
+  }
+  const off = suppressions(sf);
+  const kept = off.size === 0 ? findings : findings.filter((f) => {
+    const set = off.get(sf.getLineAndCharacterOfPosition(f.span.start).line);
+    return !set || !(set.has('*') || set.has(f.rule));
+  });
+  kept.sort((a, b) => a.span.start - b.span.start || a.rule.localeCompare(b.rule));
+  return { fileName: input.fileName, summaries, findings: kept, syntaxErrors: countParseErrors(sf), notice };
+}
+
+/**
  * Starts analysing a file: function summaries one function per step, then each rule. The time
  * budget counts only the time spent in `step` (not time suspended between slices, and not the
  * one-time creation of the type checker); when it is spent, the remaining functions get no
  * estimate, the remaining rules do not run, and the result carries a notice saying so.
  */
 export function beginAnalysis(input: AnalyzeInput): AnalysisJob {
-  const { sourceFile: sf, settings } = input;
+  const { settings } = input;
   let checkerCache: TS.TypeChecker | undefined | null = null;
   // Building the type checker (loading a project's declarations) is a one-time cost shared by
   // every file, not this file's analysis: it does not count against the time budget.
@@ -152,64 +215,13 @@ export function beginAnalysis(input: AnalyzeInput): AnalysisJob {
   const elapsed = () => spent + (Date.now() - sliceStart) - (checkerMs - checkerAtSlice);
   const overBudget = () => elapsed() > settings.timeBudgetMs;
 
-  function* run(): Generator<void, FileAnalysis> {
-    const declined = declineReason(sf.text);
-    if (declined) {
-      ensureParents(sf);
-      return declinedAnalysis(input.fileName, declined);
-    }
-    const summaries: FileAnalysis['summaries'] = [];
-    let notice: string | undefined;
-    try {
-      const steps = analyzeFunctionsStepwise(sf, { ...input.complexity, getChecker }, summaries);
-      // Stopped by the time budget or cancelled (cancel() returns this generator at a yield),
-      // the run is ended, so it drops its state (see FileAnalyzer.release).
-      try {
-        while (!steps.next().done) {
-          if (overBudget()) {
-            notice = budgetNotice(settings.timeBudgetMs, `functions after line ${summaries.length ? summaries[summaries.length - 1].endLine : 1} have no estimate and the rules did not run`);
-            break;
-          }
-          yield;
-        }
-      } finally {
-        steps.return();
-      }
-    } catch (error) {
-      ensureParents(sf);
-      if (error instanceof RangeError && /call stack/i.test(error.message)) return declinedAnalysis(input.fileName, 'it is nested too deeply to analyse');
-      throw error;
-    }
-    // The complexity engine's first walk sets deferred parents (project/document.ts); the rules need them.
-    ensureParents(sf);
-    const ctx: RuleContext = { fileName: input.fileName, sourceFile: sf, text: sf.text, summaries, settings, getChecker, lazyFixes: input.lazyFixes };
-    const findings: Finding[] = [];
-    if (!notice) {
-      for (const rule of rules) {
-        yield;
-        if (overBudget()) {
-          notice = budgetNotice(settings.timeBudgetMs, 'some rules did not run');
-          break;
-        }
-        try {
-          findings.push(...rule.check(ctx));
-        } catch (error) {
-          input.onError?.(`rule ${rule.id} failed on ${input.fileName}`, error);
-        }
-      }
-    }
-    const off = suppressions(sf);
-    const kept = off.size === 0 ? findings : findings.filter((f) => {
-      const set = off.get(sf.getLineAndCharacterOfPosition(f.span.start).line);
-      return !set || !(set.has('*') || set.has(f.rule));
-    });
-    kept.sort((a, b) => a.span.start - b.span.start || a.rule.localeCompare(b.rule));
-    return { fileName: input.fileName, summaries, findings: kept, syntaxErrors: countParseErrors(sf), notice };
-  }
-
-  const gen = run();
+  const gen = runAnalysis(input, getChecker, overBudget);
   let result: FileAnalysis | undefined;
-  return {
+  // `result` is a data property, set when the run ends: an object literal with a getter gets a
+  // map of its own per object (V8), and a dead map keeps its getter's closure alive through
+  // young-generation GCs (see TextRoot in complexity/analyzer.ts).
+  const job: { -readonly [K in keyof AnalysisJob]: AnalysisJob[K] } = {
+    result: undefined,
     step(sliceMs = Infinity) {
       if (result) return true;
       sliceStart = Date.now();
@@ -219,6 +231,7 @@ export function beginAnalysis(input: AnalyzeInput): AnalysisJob {
           const r = gen.next();
           if (r.done) {
             result = r.value;
+            job.result = result;
             return true;
           }
           if (Date.now() - sliceStart >= sliceMs) return false;
@@ -227,11 +240,9 @@ export function beginAnalysis(input: AnalyzeInput): AnalysisJob {
         spent += Date.now() - sliceStart - (checkerMs - checkerAtSlice);
       }
     },
-    get result() {
-      return result;
-    },
     cancel() {
       if (!result) gen.return(undefined as unknown as FileAnalysis);
     },
   };
+  return job;
 }

@@ -3,7 +3,7 @@
 // own on first use, a second scan of the whole text (~36 ms on typescript.js). Both agree except
 // on U+2028/U+2029, which TypeScript counts as line breaks and LSP does not: files containing
 // them keep the TextDocument's positions.
-import type { Position } from 'vscode-languageserver/node';
+import type { Position, Range } from 'vscode-languageserver/node';
 import type { TextDocument } from 'vscode-languageserver-textdocument';
 import type { ts as TS } from 'ts-morph';
 import { treeCache } from './analysis/treeCaches';
@@ -22,32 +22,54 @@ function breaksAgree(sf: TS.SourceFile): boolean {
 /** `doc` with positionAt answered from `sf`'s line map when `sf` is the same text. */
 export function withTreeLines(doc: TextDocument, sf: TS.SourceFile | undefined): TextDocument {
   if (!sf || sf.text !== doc.getText() || !breaksAgree(sf)) return doc;
-  const length = sf.text.length;
-  // everything else (getText, offsetAt, ...) is the document's own. A plain object, not
-  // Object.create(doc): with the document as a prototype, V8 kept each keystroke's view (and
-  // through it the tree and its text) alive across young-generation GCs until a full GC.
-  const text = sf.text;
-  const positionAt = (offset: number): Position => {
-    const o = Math.max(0, Math.min(Math.floor(offset), length));
-    const lc = sf.getLineAndCharacterOfPosition(o);
+  return new TreeLines(doc, sf);
+}
+
+/**
+ * Everything but positionAt is the document's own. Neither Object.create(doc) nor an object
+ * literal with a `lineCount` getter: with the document as a prototype, or with a getter closure
+ * of its own, each keystroke's view gets a map of its own in V8, and a dead map kept the view (and
+ * through it the tree and its text) alive across young-generation GCs until a full GC (see
+ * TextRoot in analysis/complexity/analyzer.ts).
+ */
+class TreeLines implements TextDocument {
+  readonly uri: string;
+  readonly languageId: string;
+  readonly version: number;
+  private readonly length: number;
+  constructor(
+    private readonly doc: TextDocument,
+    private readonly sf: TS.SourceFile,
+  ) {
+    this.uri = doc.uri;
+    this.languageId = doc.languageId;
+    this.version = doc.version;
+    this.length = sf.text.length;
+  }
+  // the document counts its lines by scanning the whole text on first use, which this view avoids
+  get lineCount(): number {
+    return this.doc.lineCount;
+  }
+  getText(range?: Range): string {
+    return this.doc.getText(range);
+  }
+  offsetAt(position: Position): number {
+    return this.doc.offsetAt(position);
+  }
+  getLineRange(line: number): Range {
+    return this.doc.getLineRange(line);
+  }
+  getEOLCharacters(line: number): string {
+    return this.doc.getEOLCharacters(line);
+  }
+  positionAt(offset: number): Position {
+    const text = this.sf.text;
+    const o = Math.max(0, Math.min(Math.floor(offset), this.length));
+    const lc = this.sf.getLineAndCharacterOfPosition(o);
     // as the TextDocument does: an offset inside a line break (between \r and \n) counts as before it
     const lineStart = o - lc.character;
     let p = o;
     while (p > lineStart && (text.charCodeAt(p - 1) === 13 || text.charCodeAt(p - 1) === 10)) p--;
     return { line: lc.line, character: p - lineStart };
-  };
-  return {
-    uri: doc.uri,
-    languageId: doc.languageId,
-    version: doc.version,
-    // a getter: the document counts its lines by scanning the whole text, which this view avoids
-    get lineCount() {
-      return doc.lineCount;
-    },
-    getText: (range) => doc.getText(range),
-    offsetAt: (position) => doc.offsetAt(position),
-    getLineRange: (line) => doc.getLineRange(line),
-    getEOLCharacters: (line) => doc.getEOLCharacters(line),
-    positionAt,
-  };
+  }
 }

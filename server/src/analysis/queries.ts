@@ -414,7 +414,7 @@ export interface QueryRecogniser {
   /** The project function a call resolves to, when it has a body. */
   resolveFunction(call: TS.CallExpression): TS.FunctionLikeDeclaration | undefined;
   /** Whether any type information was used (false means names only). */
-  readonly usedTypes: boolean;
+  usedTypes(): boolean;
 }
 
 type LinkVerdict = { kind: 'query'; match: QueryMatch } | { kind: 'not-query' } | { kind: 'batching' } | { kind: 'unknown'; declared?: boolean };
@@ -927,9 +927,8 @@ export function createQueryRecogniser(sf: TS.SourceFile, options: RecogniserOpti
     summarize: (fn) => summarizeAt(fn, 0),
     matchReference,
     resolveFunction,
-    get usedTypes() {
-      return usedTypes;
-    },
+    // (a method, not a getter: see TextRoot in complexity/analyzer.ts)
+    usedTypes: () => usedTypes,
   };
 }
 

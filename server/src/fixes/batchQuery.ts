@@ -29,7 +29,7 @@ export interface BatchInput {
     node: TS.Node;
     body: TS.Node;
     itemNames: Set<string>;
-    varying: Set<string>;
+    varying: { has(name: string): boolean };
     collectionExpr?: TS.Expression;
   };
   sf: TS.SourceFile;

@@ -19,7 +19,7 @@ const SK = ts.SyntaxKind;
 import { O1, add2, exp, expOf, factorial, isConstant, log, mul2, pow, substitute, variablesOf, type Cost } from '../cost';
 import type { Confidence } from '../types';
 import { evidenceAt, writesIndexed, type FnInfo, type RawEvidence, type Walker } from './analyzer';
-import { cellsOf, lenOf, valOf, type Shape } from './shape';
+import { cellsOf, lenOf, rootWith, valOf, type Shape } from './shape';
 import { COMPARISONS, dottedName, forEachDescendant, forEachSelfAndDescendant, nodeText, identName, isNumericLiteralLike, mentions, unwrap } from './syntax';
 
 export interface RecSite {
@@ -88,7 +88,7 @@ export function solveRecursion(w: Walker, W0: Cost, fnAmort: Cost): RecursionRes
     const pIndex = kinds[idx].indexOf('struct');
     const pShape = w.env.lookup(params[pIndex])?.shape;
     const kind = pShape?.root?.kind === 'list' ? 'list' : 'tree';
-    const size = lenOf(pShape?.root ? { ...pShape, root: { ...pShape.root, kind } } : pShape, w.reg) ?? O1;
+    const size = lenOf(pShape?.root ? { ...pShape, root: rootWith(pShape.root, { kind }) } : pShape, w.reg) ?? O1;
     // children loops are part of visiting every node once
     const sizeVars = new Set(variablesOf(size));
     const inChildLoop = used.some((s) => s.frames.some((f) => variablesOf(f.iter).some((v) => sizeVars.has(v))));

@@ -30,6 +30,14 @@ export interface RootRef {
   kind: ShapeKind;
 }
 
+/**
+ * `r` with some of its fields changed. Always this rather than a spread: a root may read its
+ * name lazily through a getter of its class (Walker.textRoot), which a spread would not copy.
+ */
+export function rootWith(r: RootRef, change: Partial<RootRef>): RootRef {
+  return { scope: change.scope ?? r.scope, name: change.name ?? r.name, depth: change.depth ?? r.depth, kind: change.kind ?? r.kind };
+}
+
 export interface Shape {
   len?: Cost;
   val?: Cost;
@@ -146,7 +154,7 @@ export function elemOf(s: Shape | undefined): Shape {
   if (s.kind === 'string' || s.root?.kind === 'string') return CHAR;
   if (s.root) {
     const k: ShapeKind = s.root.kind === 'tree' || s.root.kind === 'list' ? s.root.kind : 'unknown';
-    return { root: { ...s.root, depth: s.root.depth + 1, kind: k }, kind: k };
+    return { root: rootWith(s.root, { depth: s.root.depth + 1, kind: k }), kind: k };
   }
   return {};
 }

@@ -14,7 +14,7 @@ export interface ItemContext extends PerItemContext {
   /** The iterated expression, when there is one. */
   collectionExpr?: TS.Expression;
   /** Names whose value changes from one iteration to the next. */
-  varying: Set<string>;
+  varying: NameSet;
   /** Names bound to the current item (the loop variable, the callback's first parameter). */
   itemNames: Set<string>;
   /** Why this context is not per-item work after all (chunks, small literal lists, retries), if so. */
@@ -24,6 +24,25 @@ export interface ItemContext extends PerItemContext {
   resolver?: FieldResolver;
   /** The function that contains the context. */
   fn: TS.Node;
+}
+
+/** A set of names, asked one name at a time. */
+export interface NameSet {
+  has(name: string): boolean;
+}
+
+/**
+ * Names computed the first time one is asked about (a rule may never ask). A class, not an
+ * object literal with a getter: V8 gives each such literal a map of its own, and a dead map keeps
+ * its getter's closure (here the loop, and through it the whole syntax tree of that keystroke)
+ * alive through young-generation GCs until a full GC (see TextRoot in complexity/analyzer.ts).
+ */
+class LazyNames implements NameSet {
+  private names: Set<string> | undefined;
+  constructor(private readonly compute: () => Set<string>) {}
+  has(name: string): boolean {
+    return (this.names ??= this.compute()).has(name);
+  }
 }
 
 /** A collection of chunks (`chunks`, `_.chunk(ids, 100)`) or an item that is one (`for (const batch of ...)`). */
@@ -130,7 +149,6 @@ export function loopContext(loop: LoopStatement, fn: TS.Node, sf: TS.SourceFile)
     for (const d of loop.initializer.declarations) bindingNames(d.name, itemNames);
   } else if ((ts.isForOfStatement(loop) || ts.isForInStatement(loop)) && ts.isIdentifier(loop.initializer)) itemNames.add(loop.initializer.text);
   // Computed when a rule first asks (most loops have no call a rule looks at): it walks the body.
-  let varying: Set<string> | undefined;
   const computeVarying = (): Set<string> => {
     const out = new Set<string>();
     if (ts.isForStatement(loop) && loop.initializer) {
@@ -165,9 +183,7 @@ export function loopContext(loop: LoopStatement, fn: TS.Node, sf: TS.SourceFile)
     collectionExpr,
     headerSpan: loopHeaderSpan(loop, sf),
     body: loop.statement,
-    get varying() {
-      return (varying ??= computeVarying());
-    },
+    varying: new LazyNames(computeVarying),
     itemNames,
     quietReason,
     open,
@@ -184,7 +200,6 @@ export function callbackItemContext(call: TS.CallExpression, cb: TS.FunctionLike
   const itemParam = method === 'reduce' || method === 'reduceRight' ? cb.parameters[1] : first;
   if (itemParam) bindingNames(itemParam.name, itemNames);
   // Computed when a rule first asks: it walks the callback's body.
-  let varying: Set<string> | undefined;
   const computeVarying = (): Set<string> => {
     const out = new Set<string>();
     for (const p of cb.parameters) bindingNames(p.name, out);
@@ -199,9 +214,7 @@ export function callbackItemContext(call: TS.CallExpression, cb: TS.FunctionLike
     ...base,
     kind: isFanOut(call) ? 'fan-out' : 'callback',
     collectionExpr,
-    get varying() {
-      return (varying ??= computeVarying());
-    },
+    varying: new LazyNames(computeVarying),
     itemNames,
     quietReason,
     open: false,

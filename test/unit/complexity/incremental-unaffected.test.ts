@@ -55,15 +55,21 @@ function session() {
     assert.equal(doc.spliced, before + 1, 'the edit is spliced into the body');
     cache.resetCounters();
   };
-  return { cache, run, edit, text: () => text, sourceFile: () => doc.sourceFile };
+  /** The incremental summaries, after checking that they equal a fresh analysis of the text. */
+  const runAndCompare = () => {
+    const got = run();
+    assert.deepEqual(got, fresh(text));
+    return got;
+  };
+  // the first, complete run: the record the next one starts from
+  run();
+  return { cache, run, runAndCompare, edit, sourceFile: () => doc.sourceFile };
 }
 
 test('a loop added to a leaf function reaches its callers, through earlier and later functions; the rest is taken unvalidated', () => {
   const s = session();
-  s.run();
   s.edit('function leaf(xs) {', ' for (const x of xs) { } ');
-  const got = s.run();
-  assert.deepEqual(got, fresh(s.text()));
+  const got = s.runAndCompare();
   const cost = byName(got);
   for (const name of ['leaf', 'mid', 'top', 'early', 'later']) assert.equal(cost[name], 'O(n)', `${name} now iterates through leaf`);
   // apart, outer and outer.inner are neither the edited function nor its callers
@@ -73,10 +79,8 @@ test('a loop added to a leaf function reaches its callers, through earlier and l
 
 test('an edit that keeps a function\'s summary re-derives it alone: its callers are validated, not re-derived', () => {
   const s = session();
-  s.run();
   s.edit('function leaf(xs) {', ' ');
-  const got = s.run();
-  assert.deepEqual(got, fresh(s.text()));
+  s.runAndCompare();
   assert.deepEqual(s.cache.recomputed, ['leaf#0']);
   // mid, top, early, later call leaf (validated: its fingerprint is the same); the other three are taken
   assert.equal(s.cache.unaffected, 3);
@@ -85,16 +89,13 @@ test('an edit that keeps a function\'s summary re-derives it alone: its callers 
 
 test('an edit inside a nested function validates it and the function around it only', () => {
   const s = session();
-  s.run();
   s.edit('const inner = (z) => ', '[z].length + ');
-  const got = s.run();
-  assert.deepEqual(got, fresh(s.text()));
+  s.runAndCompare();
   assert.equal(s.cache.unaffected, 6);
 });
 
 test('a run stopped half-way leaves no record: the next one validates every function', () => {
   const s = session();
-  s.run();
   s.edit('function apart(ys) {', ' ');
   const steps = analyzeFunctionsStepwise(s.sourceFile(), { cache: s.cache, fileName: 'chain.js' }, []);
   steps.next();
@@ -102,8 +103,7 @@ test('a run stopped half-way leaves no record: the next one validates every func
   steps.return();
   assert.equal(s.cache.lastRuns.has('chain.js'), false);
   s.cache.resetCounters();
-  const got = s.run();
-  assert.deepEqual(got, fresh(s.text()));
+  s.runAndCompare();
   assert.equal(s.cache.unaffected, 0);
   // and the one after that takes the unaffected functions again
   s.edit('function apart(ys) {', ' ');

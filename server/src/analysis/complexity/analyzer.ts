@@ -875,6 +875,16 @@ export class FileAnalyzer {
     }
     if (this.program.depth > MAX_CALL_DEPTH || (this.program.walkDepth ?? 0) > MAX_TOTAL_WALK_DEPTH / 2) return undefined;
     this.ensureFileEnv();
+    // The environment of the enclosing function first: its walk may call this function, which
+    // is then analysed there, in the environment that walk has built (as when the enclosing
+    // function is analysed first). Marked running before, this function would look recursive
+    // to its own enclosing function's walk.
+    const p = fn.parent;
+    if (p && !p.env && !p.running && !p.envPending) {
+      this.envFor(fn);
+      if (fn.result) return fn.result;
+      if (fn.running) return undefined;
+    }
     fn.running = true;
     this.program.depth++;
     let res: FnResult;

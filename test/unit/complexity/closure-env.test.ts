@@ -1,0 +1,56 @@
+// A function declared inside a callback, called from that callback while the enclosing function
+// walks it inline: the callback's environment is built first (FileAnalyzer.summary), so the
+// callback's own walk analyses the closure there instead of finding it "running" and reporting a
+// recursion. Before, a fresh analysis reported the callback as O(n) recursion (low confidence),
+// while an incremental one that took the closure from the cache did not: the two disagreed
+// (eslint's lib/linter/linter.js, runRules, in `npm run stress:incremental`).
+import { test } from 'node:test';
+import assert from 'node:assert/strict';
+import { ts } from 'ts-morph';
+import { SyntaxDocument } from '../../../server/src/analysis/project/document';
+import { analyzeFunctions, SummaryCache } from '../../../server/src/analysis/complexity';
+import type { FunctionSummary } from '../../../server/src/analysis/types';
+
+const source = [
+  'function runRules(rules) {',
+  '  Object.keys(rules).forEach((id) => {',
+  '    const ctx = {',
+  '      report(...args) {',
+  '        return 1;',
+  '      },',
+  '    };',
+  '    function handler(x) { return x; }',
+  '    handler(id);',
+  '    return ctx;',
+  '  });',
+  '}',
+  '',
+].join('\n');
+
+const fresh = (text: string): FunctionSummary[] => analyzeFunctions(ts.createSourceFile('rules.js', text, ts.ScriptTarget.Latest, true, ts.ScriptKind.JS));
+const brief = (summaries: FunctionSummary[]) => summaries.map((s) => `${s.qualifiedName} ${s.complexity} ${s.confidence}`);
+
+test('a closure called from the callback that declares it is not a recursion of that callback', () => {
+  const byName = new Map(fresh(source).map((s) => [s.qualifiedName, s]));
+  const callback = byName.get('runRules.<arrow>')!;
+  assert.equal(callback.complexity, 'O(1)');
+  assert.equal(callback.confidence, 'high');
+  assert.deepEqual(callback.evidence.filter((e) => /recursion/.test(e.reason)), []);
+  assert.equal(byName.get('runRules.<arrow>.handler')!.complexity, 'O(1)');
+  assert.equal(byName.get('runRules')!.complexity, 'O(n)');
+});
+
+test('after an edit in a method beside the closure, the incremental summaries equal a fresh analysis', () => {
+  const doc = new SyntaxDocument('rules.js', source);
+  const cache = new SummaryCache();
+  analyzeFunctions(doc.sourceFile, { cache, fileName: 'rules.js' });
+  const at = source.indexOf('report(...args) {') + 'report(...args) {'.length;
+  const text = source.slice(0, at) + 'for (const _z of args) { }' + source.slice(at);
+  const before = doc.spliced;
+  doc.update(text);
+  assert.equal(doc.spliced, before + 1, 'the edit is spliced into the body');
+  const incremental = brief(analyzeFunctions(doc.sourceFile, { cache, fileName: 'rules.js' }));
+  assert.deepEqual(incremental, brief(fresh(text)));
+  assert.ok(incremental.includes('runRules.<arrow>.report O(n) high'), incremental.join('; '));
+  assert.ok(incremental.includes('runRules.<arrow> O(1) high'), incremental.join('; '));
+});

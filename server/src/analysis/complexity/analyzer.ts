@@ -60,6 +60,11 @@ export interface FnResult {
   evidence: RawEvidence[];
   confidence: Confidence;
   deps: Set<FnInfo>;
+  /**
+   * Functions on the analysis stack that this one calls (mutual recursion, cut there): the result
+   * holds where they are on the stack again, so where the analysis enters the cycle. Not in `deps`.
+   */
+  cycleDeps?: Set<FnInfo>;
   recursive: boolean;
 }
 
@@ -1094,6 +1099,7 @@ export class Walker {
   mediums: string[] = [];
   recSites: RecSite[] = [];
   deps = new Set<FnInfo>();
+  cycleDeps?: Set<FnInfo>;
   /** Charged once per invocation, outside the recursion multiplier (amortised adjacency scans). */
   fnAmort: Cost = O1;
   private depth = 0;
@@ -1180,7 +1186,7 @@ export class Walker {
       for (const e of this.evidence) e.factor = drop(e.factor);
     }
     const confidence: Confidence = this.cut || this.lows.length ? 'low' : this.mediums.length ? 'medium' : 'high';
-    return { cost, amortized, evidence: this.evidence, confidence, deps: this.deps, recursive, returns: this.returns.len || this.returns.val ? this.returns : undefined };
+    return { cost, amortized, evidence: this.evidence, confidence, deps: this.deps, cycleDeps: this.cycleDeps, recursive, returns: this.returns.len || this.returns.val ? this.returns : undefined };
   }
 
   returns: ReturnSizes = {};
@@ -2859,6 +2865,7 @@ export class Walker {
       return O1;
     }
     if (callee === this.fn || callee.running) {
+      if (callee !== this.fn) (this.cycleDeps ??= new Set()).add(callee);
       if (this.fn) {
         this.recSites.push({ site: site as TS.CallExpression, args: args ?? [], frames: this.frames.map((f) => ({ iter: f.iter, node: f.node, kind: f.kind, loopVars: f.loopVars, count: f.count })), mutual: callee !== this.fn, callee });
       }

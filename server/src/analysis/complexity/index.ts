@@ -29,6 +29,9 @@ export interface ComplexityOptions {
 }
 
 
+/** The fingerprint recorded for a dependency that was on the analysis stack (a cycle): see onAnalyze. */
+const IN_CYCLE = '@cycle';
+
 export function analyzeFunctions(sf: TS.SourceFile, opts: ComplexityOptions = {}): FunctionSummary[] {
   const out: FunctionSummary[] = [];
   const steps = analyzeFunctionsStepwise(sf, opts, out);
@@ -132,11 +135,15 @@ export function* analyzeFunctionsStepwise(sf: TS.SourceFile, opts: ComplexityOpt
         for (const d of entry.deps) {
           const dep = d.file === fileId ? fa.fnByKey(d.key) : undefined;
           if (!dep) return undefined;
-          if (dep.running) {
-            const de = cache.get(d.file, d.key);
-            if (!de || de.textKey !== textKeyOf(dep) || de.fingerprint !== d.fingerprint) return undefined;
+          // A function of a call cycle: its summary was computed with these callees on the
+          // analysis stack (their calls cut as recursion), and holds where they are again. Where
+          // one of them is not (the analysis enters the cycle elsewhere), or a callee it did
+          // analyse is on the stack now, a fresh analysis walks it again, so this run does too.
+          if (d.fingerprint === IN_CYCLE) {
+            if (!dep.running) return undefined;
             continue;
           }
+          if (dep.running) return undefined;
           const r = dep.file.summary(dep);
           if (!r || fingerprint(r) !== d.fingerprint) return undefined;
         }
@@ -166,7 +173,11 @@ export function* analyzeFunctionsStepwise(sf: TS.SourceFile, opts: ComplexityOpt
         confidence: r.confidence,
         recursive: r.recursive,
         returns: r.returns,
-        deps: [...r.deps].map((d) => ({ file: fileIdOf(d.file), key: detach(d.key), fingerprint: d.result ? fingerprint(d.result) : '' })),
+        deps: [
+          ...[...r.deps].map((d) => ({ file: fileIdOf(d.file), key: detach(d.key), fingerprint: d.result ? fingerprint(d.result) : '' })),
+          // the callees of a cycle that were on the stack, valid while they are on it again (onAnalyze)
+          ...[...(r.cycleDeps ?? [])].filter((d) => !r.deps.has(d)).map((d) => ({ file: fileIdOf(d.file), key: detach(d.key), fingerprint: IN_CYCLE })),
+        ],
         vars: [...used].map((k) => reg.info(k)).filter((x): x is VarInfo => !!x).map((v) => ({ ...v, key: detach(v.key), scope: detach(v.scope), root: detach(v.root), desc: detach(v.desc) })),
         fingerprint: fingerprint(r),
       };

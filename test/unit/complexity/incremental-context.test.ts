@@ -5,7 +5,7 @@
 // inside one nested function must not re-derive its siblings.
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { analyzeFunctions, SummaryCache } from '../../../server/src/analysis/complexity';
+import { analyzeFunctions, SummaryCache, tokensOnly } from '../../../server/src/analysis/complexity';
 import { parse, summaryOf } from './helpers';
 
 function wrapped(edits: Record<string, string> = {}): string {
@@ -64,4 +64,33 @@ test('incremental in a wrapped module: the code around a function still counts (
   const fresh = analyzeFunctions(parse(wrapped({ LIMIT: 'root.items.length' }), 'fresh.js'));
   assert.deepEqual(limit.map((s) => [s.qualifiedName, s.complexity]), fresh.map((s) => [s.qualifiedName, s.complexity]));
   assert.notEqual(summaryOf(limit, 'bounded').complexity, 'O(1)');
+});
+
+test('incremental in a wrapped module: comments and spaces in the wrapper\'s own code re-derive the wrapper only', () => {
+  const cache = new SummaryCache();
+  const base = wrapped();
+  run(cache, base);
+  const edits = [
+    base.replace('  var LIMIT', '  // the limit\n  var LIMIT'),
+    base.replace('  var LIMIT', '  /* the limit */ var LIMIT'),
+    base.replace('  root.api = {', '  root.api  =  {'),
+  ];
+  for (const text of edits) {
+    const got = run(cache, text);
+    assert.deepEqual(cache.recomputed, ['<anonymous>#1'], text.slice(text.indexOf('var LIMIT') - 20, text.indexOf('var LIMIT') + 10));
+    assert.deepEqual(got.map((s) => [s.qualifiedName, s.complexity]), analyzeFunctions(parse(text, 'fresh.js')).map((s) => [s.qualifiedName, s.complexity]));
+  }
+  // code is not a comment: a changed value still re-derives what reads it (the test above)
+  run(cache, wrapped({ LIMIT: '11' }));
+  assert.ok(cache.recomputed.includes('<anonymous>.bounded#0'), cache.recomputed.join(', '));
+});
+
+test('the code around a function is keyed by its tokens: spacing, comments, line breaks', () => {
+  assert.equal(tokensOnly('var  a =\t1; // one\nvar b = /* two */ 2;'), 'var a = 1;\nvar b = 2;');
+  // a line break stays one (automatic semicolons), also when a comment holds it
+  assert.notEqual(tokensOnly('return\nx'), tokensOnly('return x'));
+  assert.equal(tokensOnly('return /* a\n */ x'), tokensOnly('return\nx'));
+  // strings keep their spaces; JSDoc goes too (it is keyed apart, with the function it documents)
+  assert.notEqual(tokensOnly("f('a  b')"), tokensOnly("f('a b')"));
+  assert.equal(tokensOnly('/** @param {number} n */ var n;'), 'var n;');
 });

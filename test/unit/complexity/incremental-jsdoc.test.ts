@@ -41,3 +41,17 @@ test('an edit to a comment that is not JSDoc reuses the summary', () => {
   view(`// counts the items\nfunction f(xs) {\n  let n = 0;\n  for (const x of xs) n += x;\n  return n;\n}\n`, cache);
   assert.equal(cache.recomputations, 0);
 });
+
+test('an edit to the JSDoc of an enclosing function re-derives its closures', () => {
+  // `h` is the enclosing function's parameter: what the closure's loop is bounded by depends on
+  // the enclosing function's JSDoc, which is in neither function's own text.
+  const source = (type: string) =>
+    `/** @param {${type}} h */\nfunction outer(h) {\n  function inner() {\n    let s = 0;\n    for (let i = 0; i < h; i++) s++;\n    return s;\n  }\n  return inner();\n}\n`;
+  for (const [from, to] of [['number', 'ListNode'], ['ListNode', 'number'], ['number', 'TreeNode']]) {
+    const cache = new SummaryCache();
+    view(source(from), cache);
+    const fresh = view(source(to));
+    assert.notDeepEqual(fresh, view(source(from)), `${from} → ${to} changes the estimates`);
+    assert.deepEqual(view(source(to), cache), fresh, `${from} → ${to}`);
+  }
+});

@@ -59,10 +59,11 @@ export function* analyzeFunctionsStepwise(sf: TS.SourceFile, opts: ComplexityOpt
   // it calls (checked through `deps`). So an edit inside one function of an IIFE or UMD wrapper,
   // or inside a helper such as `var __awaiter = (this && this.__awaiter) || function () {...}`,
   // does not re-derive every other function of the file.
+  // (an enclosing function's JSDoc too: `@param {ListNode} h` changes how its closures measure h)
   const skeleton = (n: TS.Node): string => {
     let h = cache?.skeletons.get(n);
     if (h === undefined) {
-      h = hashText(skeletonText(n, sf));
+      h = hashText(isFunctionLike(n) ? `${skeletonText(n, sf)}\n${jsDocTextOf(n, sf)}` : skeletonText(n, sf));
       cache?.skeletons.set(n, h);
     }
     return h;
@@ -409,9 +410,48 @@ function placeSummary(r: FunctionSummary, at: number, fa: FileAnalyzer): Functio
 
 /**
  * The text of `node` with the body of every function inside it replaced by `{}` (the headers
- * stay): what the code around a nested function consists of.
+ * stay): what the code around a nested function consists of. Its tokens only: comments go (the
+ * JSDoc a summary reads is keyed apart, jsDocTextOf), a run of spaces is one space, a run of
+ * trivia with a line break one line break (automatic semicolons). So typing a comment or spaces
+ * in the code of an IIFE or UMD wrapper does not derive again every function inside it.
  */
 export function skeletonText(node: TS.Node, sf: TS.SourceFile): string {
+  return tokensOnly(rawSkeletonText(node, sf));
+}
+
+const skeletonScanner = ts.createScanner(ts.ScriptTarget.Latest, false);
+
+/**
+ * `text` as its tokens, separated as described at skeletonText. Scanned without the parser, a
+ * regular expression or the rest of a template after `${...}` may be split into other tokens:
+ * the result is still the same for the same tokens, and only spacing inside them can be lost.
+ */
+export function tokensOnly(text: string): string {
+  const scanner = skeletonScanner;
+  scanner.setText(text);
+  let out = '';
+  let gap = '';
+  try {
+    for (let t = scanner.scan(); t !== ts.SyntaxKind.EndOfFileToken; t = scanner.scan()) {
+      if (t === ts.SyntaxKind.WhitespaceTrivia || t === ts.SyntaxKind.SingleLineCommentTrivia) {
+        if (!gap) gap = ' ';
+      } else if (t === ts.SyntaxKind.NewLineTrivia) gap = '\n';
+      else if (t === ts.SyntaxKind.MultiLineCommentTrivia) {
+        if (/[\n\r\u2028\u2029]/.test(scanner.getTokenText())) gap = '\n';
+        else if (!gap) gap = ' ';
+      } else {
+        if (gap && out) out += gap;
+        gap = '';
+        out += scanner.getTokenText();
+      }
+    }
+  } finally {
+    scanner.setText(undefined);
+  }
+  return out;
+}
+
+function rawSkeletonText(node: TS.Node, sf: TS.SourceFile): string {
   const text = sf.text;
   let out = '';
   let at = startOf(node, sf);

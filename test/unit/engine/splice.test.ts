@@ -186,6 +186,26 @@ test('which edits are spliced: inside a function body, with no parse error in or
   }
 });
 
+test('a body that is most of a large file (a UMD wrapper) goes to the incremental parser; a smaller one is spliced', () => {
+  const inner = (n: number) => Array.from({ length: n }, (_, i) => `  function f${i}(xs) {\n    var s = 0;\n    for (var j = 0; j < xs.length; j++) s += xs[j];\n    return s;\n  }\n`).join('');
+  for (const [count, spliced] of [[1200, false], [40, true]] as const) {
+    const text = `(function (root) {\n  var LIMIT = 10;\n${inner(count)}  root.api = f0;\n})(this);\n`;
+    assert.equal(text.length > 64 * 1024, !spliced, 'the first wrapper is over the size, the second under it');
+    const doc = new SyntaxDocument('umd.js', text);
+    analyzeFile({ fileName: 'umd.js', sourceFile: doc.sourceFile, settings: { ...defaultSettings, timeBudgetMs: Infinity } });
+    // in the wrapper's own code, between two of its statements
+    const next = text.replace('  var LIMIT = 10;', '  var LIMIT  = 10;');
+    doc.update(next);
+    assert.equal(doc.spliced, spliced ? 1 : 0, `${count} functions`);
+    assert.deepEqual(shape(doc.sourceFile), shape(ts.createSourceFile('umd.js', next, ts.ScriptTarget.Latest, true, ts.ScriptKind.JS)));
+    // inside a nested function it is spliced either way
+    const third = next.replace('s += xs[j];', 's +=  xs[j];');
+    doc.update(third);
+    assert.equal(doc.spliced, spliced ? 2 : 1, `${count} functions, nested body`);
+    assert.deepEqual(shape(doc.sourceFile), shape(ts.createSourceFile('umd.js', third, ts.ScriptTarget.Latest, true, ts.ScriptKind.JS)));
+  }
+});
+
 test('an edit in a method\'s header or JSDoc re-parses that class member alone when its extent cannot change; the analysis equals a fresh one', () => {
   const code = [
     'class Repo {',

@@ -322,10 +322,9 @@ function logSubtree(root: TS.Node): CollectionLog {
  */
 function splicedLog(sf: TS.SourceFile): { log: CollectionLog; run: SplicedRun } | undefined {
   const origin = takeSpliceOrigin(sf);
-  // A whole member re-parsed: its name or parameters may have changed, so it is collected again
-  // with the file, unless only its leading trivia changed (then its part of the log is replaced,
-  // the member itself too, as a body's is).
-  if (!origin || (origin.member && !origin.sameCode)) return undefined;
+  // (a whole member re-parsed, for an edit in its header or leading trivia: its part of the log
+  // is replaced, the member itself too, as a body's is; see patchFrom for a changed header)
+  if (!origin) return undefined;
   const prev = collectionLogs.get(origin.oldTree);
   if (!prev) return undefined;
   const fnIndex = prev.nodes.indexOf(origin.oldFunction);
@@ -588,11 +587,20 @@ export class FileAnalyzer {
     for (let k = run.fnIndex + 1; k < run.start; k++) if (COLLECTED_KINDS[log.nodes[k].kind]) return false;
     const copies = origin.copies;
     const seen = new Map<string, number>();
+    // A class member re-parsed for an edit in its header: what the header gives (its parameters,
+    // a memo decorator) is read again; a new name would change keys (the next functions' too),
+    // so then the file is collected again (from the log).
+    let own = prev.fns[fIdx];
+    if (origin.member && !origin.sameCode) {
+      const node = origin.newFunction as TS.FunctionLikeDeclaration;
+      if (functionName(node) !== own.name) return false;
+      own = { ...own, params: node.parameters.map((p) => (isIdentifier(p.name) ? p.name.text : '')), memoWrapped: hasMemoDecorator(node) };
+    }
     for (let i = 0; i <= fIdx; i++) {
       const c = prev.fns[i];
       seen.set(c.qualifiedName, (seen.get(c.qualifiedName) ?? 0) + 1);
       // F itself: what its body gives (nested functions, self-calls, hoisted declarations) is collected again
-      this.addCollected(i === fIdx ? { ...c, hasNested: false, selfCalls: false, hoisted: undefined } : c, copies, c.parent >= 0 ? this.fns[c.parent] : undefined);
+      this.addCollected(i === fIdx ? { ...own, hasNested: false, selfCalls: false, hoisted: undefined } : c, copies, c.parent >= 0 ? this.fns[c.parent] : undefined);
     }
     const fn = this.fns[fIdx];
     // (the mutation sites collected from here on are the new body's)

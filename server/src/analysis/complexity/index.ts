@@ -121,9 +121,11 @@ export function* analyzeFunctionsStepwise(sf: TS.SourceFile, opts: ComplexityOpt
   // A summary's fingerprint (what its callers depend on). Results reused from the cache
   // (CachedResult) carry the one stored with their entry (no re-printing of every callee's cost
   // on each keystroke).
-  const fingerprint = (r: FnResult): string =>
+  // Its parameters' names too: a call site maps the cost's variables to its arguments by the
+  // parameters' positions, so `upTo(m, n)` becoming `upTo(n, m)` changes what a caller pays.
+  const fingerprint = (fn: FnInfo, r: FnResult): string =>
     r instanceof CachedResult ? r.entry.fingerprint :
-    `${costKey(r.cost)}|${r.amortized ? costKey(r.amortized.cost) + '@' + r.amortized.stateName : ''}|${r.confidence}|${r.returns?.len ? costKey(r.returns.len) : ''}|${r.returns?.val ? costKey(r.returns.val) : ''}`;
+    `${costKey(r.cost)}|${r.amortized ? costKey(r.amortized.cost) + '@' + r.amortized.stateName : ''}|${r.confidence}|${r.returns?.len ? costKey(r.returns.len) : ''}|${r.returns?.val ? costKey(r.returns.val) : ''}|${fn.params.join(',')}`;
 
   if (cache) {
     program.onAnalyze = (fn) => {
@@ -146,7 +148,7 @@ export function* analyzeFunctionsStepwise(sf: TS.SourceFile, opts: ComplexityOpt
           }
           if (dep.running) return undefined;
           const r = dep.file.summary(dep);
-          if (!r || fingerprint(r) !== d.fingerprint) return undefined;
+          if (!r || fingerprint(dep, r) !== d.fingerprint) return undefined;
         }
       } finally {
         fn.running = false;
@@ -175,12 +177,12 @@ export function* analyzeFunctionsStepwise(sf: TS.SourceFile, opts: ComplexityOpt
         recursive: r.recursive,
         returns: r.returns,
         deps: [
-          ...[...r.deps].map((d) => ({ file: fileIdOf(d.file), key: detach(d.key), fingerprint: d.result ? fingerprint(d.result) : '' })),
+          ...[...r.deps].map((d) => ({ file: fileIdOf(d.file), key: detach(d.key), fingerprint: d.result ? fingerprint(d, d.result) : '' })),
           // the callees of a cycle that were on the stack, valid while they are on it again (onAnalyze)
           ...[...(r.cycleDeps ?? [])].filter((d) => !r.deps.has(d)).map((d) => ({ file: fileIdOf(d.file), key: detach(d.key), fingerprint: IN_CYCLE })),
         ],
         vars: [...used].map((k) => reg.info(k)).filter((x): x is VarInfo => !!x).map((v) => ({ ...v, key: detach(v.key), scope: detach(v.scope), root: detach(v.root), desc: detach(v.desc) })),
-        fingerprint: fingerprint(r),
+        fingerprint: fingerprint(fn, r),
       };
       cache.set(fileIdOf(fn.file), fn.key, entry);
     };

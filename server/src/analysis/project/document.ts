@@ -147,16 +147,15 @@ export class SyntaxDocument {
     const range = changeRange(old, text);
     const oldStarts = (this.sf as unknown as { lineMap?: readonly number[] }).lineMap;
     let next: TS.SourceFile | undefined;
-    // a body (or a member whose code is the same) was spliced: the analysis redoes the previous
-    // tree's collection for it (analyzer.ts)
+    // a body or a class member was spliced: the analysis redoes the previous tree's collection
+    // for it (analyzer.ts)
     let spliced = false;
     try {
       next = spliceFunctionBody(this.sf, text, range, scriptKindFor(this.fileName), this.kept);
       if (next) {
         this.spliced++;
         const origin = peekSpliceOrigin(next);
-        // (a member re-parsed for an edit in its name or parameters is collected again with the file)
-        spliced = !!origin && (!origin.member || origin.sameCode);
+        spliced = !!origin;
         if (origin && !origin.member) carryTextFacts(this.sf, next, origin.oldBody, text.length - old.length);
       } else {
         this.kept.order = undefined;

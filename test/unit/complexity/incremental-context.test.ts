@@ -7,6 +7,7 @@ import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { analyzeFunctions, SummaryCache, tokensOnly } from '../../../server/src/analysis/complexity';
 import { parse, summaryOf } from './helpers';
+import { SyntaxDocument } from '../../../server/src/analysis/project/document';
 
 function wrapped(edits: Record<string, string> = {}): string {
   const body = (name: string, dflt: string) => edits[name] ?? dflt;
@@ -93,4 +94,36 @@ test('the code around a function is keyed by its tokens: spacing, comments, line
   // strings keep their spaces; JSDoc goes too (it is keyed apart, with the function it documents)
   assert.notEqual(tokensOnly("f('a  b')"), tokensOnly("f('a b')"));
   assert.equal(tokensOnly('/** @param {number} n */ var n;'), 'var n;');
+});
+
+test('incremental in a wrapped module: after an edit spliced into one function, the code around it is not read again', () => {
+  const base = wrapped();
+  const doc = new SyntaxDocument('wrapped.js', base);
+  const cache = new SummaryCache();
+  const analyse = () => {
+    cache.resetCounters();
+    return analyzeFunctions(doc.sourceFile, { cache, fileName: 'wrapped.js' });
+  };
+  analyse();
+  // inside f7 (the wrapper and its statement are copies on the path; their code is the same)
+  let text = base.replace('s += xs[j] * 7;', 's += xs[j] * 7 + 1;');
+  doc.update(text);
+  assert.equal(doc.spliced, 1);
+  let got = analyse();
+  assert.equal(cache.skeletonTexts, 0, 'no skeleton computed');
+  assert.deepEqual(got.map((s) => [s.qualifiedName, s.complexity]), analyzeFunctions(parse(text, 'fresh.js')).map((s) => [s.qualifiedName, s.complexity]));
+  // inside inner, whose enclosing function `outer` is on the path: outer's skeleton is carried too
+  text = text.replace('ys.push(k);', 'ys.push(k + 1);');
+  doc.update(text);
+  assert.equal(doc.spliced, 2);
+  got = analyse();
+  assert.equal(cache.skeletonTexts, 0, 'no skeleton computed');
+  // and in outer's own code (outside inner): outer's skeleton changes, and inner follows it
+  text = text.replace('var lim = 5;', 'var lim = xs.length;');
+  doc.update(text);
+  assert.equal(doc.spliced, 3);
+  got = analyse();
+  assert.ok(cache.skeletonTexts > 0, 'outer\'s skeleton computed again');
+  assert.deepEqual(got.map((s) => [s.qualifiedName, s.complexity]), analyzeFunctions(parse(text, 'fresh.js')).map((s) => [s.qualifiedName, s.complexity]));
+  assert.notEqual(summaryOf(got, 'inner').complexity, 'O(1)');
 });

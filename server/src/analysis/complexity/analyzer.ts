@@ -441,6 +441,8 @@ export class FileAnalyzer {
    * Until release (it may hold the previous tree).
    */
   derivedFrom: TS.SourceFile | undefined;
+  /** The splice this collection was patched for (with derivedFrom), until release. */
+  splicedFrom: SpliceOrigin | undefined;
 
   constructor(
     readonly sf: TS.SourceFile,
@@ -472,7 +474,10 @@ export class FileAnalyzer {
     if (log) {
       collectionLogs.set(sf, log);
       collectionStats.fromRecord++;
-      if (spliced && this.patchFrom(spliced.run, log)) this.derivedFrom = spliced.run.origin.oldTree;
+      if (spliced && this.patchFrom(spliced.run, log)) {
+        this.derivedFrom = spliced.run.origin.oldTree;
+        this.splicedFrom = spliced.run.origin;
+      }
       else this.collectFrom(log);
       // the previous tree's records are used up (see treeCaches.ts)
       if (spliced) forgetTree(spliced.run.origin.oldTree);
@@ -517,6 +522,7 @@ export class FileAnalyzer {
     this.textRoots.clear();
     this.importAnswers = undefined;
     this.derivedFrom = undefined;
+    this.splicedFrom = undefined;
     this.fileEnv.vars.clear();
   }
 

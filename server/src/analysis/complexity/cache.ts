@@ -68,6 +68,8 @@ export class SummaryCache {
   reuses = 0;
   /** Of those, the ones taken as the last run left them, without validation (unaffectedSince in index.ts). */
   unaffected = 0;
+  /** Number of skeletons (the code around nested functions) computed, not known from the node or its original. */
+  skeletonTexts = 0;
   /**
    * Keys of the functions recomputed since the last reset, in order (for tests and diagnostics).
    * Bounded: a long-lived server never resets it.
@@ -104,6 +106,7 @@ export class SummaryCache {
     this.recomputations = 0;
     this.reuses = 0;
     this.unaffected = 0;
+    this.skeletonTexts = 0;
     this.recomputed = [];
   }
   get size(): number {

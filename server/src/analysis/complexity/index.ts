@@ -63,11 +63,24 @@ export function* analyzeFunctionsStepwise(sf: TS.SourceFile, opts: ComplexityOpt
   const skeleton = (n: TS.Node): string => {
     let h = cache?.skeletons.get(n);
     if (h === undefined) {
+      if (cache) cache.skeletonTexts++;
       h = hashText(isFunctionLike(n) ? `${skeletonText(n, sf)}\n${jsDocTextOf(n, sf)}` : skeletonText(n, sf));
       cache?.skeletons.set(n, h);
     }
     return h;
   };
+  // After an edit inside one function body (spliced), the code around that function is the same
+  // text: each node on the path to it (a copy) has its original's skeleton, since a skeleton
+  // leaves out the bodies of the functions inside it. (The edited function's own copy does not:
+  // its body is its own code. Nor does a member re-parsed for its header or JSDoc.)
+  const origin = fa.splicedFrom;
+  if (cache && origin && !origin.member) {
+    for (const [old, copy] of origin.copies) {
+      if (old === origin.oldFunction) continue;
+      const h = cache.skeletons.get(old);
+      if (h !== undefined) cache.skeletons.set(copy, h);
+    }
+  }
   let ctxSig: string | undefined;
   const contextSig = (): string => {
     if (ctxSig === undefined) {

@@ -55,6 +55,16 @@ export const STATS_REQUEST = 'perflens/stats';
 export interface StatsParams {
   /** Run a full garbage collection first (only when the server was started with --expose-gc). */
   gc?: boolean;
+  /** Also return (and forget) the timings of the analyses run since the last request that asked for them. */
+  jobs?: boolean;
+}
+
+/** How long each analysis took in the server, in ms, oldest first (at most the last 1,000). */
+export interface JobTimings {
+  /** Parsing: the incremental update of the document's syntax tree (or its first parse). */
+  parseMs: number[];
+  /** The analysis proper (summaries and rules), its slices added up. */
+  analysisMs: number[];
 }
 export interface StatsResult {
   rssMB: number;
@@ -66,4 +76,6 @@ export interface StatsResult {
   projectFiles: number;
   /** Documents whose last lenses are kept for `codeLens/resolve`. */
   lensDocuments: number;
+  /** With `jobs` in the request. */
+  jobs?: JobTimings;
 }

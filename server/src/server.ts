@@ -29,7 +29,7 @@ import { withTreeLines } from './lines';
 import { LensBook } from './codeLens';
 import { codeActions } from './codeActions';
 import { explainMarkdown, tooltip } from './explain';
-import { EXPLAIN_REQUEST, STATS_REQUEST, type StatsParams, type StatsResult, defaultPerfLensSettings, type ExplainParams, type ExplainResult, type PerfLensSettings } from './protocol';
+import { EXPLAIN_REQUEST, STATS_REQUEST, type JobTimings, type StatsParams, type StatsResult, defaultPerfLensSettings, type ExplainParams, type ExplainResult, type PerfLensSettings } from './protocol';
 
 const LANGUAGE_EXT: Record<string, string> = { typescript: '.ts', typescriptreact: '.tsx', javascript: '.js', javascriptreact: '.jsx' };
 
@@ -107,6 +107,18 @@ export function startServer(connection: Connection): void {
   }
   const jobs = new Map<string, Job>();
   const SLICE_MS = 15;
+  // Where a keystroke's time goes: each completed analysis's parse and analysis time, for
+  // perflens/stats (the benchmark prints them beside the latency a client sees).
+  const timings: JobTimings = { parseMs: [], analysisMs: [] };
+  const MAX_TIMINGS = 1000;
+  const recordTimings = (parseMs: number, analysisMs: number): void => {
+    if (timings.parseMs.length >= MAX_TIMINGS) {
+      timings.parseMs.shift();
+      timings.analysisMs.shift();
+    }
+    timings.parseMs.push(parseMs);
+    timings.analysisMs.push(analysisMs);
+  };
 
   /**
    * Keeps a document's newest analysis. The one it replaces is emptied of its summaries (the
@@ -141,6 +153,7 @@ export function startServer(connection: Connection): void {
     const fileName = fileNameOf(doc);
     try {
       let tree = trees.get(doc.uri);
+      const parseStart = performance.now();
       try {
         if (!tree) trees.set(doc.uri, (tree = new SyntaxDocument(fileName, doc.getText())));
         else tree.update(doc.getText());
@@ -153,7 +166,10 @@ export function startServer(connection: Connection): void {
         store(doc.uri, entry);
         return entry;
       }
+      const parseMs = performance.now() - parseStart;
       const sourceFile = tree.sourceFile;
+      let analysisMs = 0;
+      let sliceStart = performance.now();
       const work = beginAnalysis({
         fileName,
         sourceFile,
@@ -164,12 +180,15 @@ export function startServer(connection: Connection): void {
         onError: (message, error) => connection.console.error(`${message}: ${error instanceof Error ? error.stack ?? error.message : String(error)}`),
       });
       while (!work.step(SLICE_MS)) {
+        analysisMs += performance.now() - sliceStart;
         await settle();
         if (job.cancelled || !documents.get(doc.uri)) {
           work.cancel();
           return undefined;
         }
+        sliceStart = performance.now();
       }
+      recordTimings(parseMs, analysisMs + performance.now() - sliceStart);
       const entry = { version: doc.version, generation: job.generation, sourceFile, analysis: work.result! };
       store(doc.uri, entry);
       return entry;
@@ -310,6 +329,7 @@ export function startServer(connection: Connection): void {
       cachedSummaries: summaries.size,
       projectFiles: host.fileCount(),
       lensDocuments: lensBook.size,
+      ...(params?.jobs ? { jobs: { parseMs: timings.parseMs.splice(0), analysisMs: timings.analysisMs.splice(0) } } : {}),
     };
   });
 

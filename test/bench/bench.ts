@@ -10,7 +10,8 @@
 //             resolved, as VS Code does), vs the cold analysis;
 //             a space after an existing one (the code keeps parsing), the first 100 in a fresh
 //             server and the next 100 in the same document; then 100 spaces at random offsets
-//             (which split tokens: the file stops parsing and stays broken)
+//             (which split tokens: the file stops parsing and stays broken); under each series,
+//             the server's own parse and analysis times (perflens/stats with `jobs`)
 //   profile   load the 9.4 MB .cpuprofile and compute the overlay, vs a bare JSON.parse
 import { spawnSync, spawn } from 'node:child_process';
 import * as fs from 'node:fs';
@@ -94,7 +95,8 @@ function runScenario(name: string): number[] {
   return times;
 }
 
-async function keystrokes(): Promise<{ cold: number[]; edits: number[]; warm: number[]; anywhere: number[] }> {
+type ServerWork = { parseMs: number[]; analysisMs: number[] };
+async function keystrokes(): Promise<{ cold: number[]; edits: number[]; warm: number[]; anywhere: number[]; work: ServerWork[] }> {
   const server = path.join(root, 'dist/server/main.js');
   const child = spawn(process.execPath, [...SERVER_EXEC_ARGV, ...(process.env.PERFLENS_BENCH_SERVER_ARGS ?? '').split(' ').filter(Boolean), server, '--stdio'], { stdio: ['pipe', 'pipe', 'inherit'] });
   const conn = createMessageConnection(new StreamMessageReader(child.stdout), new StreamMessageWriter(child.stdin));
@@ -161,15 +163,26 @@ async function keystrokes(): Promise<{ cold: number[]; edits: number[]; warm: nu
     docs.set(uri, doc);
     return times;
   };
+  // The server's own time per analysis (parse, analysis) during each edit series, from
+  // perflens/stats after it: the rest of a keystroke's latency is the protocol, the lenses and
+  // the client.
+  const work: ServerWork[] = [];
+  const serverWork = async () => (await conn.sendRequest<{ jobs?: ServerWork }>('perflens/stats', { jobs: true })).jobs ?? { parseMs: [], analysisMs: [] };
   // rep 0 also pays for the server's JIT warm-up; the later ones (after the first edit series)
   // measure a cold file in a warm server.
   const first = await open(0);
+  await serverWork();
   const typed = await edits(first, true);
+  work.push(await serverWork());
   // 100 more in the same document: the server has typed 100 edits already (JIT compiled, young
   // generation grown to its working size), as in an editor that has been open a while
   const typedWarm = await edits(first, true);
+  work.push(await serverWork());
   for (let rep = 1; rep < REPS; rep++) await open(rep);
-  const anywhere = await edits(await open(REPS), false);
+  const last = await open(REPS);
+  await serverWork();
+  const anywhere = await edits(last, false);
+  work.push(await serverWork());
   cold.pop(); // the last opening only gives the second edit series a fresh copy
   await conn.sendRequest('shutdown');
   await conn.sendNotification('exit');
@@ -184,7 +197,7 @@ async function keystrokes(): Promise<{ cold: number[]; edits: number[]; warm: nu
       resolve();
     });
   });
-  return { cold, edits: typed, warm: typedWarm, anywhere };
+  return { cold, edits: typed, warm: typedWarm, anywhere, work };
 }
 
 // Workspace scale: open 200 files of a real project (ESLint's own lib/), ask for diagnostics and
@@ -291,12 +304,21 @@ async function main(): Promise<void> {
   console.log(row('PerfLens cold analysis, same file', analyzeR, `${(median(analyzeR.times) / median(parseR.times)).toFixed(2)}× parse (target ≤ 3×)`));
   const eslintR = child('eslint');
   console.log(row('ESLint 9 no-await-in-loop (TS parser)', eslintR, `${(median(eslintR.times) / median(parseR.times)).toFixed(2)}× parse; PerfLens = ${(median(analyzeR.times) / median(eslintR.times)).toFixed(2)}× ESLint`));
-  const ks = child('keystroke') as unknown as { cold: number[]; edits: number[]; warm: number[]; anywhere: number[]; maxRssMB: number };
+  const ks = child('keystroke') as unknown as { cold: number[]; edits: number[]; warm: number[]; anywhere: number[]; work: ServerWork[]; maxRssMB: number };
   console.log(row(`server cold open+diagnostics+lenses (${editLines} lines)`, { times: ks.cold, maxRssMB: ks.maxRssMB }));
   const ratios = (xs: number[]) => `p50 ${fmt(pct(xs, 50))} ms, p95 ${fmt(pct(xs, 95))} ms = ${((pct(xs, 95) / median(ks.cold)) * 100).toFixed(1)}% of the median cold open (target ≤ 5%), ${((pct(xs, 95) / ks.cold[0]) * 100).toFixed(1)}% of the first (fresh server)`;
+  const inServer = (w: ServerWork) => {
+    const both = w.parseMs.map((p, i) => p + w.analysisMs[i]);
+    if (!both.length) return '';
+    const p = (xs: number[]) => `${fmt(pct(xs, 50))} / ${fmt(pct(xs, 95))}`;
+    return `${''.padEnd(44)} ${''.padStart(8)} ${''.padStart(8)} ${''.padStart(8)}  ${''.padStart(8)}  in the server (p50 / p95, ${both.length} analyses): parse ${p(w.parseMs)} ms, analysis ${p(w.analysisMs)} ms, both ${p(both)} ms`;
+  };
   console.log(row('server keystroke → diagnostics+lenses (100 edits)', { times: ks.edits }, ratios(ks.edits)));
+  console.log(inServer(ks.work[0]));
   console.log(row('  the next 100 edits (warm server)', { times: ks.warm }, ratios(ks.warm)));
+  console.log(inServer(ks.work[1]));
   console.log(row('  same, spaces at random offsets (file breaks)', { times: ks.anywhere }, ratios(ks.anywhere)));
+  console.log(inServer(ks.work[2]));
   const ws = child('workspace') as unknown as { open: number[]; closed: number[]; heapAfterClose: number[]; baseline: number; files: number; held: string };
   const mb = (xs: number[]) => `${Math.min(...xs).toFixed(0)} / ${median(xs).toFixed(0)} / ${Math.max(...xs).toFixed(0)} MB`;
   console.log(`server RSS, ${ws.files} files of eslint/lib opened then closed, ${ws.open.length} rounds (after GC; min / median / max):`);

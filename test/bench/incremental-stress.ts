@@ -91,6 +91,25 @@ function randomEdit(text: string, sf: ts.SourceFile, rand: () => number): Edit |
   return at < 0 ? undefined : { kind: 'space', at, insert: ' ', remove: 0 };
 }
 
+/** `--show`: the first function (or finding) whose incremental result differs, both ways. */
+let show = false;
+function showDifference(got: string, want: string): void {
+  const g = JSON.parse(got) as { summaries: Array<{ qualifiedName: string }>; findings: unknown[] };
+  const w = JSON.parse(want) as typeof g;
+  for (let k = 0; k < Math.max(g.summaries.length, w.summaries.length); k++) {
+    const a = JSON.stringify(g.summaries[k]);
+    const b = JSON.stringify(w.summaries[k]);
+    if (a !== b) {
+      let at = 0;
+      while (at < Math.min(a.length, b.length) && a[at] === b[at]) at++;
+      const from = Math.max(0, at - 200);
+      console.log(`    ${g.summaries[k]?.qualifiedName ?? w.summaries[k]?.qualifiedName}, from character ${at}:\n    incremental: …${a.slice(from, at + 300)}\n    fresh:       …${b.slice(from, at + 300)}`);
+      return;
+    }
+  }
+  console.log(`    findings differ:\n    incremental: ${JSON.stringify(g.findings)}\n    fresh:       ${JSON.stringify(w.findings)}`);
+}
+
 function stress(file: string, seed: number, edits: number): { differences: number; spliced: number; made: number } {
   let text = fs.readFileSync(file, 'utf8');
   const kind = scriptKindFor(file);
@@ -114,6 +133,7 @@ function stress(file: string, seed: number, edits: number): { differences: numbe
       differences++;
       const line = text.slice(0, edit.at).split('\n').length;
       console.log(`  differs after edit ${i} (${edit.kind}, line ${line}): ${JSON.stringify(text.slice(Math.max(0, edit.at - 30), edit.at + 30))}`);
+      if (show) showDifference(got, want);
     }
   }
   return { differences, spliced: doc.spliced, made };
@@ -129,6 +149,11 @@ function main(): void {
     if (!Number.isInteger(n) || n < 1) throw new Error(`${name} needs a positive integer`);
     return n;
   };
+  const showAt = args.indexOf('--show');
+  if (showAt >= 0) {
+    show = true;
+    args.splice(showAt, 1);
+  }
   const seeds = option('--seeds', 3);
   const edits = option('--edits', 40);
   const files = (args.length ? args : DEFAULT_FILES).map((f) => path.resolve(args.length ? process.cwd() : root, f));

@@ -234,6 +234,24 @@ describe('language server over stdio', () => {
     assert.ok(closed.rssMB > 0);
   });
 
+  test('perflens/stats reports each analysis’s parse and analysis time once', async () => {
+    type Jobs = { parseMs: number[]; analysisMs: number[] };
+    await conn.sendRequest('perflens/stats', { jobs: true }); // forget the earlier tests' analyses
+    const uri = pathToFileURL(path.join(workspace, 'src', 'scratch-timings.ts')).toString();
+    const text = 'export function g(xs: number[]) {\n  return xs.filter((x) => xs.includes(x));\n}\n';
+    await conn.sendNotification('textDocument/didOpen', { textDocument: { uri, languageId: 'typescript', version: 1, text } });
+    await diagnostics(uri);
+    await conn.sendNotification('textDocument/didChange', { textDocument: { uri, version: 2 }, contentChanges: [{ range: { start: { line: 1, character: 2 }, end: { line: 1, character: 2 } }, text: ' ' }] });
+    await Promise.all([diagnostics(uri), lensesOf(uri)]); // one analysis answers both
+    const stats = await conn.sendRequest<{ jobs?: Jobs; rssMB: number }>('perflens/stats', { jobs: true });
+    assert.equal(stats.jobs?.parseMs.length, 2, JSON.stringify(stats.jobs)); // the opening and the edit
+    assert.equal(stats.jobs?.analysisMs.length, 2);
+    for (const ms of [...stats.jobs!.parseMs, ...stats.jobs!.analysisMs]) assert.ok(Number.isFinite(ms) && ms >= 0, String(ms));
+    assert.deepEqual((await conn.sendRequest<{ jobs?: Jobs }>('perflens/stats', { jobs: true })).jobs, { parseMs: [], analysisMs: [] });
+    assert.equal((await conn.sendRequest<{ jobs?: Jobs }>('perflens/stats', {})).jobs, undefined);
+    await conn.sendNotification('textDocument/didClose', { textDocument: { uri } });
+  });
+
   test('the server wrote no errors to stderr', () => {
     assert.equal(stderr.trim(), '');
   });

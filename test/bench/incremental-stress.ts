@@ -2,8 +2,9 @@
 // incremental analysis (a SyntaxDocument whose edits are spliced, a SummaryCache kept across
 // them) against a fresh analysis of the same text, after each of many random edits that change
 // costs: a loop over a function's first parameter added at the start of its body or removed
-// again, a call's name broken or shortened, a parameter added to a header or removed again, a
-// space inserted. Summaries and findings must be
+// again, a call's name broken or shortened, a statement half typed at the start of a body (it
+// stops parsing) or removed again, a parameter added to a header or removed again, a space
+// inserted. Summaries and findings must be
 // identical (JSON). Prints the edits where they are not and exits 1 if there is one.
 // Not part of `npm test`: it analyses every file afresh after every edit (about 30 s for the
 // default files, 3 seeds × 40 edits each). A known difference remains (seed 3 of
@@ -37,6 +38,8 @@ const DEFAULT_FILES = [
 const settings = { ...defaultSettings, timeBudgetMs: Infinity };
 const LOOP_START = 'for (const _z of ';
 const EXTRA_PARAM = ', _p';
+/** Statements left half-typed at the start of a body (the body stops parsing until the edit is undone). */
+const BREAKERS = ['_w = ', '_w.', '_w(', '_w + '];
 const plain = (r: FileAnalysis) => JSON.stringify({ summaries: r.summaries, findings: r.findings.map((f) => ({ ...f, resolveFixes: undefined })) });
 
 /** The first character inside each block body, with the function's first parameter when it is a plain name, and the end of its parameter list. */
@@ -61,24 +64,35 @@ interface Edit {
 
 function randomEdit(text: string, sf: ts.SourceFile, rand: () => number): Edit | undefined {
   const r = rand();
-  if (r < 0.35) {
+  if (r < 0.3) {
     const bodies = bodiesWithParams(sf);
     if (!bodies.length) return undefined;
     const b = bodies[Math.floor(rand() * bodies.length)];
     return { kind: 'add loop', at: b.at, insert: `${LOOP_START}${b.param}) { }`, remove: 0 };
   }
-  if (r < 0.55) {
+  if (r < 0.5) {
     let at = text.indexOf(LOOP_START, Math.floor(rand() * text.length));
     if (at < 0) at = text.indexOf(LOOP_START);
     if (at < 0) return undefined;
     return { kind: 'remove loop', at, insert: '', remove: text.indexOf('{ }', at) + 3 - at };
   }
-  if (r < 0.75) {
+  if (r < 0.7) {
     const paren = text.indexOf('(', Math.floor(rand() * text.length));
     if (paren < 1 || !/[A-Za-z]/.test(text[paren - 1])) return undefined;
     return rand() < 0.5 ? { kind: 'rename call', at: paren - 1, insert: 'Q', remove: 0 } : { kind: 'shorten call', at: paren - 1, insert: '', remove: 1 };
   }
-  if (r < 0.85) {
+  if (r < 0.8) {
+    // a statement half typed at the start of a body, or one typed before removed again: the
+    // body does not parse (the incremental parser takes the edit, or its error recovery spills
+    // out of the body)
+    const at = text.indexOf('_w', Math.floor(rand() * text.length));
+    const typed = at >= 0 ? BREAKERS.find((b) => text.startsWith(b, at)) : undefined;
+    if (typed && rand() < 0.5) return { kind: 'finish statement', at, insert: '', remove: typed.length };
+    const bodies = bodiesWithParams(sf);
+    if (!bodies.length) return undefined;
+    return { kind: 'half statement', at: bodies[Math.floor(rand() * bodies.length)].at, insert: BREAKERS[Math.floor(rand() * BREAKERS.length)], remove: 0 };
+  }
+  if (r < 0.88) {
     // a parameter added to a header (or the one added before removed): a member's header is re-parsed alone
     let at = text.indexOf(EXTRA_PARAM, Math.floor(rand() * text.length));
     if (at >= 0 && rand() < 0.5) return { kind: 'remove param', at, insert: '', remove: EXTRA_PARAM.length };
@@ -110,7 +124,7 @@ function showDifference(got: string, want: string): void {
   console.log(`    findings differ:\n    incremental: ${JSON.stringify(g.findings)}\n    fresh:       ${JSON.stringify(w.findings)}`);
 }
 
-function stress(file: string, seed: number, edits: number): { differences: number; spliced: number; made: number } {
+function stress(file: string, seed: number, edits: number): { differences: number; spliced: number; traced: number; made: number } {
   let text = fs.readFileSync(file, 'utf8');
   const kind = scriptKindFor(file);
   const cache = new SummaryCache();
@@ -136,7 +150,7 @@ function stress(file: string, seed: number, edits: number): { differences: numbe
       if (show) showDifference(got, want);
     }
   }
-  return { differences, spliced: doc.spliced, made };
+  return { differences, spliced: doc.spliced, traced: doc.traced, made };
 }
 
 function main(): void {
@@ -164,7 +178,7 @@ function main(): void {
       const t = performance.now();
       const r = stress(file, seed, edits);
       total += r.differences;
-      console.log(`${path.relative(root, file)} seed ${seed}: ${r.made} edits (${r.spliced} spliced), ${r.differences} differ from a fresh analysis (${((performance.now() - t) / 1000).toFixed(1)} s)`);
+      console.log(`${path.relative(root, file)} seed ${seed}: ${r.made} edits (${r.spliced} spliced, ${r.traced} traced), ${r.differences} differ from a fresh analysis (${((performance.now() - t) / 1000).toFixed(1)} s)`);
     }
   }
   console.log(total ? `${total} edit(s) where the incremental analysis differs from a fresh one` : 'the incremental analysis equals a fresh one after every edit');

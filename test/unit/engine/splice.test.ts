@@ -556,3 +556,97 @@ test('after a spliced edit the collection is redone from the previous one, and e
   const patched = collectionStats.patched - patchedBefore;
   assert.ok(patched >= replayed / 3 && patched < replayed, `patched ${patched} of ${replayed}`);
 });
+
+/** Whether `n` belongs to `sf` (its parents lead there), not to an earlier tree. */
+function inTree(n: ts.Node, sf: ts.SourceFile): boolean {
+  let p: ts.Node = n;
+  while (p.parent) p = p.parent;
+  return p === sf;
+}
+
+test('an edit the incremental parser takes inside one body (a half-typed statement) is traced to the old tree: the collection is not walked again, the analysis equals a fresh one', () => {
+  // GitApi.js's shape: methods whose code is a callback among arguments the parser makes again
+  // (`this`, `void 0`), a default parameter with a call, a nested arrow. In the second variant
+  // the edited callback's own header has a call too: the parser makes it again (paired), and the
+  // collection is replayed from the old tree's record instead of patched.
+  for (const header of ['', 'limit = pick()']) {
+    const code = [
+      'class Api {',
+      '  getA(ids, opts = pick()) {',
+      `    return __awaiter(this, void 0, void 0, function* (${header}) {`,
+      '      const out = [];',
+      '      for (const id of ids) out.push(yield load(id));',
+      '      return out.map((x) => x.name);',
+      '    });',
+      '  }',
+      '  getB(xs) {',
+      '    return __awaiter(this, void 0, void 0, function* () {',
+      '      const seen = [];',
+      '      seen.push(xs);',
+      '      return xs.filter((x) => xs.includes(x));',
+      '    });',
+      '  }',
+      '}',
+      'function pick() { return {}; }',
+      '',
+    ].join('\n');
+    const at = code.indexOf('const out');
+    const settings = { ...defaultSettings, timeBudgetMs: Infinity };
+    const typed = 'const n = ids.length + 1;\n      ';
+    const doc = new SyntaxDocument('api.js', code);
+    const cache = new SummaryCache();
+    analyzeFile({ fileName: 'api.js', sourceFile: doc.sourceFile, settings, complexity: { cache, fileName: 'api.js' } });
+    let traced = 0;
+    let patched = 0;
+    for (let k = 1; k <= typed.length; k++) {
+      const text = code.slice(0, at) + typed.slice(0, k) + code.slice(at);
+      const before = { spliced: doc.spliced, traced: doc.traced, patched: collectionStats.patched, walked: collectionStats.walked };
+      cache.resetCounters();
+      doc.update(text);
+      const fresh = ts.createSourceFile('api.js', text, ts.ScriptTarget.Latest, true, ts.ScriptKind.JS);
+      const where = `(${header}) after ${JSON.stringify(typed.slice(0, k))}`;
+      assert.deepEqual(shape(doc.sourceFile), shape(fresh), where);
+      const got = analyzeFile({ fileName: 'api.js', sourceFile: doc.sourceFile, settings, complexity: { cache, fileName: 'api.js' } });
+      const after = { patched: collectionStats.patched, walked: collectionStats.walked };
+      const want = analyzeFile({ fileName: 'api.js', sourceFile: fresh, settings });
+      assert.deepEqual(JSON.parse(JSON.stringify(got.summaries)), JSON.parse(JSON.stringify(want.summaries)), where);
+      assert.deepEqual(got.findings.map((f) => [f.rule, f.span, f.message]), want.findings.map((f) => [f.rule, f.span, f.message]), where);
+      // every keystroke is spliced or traced: the half-typed statement stays inside the body
+      assert.equal(doc.spliced - before.spliced + doc.traced - before.traced, 1, `${where}: spliced or traced`);
+      if (doc.traced > before.traced) {
+        traced++;
+        // the collection comes from the old tree's, not from a walk of the file
+        assert.equal(after.walked, before.walked, `${where}: walked again`);
+        if (after.patched > before.patched) patched++;
+        // only the edited function and the ones around it are derived again (not all 8)
+        assert.ok(cache.recomputations <= 4, `${where}: recomputed ${cache.recomputed.join(', ')}`);
+      }
+      // the collection and the node index hold the new tree's nodes
+      assert.deepEqual(collected(doc.sourceFile, true), collected(fresh, false), where);
+      for (const n of indexedNodes(doc.sourceFile)) assert.ok(inTree(n, doc.sourceFile), `${where}: ${ts.SyntaxKind[n.kind]}@${n.pos} is from an earlier tree`);
+    }
+    // `const`, `const n =`, `ids.`, `+`: the states that do not parse were traced, not walked again
+    assert.ok(traced >= 4, `(${header}) traced ${traced}`);
+    if (header) assert.equal(patched, 0, 'a header with a call: replayed, not patched');
+    else assert.equal(patched, traced, 'patched');
+  }
+});
+
+test('an edit that moves the end of the body (a brace, an unterminated comment) is not traced; the analysis still equals a fresh one', () => {
+  const code = 'class A {\n  m(xs) {\n    return xs.map((x) => x);\n  }\n  n(ys) {\n    for (const y of ys) f(y);\n  }\n}\n';
+  const settings = { ...defaultSettings, timeBudgetMs: Infinity };
+  for (const insert of ['{ ', '} ', '/* ']) {
+    const next = code.replace('return xs', `${insert}return xs`);
+    const cache = new SummaryCache();
+    const doc = new SyntaxDocument('a.js', code);
+    analyzeFile({ fileName: 'a.js', sourceFile: doc.sourceFile, settings, complexity: { cache, fileName: 'a.js' } });
+    doc.update(next);
+    assert.equal(doc.spliced + doc.traced, 0, insert);
+    const fresh = ts.createSourceFile('a.js', next, ts.ScriptTarget.Latest, true, ts.ScriptKind.JS);
+    assert.deepEqual(shape(doc.sourceFile), shape(fresh), insert);
+    const got = analyzeFile({ fileName: 'a.js', sourceFile: doc.sourceFile, settings, complexity: { cache, fileName: 'a.js' } });
+    const want = analyzeFile({ fileName: 'a.js', sourceFile: fresh, settings });
+    assert.deepEqual(JSON.parse(JSON.stringify(got.summaries)), JSON.parse(JSON.stringify(want.summaries)), insert);
+    assert.deepEqual(collected(doc.sourceFile, true), collected(fresh, false), insert);
+  }
+});

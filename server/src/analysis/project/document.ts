@@ -2,7 +2,7 @@
 // the unchanged subtrees), independent of the ts-morph Project used for type information.
 import { ts } from '../../ts';
 import type { ts as TS } from 'ts-morph';
-import { peekSpliceOrigin, spliceFunctionBody, type TreeOrder } from './splice';
+import { peekSpliceOrigin, spliceFunctionBody, traceUpdate, updateTarget, type TreeOrder } from './splice';
 import { carryTextFacts } from '../textFacts';
 import { setParents } from './parents';
 import { forgetTree } from '../treeCaches';
@@ -118,6 +118,8 @@ export class SyntaxDocument {
   private sf: TS.SourceFile;
   /** How many updates re-parsed one function body or class member only (spliceFunctionBody). */
   spliced = 0;
+  /** How many of the others (ts.updateSourceFile) changed one function body only, and were traced back to the old tree (traceUpdate). */
+  traced = 0;
   /** The tree's nodes in walk order, built at the first splice and kept up to date by the next ones (see TreeOrder). */
   private readonly kept: { order?: TreeOrder } = {};
 
@@ -159,11 +161,20 @@ export class SyntaxDocument {
         if (origin && !origin.member) carryTextFacts(this.sf, next, origin.oldBody, text.length - old.length);
       } else {
         this.kept.order = undefined;
+        // (taken first: the incremental parser moves the old tree's nodes)
+        const target = updateTarget(this.sf, range);
         next = ts.updateSourceFile(this.sf, text, range, false);
+        const origin = target && traceUpdate(this.sf, next, target);
+        if (origin) {
+          this.traced++;
+          spliced = true;
+          carryTextFacts(this.sf, next, origin.oldBody, text.length - old.length);
+        }
       }
     } catch {
       // Both are optimisations; a full parse is always correct.
       this.kept.order = undefined;
+      spliced = false;
       next = parse(this.fileName, text);
     }
     const starts = carriedLineStarts(oldStarts, old, text, range);

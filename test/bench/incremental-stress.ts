@@ -12,8 +12,8 @@
 // `-- node_modules/eslint/lib/linter/linter.js --seeds 1 --edits 50`): a closure derived again
 // while its enclosing function's summary is taken from the cache is analysed without that
 // function's environment, so its variables may get other letters than in a fresh analysis (the
-// same cost otherwise; see the session notes). Fixed differences: test/unit/complexity/closure-env.test.ts and
-// incremental-cycles.test.ts.
+// same cost otherwise; see the session notes). Fixed differences: test/unit/complexity/closure-env.test.ts,
+// incremental-cycles.test.ts and incremental-unresolved.test.ts.
 import * as fs from 'node:fs';
 import * as path from 'node:path';
 import { ts } from 'ts-morph';

@@ -65,6 +65,12 @@ export interface FnResult {
    * holds where they are on the stack again, so where the analysis enters the cycle. Not in `deps`.
    */
   cycleDeps?: Set<FnInfo>;
+  /**
+   * Names this function calls (`f()`, `this.f()`) that nothing resolved: the result holds while
+   * no function of that name appears in the file. (A class renamed to the name `new F()` uses
+   * changes the file's context, which every summary is keyed by.)
+   */
+  unresolvedNames?: Set<string>;
   recursive: boolean;
 }
 
@@ -1114,6 +1120,7 @@ export class Walker {
   recSites: RecSite[] = [];
   deps = new Set<FnInfo>();
   cycleDeps?: Set<FnInfo>;
+  unresolvedNames?: Set<string>;
   /** Charged once per invocation, outside the recursion multiplier (amortised adjacency scans). */
   fnAmort: Cost = O1;
   private depth = 0;
@@ -1200,7 +1207,7 @@ export class Walker {
       for (const e of this.evidence) e.factor = drop(e.factor);
     }
     const confidence: Confidence = this.cut || this.lows.length ? 'low' : this.mediums.length ? 'medium' : 'high';
-    return { cost, amortized, evidence: this.evidence, confidence, deps: this.deps, cycleDeps: this.cycleDeps, recursive, returns: this.returns.len || this.returns.val ? this.returns : undefined };
+    return { cost, amortized, evidence: this.evidence, confidence, deps: this.deps, cycleDeps: this.cycleDeps, unresolvedNames: this.unresolvedNames, recursive, returns: this.returns.len || this.returns.val ? this.returns : undefined };
   }
 
   returns: ReturnSizes = {};
@@ -2516,6 +2523,7 @@ export class Walker {
       return add2(this.argsCost(args, -1), this.builtinCost(spec2, undefined, args));
     }
     // a parameter or local holding a function: unknown
+    (this.unresolvedNames ??= new Set()).add(name);
     this.unresolved(e, `${name}()`);
     return this.argsCost(args, -1);
   }
@@ -2602,6 +2610,7 @@ export class Walker {
     }
     // an object literal with methods defined here: obj.helper()
     recvCost = add2(recvCost, this.argsCost(args, -1));
+    if (recv.kind === SK.ThisKeyword) (this.unresolvedNames ??= new Set()).add(mname);
     this.unresolved(e, () => `${this.text(recv, 24)}.${mname}()`);
     return recvCost;
   }

@@ -27,6 +27,11 @@ export interface CacheEntry {
   returns?: { len?: Cost; val?: Cost };
   /** Callee identity (file + key) -> fingerprint of the callee summary used. */
   deps: Array<{ file: string; key: string; fingerprint: string }>;
+  /**
+   * Names it calls that nothing resolved and that no function of the file had: the entry holds
+   * until one does (a function renamed to the name a call already used).
+   */
+  unresolvedNames?: string[];
   /** Variables the cost/evidence mention (re-registered on reuse). */
   vars: VarInfo[];
   fingerprint: string;

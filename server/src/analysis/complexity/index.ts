@@ -140,11 +140,25 @@ export function* analyzeFunctionsStepwise(sf: TS.SourceFile, opts: ComplexityOpt
     r instanceof CachedResult ? r.entry.fingerprint :
     `${costKey(r.cost)}|${r.amortized ? costKey(r.amortized.cost) + '@' + r.amortized.stateName : ''}|${r.confidence}|${r.returns?.len ? costKey(r.returns.len) : ''}|${r.returns?.val ? costKey(r.returns.val) : ''}|${fn.params.join(',')}`;
 
+  // The names of the file's functions, for the entries' unresolved calls.
+  let declared: Set<string> | undefined;
+  const declaredNames = (): Set<string> => {
+    if (!declared) {
+      declared = new Set();
+      for (const f of fa.fns) declared.add(f.name);
+    }
+    return declared;
+  };
   if (cache) {
     program.onAnalyze = (fn) => {
       if (fn.file !== fa) return undefined;
       const entry = cache.get(fileIdOf(fn.file), fn.key);
       if (!entry || entry.textKey !== textKeyOf(fn)) return undefined;
+      // a call that resolved to nothing may resolve now
+      if (entry.unresolvedNames) {
+        const names = declaredNames();
+        for (const n of entry.unresolvedNames) if (names.has(n)) return undefined;
+      }
       // every dependency must still produce the summary this one was computed with
       fn.running = true;
       try {
@@ -194,6 +208,7 @@ export function* analyzeFunctionsStepwise(sf: TS.SourceFile, opts: ComplexityOpt
           // the callees of a cycle that were on the stack, valid while they are on it again (onAnalyze)
           ...[...(r.cycleDeps ?? [])].filter((d) => !r.deps.has(d)).map((d) => ({ file: fileIdOf(d.file), key: detach(d.key), fingerprint: IN_CYCLE })),
         ],
+        unresolvedNames: newlyResolvable(r.unresolvedNames, declaredNames),
         vars: [...used].map((k) => reg.info(k)).filter((x): x is VarInfo => !!x).map((v) => ({ ...v, key: detach(v.key), scope: detach(v.scope), root: detach(v.root), desc: detach(v.desc) })),
         fingerprint: fingerprint(fn, r),
       };
@@ -599,6 +614,13 @@ function evidenceVars(ev: readonly RawEvidence[], costVars: readonly string[]): 
     }
   }
   return out ?? NO_KEYS;
+}
+
+/** The names of `names` that no function of the file has (those a later edit may make resolvable). */
+function newlyResolvable(names: Set<string> | undefined, declared: () => Set<string>): string[] | undefined {
+  if (!names) return undefined;
+  const out = [...names].filter((n) => !declared().has(n));
+  return out.length ? out : undefined;
 }
 
 function present(fa: FileAnalyzer, fn: FnInfo, res: FnResult, reg: VarRegistry): FunctionSummary {

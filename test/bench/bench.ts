@@ -10,8 +10,10 @@
 //             resolved, as VS Code does), vs the cold analysis;
 //             a space after an existing one (the code keeps parsing), the first 100 in a fresh
 //             server and the next 100 in the same document; then 100 spaces at random offsets
-//             (which split tokens: the file stops parsing and stays broken); under each series,
-//             the server's own parse and analysis times (perflens/stats with `jobs`)
+//             (which split tokens: the file stops parsing and stays broken); then 100 keystrokes
+//             typing `const n = rows.length + 1;` at the start of random bodies (half-typed,
+//             the body often does not parse); under each series, the server's own parse and
+//             analysis times (perflens/stats with `jobs`)
 //   profile   load the 9.4 MB .cpuprofile and compute the overlay, vs a bare JSON.parse
 import { spawnSync, spawn } from 'node:child_process';
 import * as fs from 'node:fs';
@@ -96,7 +98,7 @@ function runScenario(name: string): number[] {
 }
 
 type ServerWork = { parseMs: number[]; analysisMs: number[] };
-async function keystrokes(): Promise<{ cold: number[]; edits: number[]; warm: number[]; anywhere: number[]; work: ServerWork[] }> {
+async function keystrokes(): Promise<{ cold: number[]; edits: number[]; warm: number[]; anywhere: number[]; statements: number[]; work: ServerWork[] }> {
   const server = path.join(root, 'dist/server/main.js');
   const child = spawn(process.execPath, [...SERVER_EXEC_ARGV, ...(process.env.PERFLENS_BENCH_SERVER_ARGS ?? '').split(' ').filter(Boolean), server, '--stdio'], { stdio: ['pipe', 'pipe', 'inherit'] });
   const conn = createMessageConnection(new StreamMessageReader(child.stdout), new StreamMessageWriter(child.stdin));
@@ -183,6 +185,35 @@ async function keystrokes(): Promise<{ cold: number[]; edits: number[]; warm: nu
   await serverWork();
   const anywhere = await edits(last, false);
   work.push(await serverWork());
+  // Code typed as one types it: a statement, character by character, at the start of random
+  // function bodies (in a fresh copy). Until it is complete the body often does not parse
+  // (`const n =`, `rows.`): those keystrokes go to the incremental parser.
+  const statement = 'const n = rows.length + 1;';
+  const typedDoc = await open(REPS + 1);
+  await serverWork();
+  const statements: number[] = [];
+  {
+    let doc = TextDocument.create(typedDoc, 'javascript', 1, baseText);
+    const insertedAt: number[] = [];
+    while (statements.length < 100) {
+      const b = bodies[Math.floor(rand() * bodies.length)];
+      // the body's start in the current text: moved by the statements typed before it
+      let at = b.start + insertedAt.filter((x) => x <= b.start).length * statement.length;
+      insertedAt.push(b.start);
+      for (const ch of statement) {
+        if (statements.length >= 100) break;
+        const pos = doc.positionAt(at++);
+        const change = { range: { start: pos, end: pos }, text: ch };
+        doc = TextDocument.update(doc, [change], doc.version + 1);
+        const t = process.hrtime.bigint();
+        await conn.sendNotification('textDocument/didChange', { textDocument: { uri: typedDoc, version: doc.version }, contentChanges: [change] });
+        await refresh(typedDoc, pos.line);
+        statements.push(Number(process.hrtime.bigint() - t) / 1e6);
+      }
+    }
+  }
+  work.push(await serverWork());
+  cold.pop(); // (this opening only gives the typed statements a fresh copy)
   cold.pop(); // the last opening only gives the second edit series a fresh copy
   await conn.sendRequest('shutdown');
   await conn.sendNotification('exit');
@@ -197,7 +228,7 @@ async function keystrokes(): Promise<{ cold: number[]; edits: number[]; warm: nu
       resolve();
     });
   });
-  return { cold, edits: typed, warm: typedWarm, anywhere, work };
+  return { cold, edits: typed, warm: typedWarm, anywhere, statements, work };
 }
 
 // Workspace scale: open 200 files of a real project (ESLint's own lib/), ask for diagnostics and
@@ -304,7 +335,7 @@ async function main(): Promise<void> {
   console.log(row('PerfLens cold analysis, same file', analyzeR, `${(median(analyzeR.times) / median(parseR.times)).toFixed(2)}× parse (target ≤ 3×)`));
   const eslintR = child('eslint');
   console.log(row('ESLint 9 no-await-in-loop (TS parser)', eslintR, `${(median(eslintR.times) / median(parseR.times)).toFixed(2)}× parse; PerfLens = ${(median(analyzeR.times) / median(eslintR.times)).toFixed(2)}× ESLint`));
-  const ks = child('keystroke') as unknown as { cold: number[]; edits: number[]; warm: number[]; anywhere: number[]; work: ServerWork[]; maxRssMB: number };
+  const ks = child('keystroke') as unknown as { cold: number[]; edits: number[]; warm: number[]; anywhere: number[]; statements: number[]; work: ServerWork[]; maxRssMB: number };
   console.log(row(`server cold open+diagnostics+lenses (${editLines} lines)`, { times: ks.cold, maxRssMB: ks.maxRssMB }));
   const ratios = (xs: number[]) => `p50 ${fmt(pct(xs, 50))} ms, p95 ${fmt(pct(xs, 95))} ms = ${((pct(xs, 95) / median(ks.cold)) * 100).toFixed(1)}% of the median cold open (target ≤ 5%), ${((pct(xs, 95) / ks.cold[0]) * 100).toFixed(1)}% of the first (fresh server)`;
   const inServer = (w: ServerWork) => {
@@ -319,6 +350,8 @@ async function main(): Promise<void> {
   console.log(inServer(ks.work[1]));
   console.log(row('  same, spaces at random offsets (file breaks)', { times: ks.anywhere }, ratios(ks.anywhere)));
   console.log(inServer(ks.work[2]));
+  console.log(row('  a statement typed at the start of bodies', { times: ks.statements }, ratios(ks.statements)));
+  console.log(inServer(ks.work[3]));
   const ws = child('workspace') as unknown as { open: number[]; closed: number[]; heapAfterClose: number[]; baseline: number; files: number; held: string };
   const mb = (xs: number[]) => `${Math.min(...xs).toFixed(0)} / ${median(xs).toFixed(0)} / ${Math.max(...xs).toFixed(0)} MB`;
   console.log(`server RSS, ${ws.files} files of eslint/lib opened then closed, ${ws.open.length} rounds (after GC; min / median / max):`);

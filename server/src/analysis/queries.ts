@@ -934,7 +934,11 @@ export function createQueryRecogniser(sf: TS.SourceFile, options: RecogniserOpti
 
 /** Callbacks that are registered for later (event handlers, timers, routes) rather than run now. */
 export function isDeferredCallback(fn: TS.Node): boolean {
-  if (iteratingCallOf(fn)) return false;
+  return !iteratingCallOf(fn) && isDeferredNonIterating(fn);
+}
+
+/** isDeferredCallback for a function known not to be an iterating call's callback (iteratingCallOf is undefined). */
+export function isDeferredNonIterating(fn: TS.Node): boolean {
   const { parent: p, child } = valueParent(fn);
   if (!p) return false;
   if (ts.isCallExpression(p) && p.arguments.includes(child as TS.Expression)) {

@@ -5,7 +5,7 @@
 import { ts } from '../ts';
 import type { ts as TS } from 'ts-morph';
 import type { Finding, RelatedInfo, Rule, RuleContext } from '../analysis/types';
-import { consumptionOf, createQueryRecogniser, indexLocalFunction, isDeferredCallback, isExecuted, newLocalFunctions, rememberLocalFunctions, type QueryMatch, type QueryRecogniser } from '../analysis/queries';
+import { consumptionOf, createQueryRecogniser, indexLocalFunction, isDeferredCallback, isDeferredNonIterating, isExecuted, newLocalFunctions, rememberLocalFunctions, type QueryMatch, type QueryRecogniser } from '../analysis/queries';
 import { indexedNodes, isInside } from '../analysis/nodeIndex';
 import { isFanOut, isFunctionBoundary, isInLoopRepeatedPart, isInnerChainLink, isLoop, iteratingCallOf, lineOf, spanOf, unwrap, type LoopStatement } from '../analysis/syntax';
 import { promiseAllFix } from '../fixes/promiseAll';
@@ -313,7 +313,7 @@ class NPlusOneWalker {
           const resolver = this.resolvers.size ? this.resolvers.get(fn) : undefined;
           if (iter) next = nextPlain = callbackItemContext(iter, fn, fn, this.sf);
           else {
-            const deferred = isDeferredCallback(fn);
+            const deferred = isDeferredNonIterating(fn);
             nextPlain = deferred ? undefined : plain;
             if (resolver) next = resolverContext(fn, resolver, this.sf);
             else if (deferred) next = undefined;

@@ -318,27 +318,35 @@ test('in a file with parse errors elsewhere, typing in a clean function body is 
   assert.ok(doc.spliced >= 25, `spliced ${doc.spliced} of ${rounds}`);
 });
 
-test('the node order kept across spliced edits (what follows an edit is moved through it) is the walk order of the current tree', () => {
-  const root = repoRoot();
+test('the node order kept across spliced and traced edits (what follows an edit is moved through it) is the walk order of the current tree', () => {
   let checked = 0;
+  let tracedChecked = 0;
   for (const [name, original] of samples()) {
     const doc = new SyntaxDocument(name, original);
     analyzeFile({ fileName: name, sourceFile: doc.sourceFile, settings: { ...defaultSettings, timeBudgetMs: Infinity } });
     let seed = 11;
     const rand = () => ((seed = (seed * 1103515245 + 12345) & 0x7fffffff) / 0x7fffffff);
     let text = original;
-    for (let i = 0; i < 30; i++) {
-      // typing spaces (spliced), now and then a line break or a brace (not spliced: the order is dropped and built again)
+    for (let i = 0; i < 40; i++) {
+      // typing spaces (spliced), now and then a half-typed expression (traced by the parser when
+      // inside a body), a line break, or a brace (neither: the order is dropped and built again)
       const at = text.indexOf(' ', Math.floor(rand() * text.length));
       if (at < 0) continue;
-      const insert = i % 7 === 3 ? '\n' : i % 11 === 5 ? '{' : ' ';
+      const insert = i % 7 === 3 ? '\n' : i % 11 === 5 ? '{' : i % 3 === 1 ? 'x.' : i % 5 === 2 ? '= ' : ' ';
       text = text.slice(0, at + 1) + insert + text.slice(at + 1);
-      const before = doc.spliced;
+      const before = { spliced: doc.spliced, traced: doc.traced, kept: doc.keptOrder };
       doc.update(text);
       const kept = doc.keptOrder;
-      if (doc.spliced === before) {
-        assert.equal(kept, undefined, `${name}, edit ${i}: an order kept after an edit that was not spliced`);
+      const traced = doc.traced > before.traced;
+      if (doc.spliced === before.spliced && !traced) {
+        assert.equal(kept, undefined, `${name}, edit ${i}: an order kept after an edit that was neither spliced nor traced`);
         continue;
+      }
+      if (traced) {
+        // carried when there was one to carry
+        assert.equal(!!kept, !!before.kept, `${name}, edit ${i}: a traced edit carries the kept order`);
+        if (!kept) continue;
+        tracedChecked++;
       }
       assert.ok(kept, `${name}, edit ${i}: spliced without a kept order`);
       const fresh = treeOrder(doc.sourceFile);
@@ -348,8 +356,8 @@ test('the node order kept across spliced edits (what follows an edit is moved th
       checked++;
     }
   }
-  void root;
-  assert.ok(checked >= 20, `orders checked after ${checked} spliced edits`);
+  assert.ok(checked >= 20, `orders checked after ${checked} spliced or traced edits`);
+  assert.ok(tracedChecked >= 5, `orders checked after ${tracedChecked} traced edits`);
 });
 
 // Compared with the same incremental analysis over full parses (same cache history): the splice

@@ -2,7 +2,7 @@
 // the unchanged subtrees), independent of the ts-morph Project used for type information.
 import { ts } from '../../ts';
 import type { ts as TS } from 'ts-morph';
-import { peekSpliceOrigin, spliceFunctionBody, traceUpdate, updateTarget, type TreeOrder } from './splice';
+import { carryOrder, peekSpliceOrigin, spliceFunctionBody, traceUpdate, updateTarget, type TreeOrder } from './splice';
 import { carryTextFacts } from '../textFacts';
 import { setParents } from './parents';
 import { forgetTree } from '../treeCaches';
@@ -160,6 +160,7 @@ export class SyntaxDocument {
         spliced = !!origin;
         if (origin && !origin.member) carryTextFacts(this.sf, next, origin.oldBody, text.length - old.length);
       } else {
+        const order = this.kept.order;
         this.kept.order = undefined;
         // (taken first: the incremental parser moves the old tree's nodes)
         const target = updateTarget(this.sf, range);
@@ -169,6 +170,8 @@ export class SyntaxDocument {
           this.traced++;
           spliced = true;
           carryTextFacts(this.sf, next, origin.oldBody, text.length - old.length);
+          // the node order, where one was kept, follows (the next splice need not walk the tree for it)
+          if (order) this.kept.order = carryOrder(order, origin);
         }
       }
     } catch {

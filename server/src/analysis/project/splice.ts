@@ -608,3 +608,78 @@ export function traceUpdate(old: TS.SourceFile, next: TS.SourceFile, target: Upd
   origins.set(next, origin);
   return origin;
 }
+
+/**
+ * Where `o` is in `order`: found by its position (an order is sorted by position but for a few
+ * nodes, JSDoc comments among them, that come after nodes which start before them), else by a scan.
+ */
+function indexIn(order: TreeOrder, o: TreeOrder[number]): number {
+  const p = o.pos;
+  let lo = 0;
+  let hi = order.length;
+  while (lo < hi) {
+    const mid = (lo + hi) >> 1;
+    if (order[mid].pos < p) lo = mid + 1;
+    else hi = mid;
+  }
+  for (let k = lo; k < order.length && order[k].pos === p; k++) if (order[k] === o) return k;
+  return order.indexOf(o);
+}
+
+/**
+ * The TreeOrder of a traced tree (traceUpdate), made in place from the old tree's: the objects the
+ * parser made again (the copies, the child lists and JSDoc of each) in place of the old ones, and
+ * the new body's objects in place of the old body's. The parser moved the nodes it kept, so
+ * nothing is shifted here. Undefined when a correspondence is missing (the order is then built
+ * again at the next splice).
+ */
+export function carryOrder(order: TreeOrder, origin: SpliceOrigin): TreeOrder | undefined {
+  const arraysOf = (n: TS.Node): Array<{ pos: number; end: number }> => {
+    const out: Array<{ pos: number; end: number }> = [];
+    ts.forEachChild(
+      n,
+      () => undefined,
+      (a) => {
+        out.push(a as unknown as MutableArray);
+      },
+    );
+    return out;
+  };
+  // (found before anything is replaced: positions are the old objects')
+  const replace: Array<[number, TreeOrder[number]]> = [];
+  const swap = (o: TreeOrder[number], n: TreeOrder[number]): number => {
+    const k = indexIn(order, o);
+    if (k >= 0) replace.push([k, n]);
+    return k;
+  };
+  for (const [o, n] of origin.copies) {
+    if (o === n) continue;
+    const k = swap(o, n);
+    if (k < 0) return undefined;
+    const oa = arraysOf(o);
+    const na = arraysOf(n);
+    if (oa.length !== na.length) return undefined;
+    for (let i = 0; i < oa.length; i++) if (oa[i] !== na[i] && swap(oa[i], na[i]) < 0) return undefined;
+    // a node's JSDoc comments come right after it (not where their positions would put them)
+    const oj = (o as { jsDoc?: TS.Node[] }).jsDoc ?? [];
+    const nj = (n as { jsDoc?: TS.Node[] }).jsDoc ?? [];
+    if (oj.length !== nj.length) return undefined;
+    let base = k + 1;
+    for (let i = 0; i < oj.length; i++) {
+      const a = treeOrder(oj[i]);
+      const b = oj[i] === nj[i] ? a : treeOrder(nj[i]);
+      if (a.length !== b.length) return undefined;
+      for (let t = 0; t < a.length; t++) {
+        if (order[base + t] !== a[t]) return undefined;
+        if (a[t] !== b[t]) replace.push([base + t, b[t]]);
+      }
+      base += a.length;
+    }
+  }
+  const at = indexIn(order, origin.oldBody);
+  if (at < 0) return undefined;
+  const oldLength = treeOrder(origin.oldBody).length;
+  for (const [k, n] of replace) order[k] = n;
+  replaceRange(order, at, at + oldLength, treeOrder(origin.newBody));
+  return order;
+}

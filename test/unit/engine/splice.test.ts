@@ -113,7 +113,7 @@ test('every update gives the tree of a full parse; edits inside a function body 
   assert.ok(splicedTotal >= 30 && splicedTotal < edits, `spliced ${splicedTotal} of ${edits} edits`);
 });
 
-test('which edits are spliced: inside a function body, with no parse error in or at the edges of the function', () => {
+test('which edits are spliced: inside a function body, with no parse error at the edges of the function (errors inside its braces go with the body)', () => {
   const text = SAMPLES['gen.js'];
   const cases: Array<[string, string, boolean]> = [
     ['yield x * 2;', 'yield x  * 2;', true],
@@ -123,7 +123,7 @@ test('which edits are spliced: inside a function body, with no parse error in or
     ["return 'a' in o;", "return 'a'  in o;", false], // a body parsed where `in` is not allowed
     ['function* g(xs)', 'function* g(xs, y)', false], // the header
     ['yield x * 2;', 'yield x * 2;}', false], // the body's end moves
-    ['yield x * 2;', 'yield x * ;', false], // a parse error
+    ['yield x * 2;', 'yield x * ;', true], // a parse error inside the braces: parsed again inside the lists around the body
     ['const out = [];', 'const out = import.meta;', false],
     ['yield x * 2;', '// @ts-ignore\n    yield x * 2;', true], // a directive inside the body
   ];
@@ -156,14 +156,15 @@ test('which edits are spliced: inside a function body, with no parse error in or
     if (spliced) assert.equal(gotFile, wantFile, name);
   }
   // a parse error in one function: edits in another are spliced (the error moves with the code
-  // after it), edits in the broken one go to the parser
+  // after it), and so are edits in the broken one (its errors go with its body)
   const broken = text.replace('yield x * 2;', 'yield x * ;');
   const doc = new SyntaxDocument('gen.js', text);
   doc.update(broken);
+  assert.equal(doc.spliced, 1, 'the error typed into the body');
   const steps: Array<[string, number]> = [
-    [broken.replace('{ return 1; }', '{ return 12; }'), 1], // after the error
-    [broken.replace('{ return 1; }', '{ return 12; }').replace('out.push(await load(id));', 'out.push(await  load(id));'), 2], // between
-    [broken.replace('{ return 1; }', '{ return 12; }').replace('out.push(await load(id));', 'out.push(await  load(id));').replace('yield x * ;', 'yield x *  ;'), 2], // the broken body
+    [broken.replace('{ return 1; }', '{ return 12; }'), 2], // after the error
+    [broken.replace('{ return 1; }', '{ return 12; }').replace('out.push(await load(id));', 'out.push(await  load(id));'), 3], // between
+    [broken.replace('{ return 1; }', '{ return 12; }').replace('out.push(await load(id));', 'out.push(await  load(id));').replace('yield x * ;', 'yield x *  ;'), 4], // the broken body
   ];
   for (const [next, spliced] of steps) {
     doc.update(next);
@@ -354,6 +355,27 @@ test('the node order kept across spliced and traced edits (what follows an edit 
       const k = kept.findIndex((o, j) => o !== fresh[j]);
       assert.equal(k, -1, `${name}, edit ${i}: the kept order differs at ${k}`);
       checked++;
+    }
+  }
+  // a body that mentions `import.meta` is left to the parser (traced): typing in it, the order is carried
+  {
+    const code = 'class A {\n  m(xs) {\n    return f(this, function* () {\n      const u = import.meta.url;\n      return xs;\n    });\n  }\n  /** Doc. */\n  n(ys) {\n    for (const y of ys) g(y);\n  }\n}\n';
+    const doc = new SyntaxDocument('m.js', code);
+    doc.update(code.replace('g(y)', 'g( y)')); // spliced (in n): an order is kept from here
+    assert.ok(doc.keptOrder);
+    let text = doc.sourceFile.text;
+    for (const piece of ['x', '.', 'y', ' ', '=', ' ', '1']) {
+      const at = text.indexOf('return') - 1;
+      text = text.slice(0, at) + piece + text.slice(at);
+      const before = doc.traced;
+      doc.update(text);
+      assert.equal(doc.traced, before + 1, `typing ${piece}: traced`);
+      const kept: ReturnType<typeof treeOrder> | undefined = doc.keptOrder;
+      assert.ok(kept, `typing ${piece}: the order carried`);
+      const fresh = treeOrder(doc.sourceFile);
+      assert.equal(kept.length, fresh.length, `typing ${piece}: order length`);
+      assert.equal(kept.findIndex((o: object, j: number) => o !== fresh[j]), -1, `typing ${piece}: the carried order differs`);
+      tracedChecked++;
     }
   }
   assert.ok(checked >= 20, `orders checked after ${checked} spliced or traced edits`);
@@ -572,71 +594,82 @@ function inTree(n: ts.Node, sf: ts.SourceFile): boolean {
   return p === sf;
 }
 
-test('an edit the incremental parser takes inside one body (a half-typed statement) is traced to the old tree: the collection is not walked again, the analysis equals a fresh one', () => {
-  // GitApi.js's shape: methods whose code is a callback among arguments the parser makes again
-  // (`this`, `void 0`), a default parameter with a call, a nested arrow. In the second variant
-  // the edited callback's own header has a call too: the parser makes it again (paired), and the
-  // collection is replayed from the old tree's record instead of patched.
-  for (const header of ['', 'limit = pick()']) {
-    const code = [
-      'class Api {',
-      '  getA(ids, opts = pick()) {',
-      `    return __awaiter(this, void 0, void 0, function* (${header}) {`,
-      '      const out = [];',
-      '      for (const id of ids) out.push(yield load(id));',
-      '      return out.map((x) => x.name);',
-      '    });',
-      '  }',
-      '  getB(xs) {',
-      '    return __awaiter(this, void 0, void 0, function* () {',
-      '      const seen = [];',
-      '      seen.push(xs);',
-      '      return xs.filter((x) => xs.includes(x));',
-      '    });',
-      '  }',
-      '}',
-      'function pick() { return {}; }',
-      '',
-    ].join('\n');
-    const at = code.indexOf('const out');
-    const settings = { ...defaultSettings, timeBudgetMs: Infinity };
-    const typed = 'const n = ids.length + 1;\n      ';
-    const doc = new SyntaxDocument('api.js', code);
-    const cache = new SummaryCache();
-    analyzeFile({ fileName: 'api.js', sourceFile: doc.sourceFile, settings, complexity: { cache, fileName: 'api.js' } });
-    let traced = 0;
-    let patched = 0;
-    for (let k = 1; k <= typed.length; k++) {
-      const text = code.slice(0, at) + typed.slice(0, k) + code.slice(at);
-      const before = { spliced: doc.spliced, traced: doc.traced, patched: collectionStats.patched, walked: collectionStats.walked };
-      cache.resetCounters();
-      doc.update(text);
-      const fresh = ts.createSourceFile('api.js', text, ts.ScriptTarget.Latest, true, ts.ScriptKind.JS);
-      const where = `(${header}) after ${JSON.stringify(typed.slice(0, k))}`;
-      assert.deepEqual(shape(doc.sourceFile), shape(fresh), where);
-      const got = analyzeFile({ fileName: 'api.js', sourceFile: doc.sourceFile, settings, complexity: { cache, fileName: 'api.js' } });
-      const after = { patched: collectionStats.patched, walked: collectionStats.walked };
-      const want = analyzeFile({ fileName: 'api.js', sourceFile: fresh, settings });
-      assert.deepEqual(JSON.parse(JSON.stringify(got.summaries)), JSON.parse(JSON.stringify(want.summaries)), where);
-      assert.deepEqual(got.findings.map((f) => [f.rule, f.span, f.message]), want.findings.map((f) => [f.rule, f.span, f.message]), where);
-      // every keystroke is spliced or traced: the half-typed statement stays inside the body
-      assert.equal(doc.spliced - before.spliced + doc.traced - before.traced, 1, `${where}: spliced or traced`);
-      if (doc.traced > before.traced) {
-        traced++;
+test('a half-typed statement in a body is spliced (errors and all) or, where the parser must take it, traced to the old tree: the collection is not walked again, the analysis equals a fresh one', () => {
+  // GitApi.js's shape: methods whose code is a callback among arguments (`this`, `void 0`), a
+  // default parameter with a call, a nested arrow. A body that does not parse is spliced when
+  // parsed again inside the same lists (a class's members, an argument list) it ends at its own
+  // brace with every error inside. In a body that mentions `import.meta` nothing is spliced: every
+  // keystroke goes to the incremental parser and is traced; the parser makes the arguments next
+  // to the callback again (paired) and, when the edited callback's header has a call, that too
+  // (then the collection is replayed from the old tree's record instead of patched).
+  for (const meta of [false, true]) {
+    for (const header of ['', 'limit = pick()']) {
+      const code = [
+        'class Api {',
+        '  getA(ids, opts = pick()) {',
+        `    return __awaiter(this, void 0, void 0, function* (${header}) {`,
+        ...(meta ? ['      const base = import.meta.url;'] : []),
+        '      const out = [];',
+        '      for (const id of ids) out.push(yield load(id));',
+        '      return out.map((x) => x.name);',
+        '    });',
+        '  }',
+        '  getB(xs) {',
+        '    return __awaiter(this, void 0, void 0, function* () {',
+        '      const seen = [];',
+        '      seen.push(xs);',
+        '      return xs.filter((x) => xs.includes(x));',
+        '    });',
+        '  }',
+        '}',
+        'function pick() { return {}; }',
+        '',
+      ].join('\n');
+      const at = code.indexOf('const out');
+      const settings = { ...defaultSettings, timeBudgetMs: Infinity };
+      const typed = 'const n = ids.length + 1;\n      ';
+      const doc = new SyntaxDocument('api.js', code);
+      const cache = new SummaryCache();
+      analyzeFile({ fileName: 'api.js', sourceFile: doc.sourceFile, settings, complexity: { cache, fileName: 'api.js' } });
+      let broken = 0;
+      let patched = 0;
+      let traced = 0;
+      for (let k = 1; k <= typed.length; k++) {
+        const text = code.slice(0, at) + typed.slice(0, k) + code.slice(at);
+        const before = { spliced: doc.spliced, traced: doc.traced, patched: collectionStats.patched, walked: collectionStats.walked };
+        cache.resetCounters();
+        doc.update(text);
+        const fresh = ts.createSourceFile('api.js', text, ts.ScriptTarget.Latest, true, ts.ScriptKind.JS);
+        const where = `(${meta ? 'import.meta, ' : ''}${header}) after ${JSON.stringify(typed.slice(0, k))}`;
+        // (ts.updateSourceFile keeps the file's "possibly contains import" flags and drops its
+        // external-module indicator: those two lines are compared only when spliced)
+        const own = (lines: string[]) => (meta ? lines.slice(1).filter((l) => !l.startsWith('module ')) : lines);
+        assert.deepEqual(own(shape(doc.sourceFile)), own(shape(fresh)), where);
+        const got = analyzeFile({ fileName: 'api.js', sourceFile: doc.sourceFile, settings, complexity: { cache, fileName: 'api.js' } });
+        const after = { patched: collectionStats.patched, walked: collectionStats.walked };
+        const want = analyzeFile({ fileName: 'api.js', sourceFile: fresh, settings });
+        assert.deepEqual(JSON.parse(JSON.stringify(got.summaries)), JSON.parse(JSON.stringify(want.summaries)), where);
+        assert.deepEqual(got.findings.map((f) => [f.rule, f.span, f.message]), want.findings.map((f) => [f.rule, f.span, f.message]), where);
+        // every keystroke is spliced (traced, next to import.meta): the half-typed statement stays inside the body
+        if (meta) assert.equal(doc.traced - before.traced, 1, `${where}: traced`);
+        else assert.equal(doc.spliced - before.spliced, 1, `${where}: spliced`);
+        if (doc.traced > before.traced) traced++;
+        if (((doc.sourceFile as unknown as { parseDiagnostics: Array<{ start: number }> }).parseDiagnostics).some((d) => d.start >= at)) broken++;
         // the collection comes from the old tree's, not from a walk of the file
         assert.equal(after.walked, before.walked, `${where}: walked again`);
         if (after.patched > before.patched) patched++;
         // only the edited function and the ones around it are derived again (not all 8)
         assert.ok(cache.recomputations <= 4, `${where}: recomputed ${cache.recomputed.join(', ')}`);
+        // the collection and the node index hold the new tree's nodes
+        assert.deepEqual(collected(doc.sourceFile, true), collected(fresh, false), where);
+        for (const n of indexedNodes(doc.sourceFile)) assert.ok(inTree(n, doc.sourceFile), `${where}: ${ts.SyntaxKind[n.kind]}@${n.pos} is from an earlier tree`);
       }
-      // the collection and the node index hold the new tree's nodes
-      assert.deepEqual(collected(doc.sourceFile, true), collected(fresh, false), where);
-      for (const n of indexedNodes(doc.sourceFile)) assert.ok(inTree(n, doc.sourceFile), `${where}: ${ts.SyntaxKind[n.kind]}@${n.pos} is from an earlier tree`);
+      // `cconst`, `const n =`, `ids.`, `+`: states that do not parse
+      assert.ok(broken >= 4, `(${header}) broken ${broken}`);
+      if (meta) assert.equal(traced, typed.length);
+      if (header) assert.equal(patched, 0, 'a header with a call: replayed, not patched');
+      else assert.equal(patched, typed.length, 'patched');
     }
-    // `const`, `const n =`, `ids.`, `+`: the states that do not parse were traced, not walked again
-    assert.ok(traced >= 4, `(${header}) traced ${traced}`);
-    if (header) assert.equal(patched, 0, 'a header with a call: replayed, not patched');
-    else assert.equal(patched, traced, 'patched');
   }
 });
 
@@ -657,4 +690,68 @@ test('an edit that moves the end of the body (a brace, an unterminated comment) 
     assert.deepEqual(JSON.parse(JSON.stringify(got.summaries)), JSON.parse(JSON.stringify(want.summaries)), insert);
     assert.deepEqual(collected(doc.sourceFile, true), collected(fresh, false), insert);
   }
+});
+
+test('a body that does not parse is spliced when, parsed again inside the lists around it, it keeps every error inside its braces: the tree is a full parse\'s', () => {
+  // the lists a body can sit in: class members, arguments, arrays, object literals, declarations, cases
+  const contexts = [
+    'class C {\n  m(xs) {\n    return f(this, function* () {\n      const a = xs.map((x) => x + 1);\n      return [a, { k: () => { return a.length; } }];\n    });\n  }\n}\n',
+    'var v = [function () {\n  let s = 0;\n  for (const y of ys) s += y;\n  return s;\n}];\nswitch (k) {\n  case 1: g({ h() {\n    return k * 2;\n  } });\n}\n',
+  ];
+  const files: Array<[string, string]> = [...contexts.map((c, i): [string, string] => [`ctx${i}.js`, c]), ...samples()];
+  // tokens that leave a body half-typed, some of which end a body early inside an enclosing list
+  const tokens = [')', ']', ',', '.', '=', '*', '(', '[', 'case 1:', ':', '=>', '"', '?', '+', 'else', 'x.', '= ', 'const ', '}', '{', '...', '<p>'];
+  let seed = 13;
+  const rand = () => ((seed = (seed * 1103515245 + 12345) & 0x7fffffff) / 0x7fffffff);
+  let brokenSpliced = 0;
+  let edits = 0;
+  for (const [name, original] of files) {
+    const kind = scriptKindFor(name);
+    let doc = new SyntaxDocument(name, original);
+    let text = original;
+    for (let i = 0; i < (name.startsWith('ctx') ? 60 : 30); i++) {
+      if (i % 10 === 0) {
+        text = original;
+        doc = new SyntaxDocument(name, text);
+      }
+      // a random place inside a random block body
+      const sf = ts.createSourceFile(name, text, ts.ScriptTarget.Latest, true, kind);
+      const bodies: Array<[number, number]> = [];
+      const visit = (n: ts.Node): void => {
+        if (ts.isFunctionLike(n) && (n as ts.FunctionLikeDeclaration).body && ts.isBlock((n as ts.FunctionLikeDeclaration).body!)) {
+          const b = (n as ts.FunctionLikeDeclaration).body!;
+          bodies.push([b.getStart(sf) + 1, b.end - 1]);
+        }
+        ts.forEachChild(n, visit);
+      };
+      visit(sf);
+      if (!bodies.length) continue;
+      const [from, to] = bodies[Math.floor(rand() * bodies.length)];
+      const at = from + Math.floor(rand() * Math.max(1, to - from));
+      text = text.slice(0, at) + tokens[Math.floor(rand() * tokens.length)] + text.slice(at);
+      const before = doc.spliced;
+      doc.update(text);
+      edits++;
+      const spliced = doc.spliced > before;
+      const fresh = ts.createSourceFile(name, text, ts.ScriptTarget.Latest, true, kind);
+      // (a tree from ts.updateSourceFile keeps some flags of the file, and its error recovery can
+      // name an error differently: those are compared only when spliced)
+      const own = (lines: string[]) => (spliced ? lines : lines.slice(1).filter((l) => !l.startsWith('module ')).map((l) => (l.startsWith('errors ') ? l.replace(/\b\d+@/g, '@') : l)));
+      const got = own(shape(doc.sourceFile));
+      const want = own(shape(fresh));
+      const j = got.findIndex((x, k) => x !== want[k]);
+      assert.ok(j < 0 && got.length === want.length, `${name}, edit ${i} (${spliced ? 'spliced' : 'not spliced'}): got ${got[j]}\nwant ${want[j]}`);
+      const errors = (doc.sourceFile as unknown as { parseDiagnostics: unknown[] }).parseDiagnostics.length;
+      if (spliced && errors) brokenSpliced++;
+    }
+  }
+  assert.ok(brokenSpliced >= 40, `spliced ${brokenSpliced} edits of ${edits} with parse errors`);
+  // `)` typed in a callback among arguments ends its body early (the parser closes the argument
+  // list there): not spliced, and the tree is the parser's
+  const code = 'f(function () {\n  a(1);\n  b(2);\n});\ng();\n';
+  const doc = new SyntaxDocument('early.js', code);
+  const next = code.replace('b(2);', ') b(2);');
+  doc.update(next);
+  assert.equal(doc.spliced, 0);
+  assert.deepEqual(shape(doc.sourceFile), shape(ts.createSourceFile('early.js', next, ts.ScriptTarget.Latest, true, ts.ScriptKind.JS)));
 });

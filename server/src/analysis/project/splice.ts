@@ -133,6 +133,83 @@ function wrapperPrefix(fn: TS.FunctionLikeDeclaration): string {
   return `${isAsync ? 'async ' : ''}function${isGenerator ? '*' : ''} _()`;
 }
 
+/**
+ * The parser's error recovery inside a body depends on the lists the body sits in: a token that
+ * cannot go on a statement but can go on an enclosing list (`)` of an argument list, `,` of an
+ * array) ends the body there. The lists along `path`, as wrappers that open the same ones around
+ * a function: `[prefix, suffix]` pairs, expression wrappers first. Undefined for a list it has no
+ * wrapper for (a body with parse errors there is left to the parser).
+ */
+function enclosingLists(path: readonly TS.Node[]): Array<[string, string]> | undefined {
+  const SK = ts.SyntaxKind;
+  const kinds = new Set<string>();
+  for (let i = 0; i + 1 < path.length; i++) {
+    const p = path[i];
+    const c = path[i + 1];
+    let list: string | undefined;
+    let other = false;
+    ts.forEachChild(
+      p,
+      () => undefined,
+      (a) => {
+        if (!a.includes(c)) return undefined;
+        switch (p.kind) {
+          case SK.SourceFile:
+          case SK.Block:
+          case SK.ModuleBlock:
+            return (list = 'statements');
+          case SK.CaseClause:
+          case SK.DefaultClause:
+            return (list = 'switch');
+          case SK.ClassDeclaration:
+          case SK.ClassExpression:
+            return (list = a === (p as TS.ClassLikeDeclaration).members ? 'class' : ((other = true), 'x'));
+          case SK.CallExpression:
+          case SK.NewExpression:
+            return (list = a === (p as TS.CallExpression).arguments ? 'arguments' : ((other = true), 'x'));
+          case SK.ObjectLiteralExpression:
+            return (list = 'object');
+          case SK.ArrayLiteralExpression:
+            return (list = 'array');
+          case SK.VariableDeclarationList:
+            return (list = 'var');
+          default:
+            if (ts.isFunctionLike(p) && a === (p as TS.SignatureDeclaration).parameters) return (list = 'parameters');
+            other = true;
+            return 'x';
+        }
+      },
+    );
+    if (other) return undefined;
+    if (list && list !== 'statements') kinds.add(list);
+  }
+  const out: Array<[string, string]> = [];
+  // (expressions around the function first, then statements around those)
+  if (kinds.has('arguments')) out.push(['_(', ')']);
+  if (kinds.has('array')) out.push(['[', ']']);
+  if (kinds.has('object')) out.push(['({ _: ', ' })']);
+  if (kinds.has('parameters')) out.push(['(function (_ = ', ') {})']);
+  if (kinds.has('var')) out.push(['var _ = ', ';']);
+  if (kinds.has('switch')) out.push(['switch (_) { case _: ', '; }']);
+  if (kinds.has('class')) out.push(['class _ { _() { ', ' } }']);
+  return out;
+}
+
+/** The function whose block starts at `pos` in `sf` (a wrapper's), if any. */
+function functionWithBodyAt(sf: TS.SourceFile, pos: number): TS.FunctionLikeDeclaration | undefined {
+  let found: TS.FunctionLikeDeclaration | undefined;
+  const visit = (n: TS.Node): void => {
+    if (found || n.end < pos || n.pos > pos) return;
+    if (isFunctionWithBlock(n) && n.body.pos === pos) {
+      found = n;
+      return;
+    }
+    ts.forEachChild(n, visit);
+  };
+  visit(sf);
+  return found;
+}
+
 function jsDocDiagnosticCount(sf: TS.SourceFile): number {
   return (sf as unknown as { jsDocDiagnostics?: readonly unknown[] }).jsDocDiagnostics?.length ?? 0;
 }
@@ -160,12 +237,25 @@ function parseDiagnosticsOf(sf: TS.SourceFile): readonly TS.DiagnosticWithLocati
   return (sf as unknown as { parseDiagnostics?: readonly TS.DiagnosticWithLocation[] }).parseDiagnostics ?? [];
 }
 
+function inPositionOrder(ds: readonly TS.DiagnosticWithLocation[]): boolean {
+  for (let i = 1; i < ds.length; i++) if (ds[i].start < ds[i - 1].start) return false;
+  return true;
+}
+
 /**
- * The parse errors of the spliced tree: those of the old tree (none inside the function, see
- * spliceFunctionBody), the ones after it moved by `delta`, all pointing at the new file.
+ * The parse errors of the spliced tree: those of the old tree before the old body, the new
+ * body's (from its wrapper, moved by `shift`), then the old ones after the old body moved by
+ * `delta`, all pointing at the new file. (The old body's own go with it; spliceFunctionBody takes
+ * no edit with an error elsewhere at the function.)
  */
-function splicedParseDiagnostics(old: readonly TS.DiagnosticWithLocation[], file: TS.SourceFile, after: number, delta: number): TS.DiagnosticWithLocation[] {
-  return old.map((d) => ({ ...d, file, start: d.start >= after ? d.start + delta : d.start }));
+function splicedParseDiagnostics(old: readonly TS.DiagnosticWithLocation[], inBody: readonly TS.DiagnosticWithLocation[], file: TS.SourceFile, from: number, to: number, delta: number, shift: number): TS.DiagnosticWithLocation[] {
+  // no errors in the body, before or after: the old ones in their order (some may be out of position order)
+  if (!inBody.length && !old.some((d) => d.start >= from && d.start < to)) return old.map((d) => ({ ...d, file, start: d.start >= to ? d.start + delta : d.start }));
+  const out: TS.DiagnosticWithLocation[] = [];
+  for (const d of old) if (d.start < from) out.push({ ...d, file });
+  for (const d of inBody) out.push({ ...d, file, start: d.start + shift });
+  for (const d of old) if (d.start >= to) out.push({ ...d, file, start: d.start + delta });
+  return out;
 }
 
 /** Calls `each` for every node below `root` (children and JSDoc), and `eachArray` for every child list. */
@@ -340,8 +430,17 @@ export function spliceFunctionBody(sf: TS.SourceFile, newText: string, change: T
   // reaches it through the same text in the same state, parses it without error (from its
   // leading trivia to its closing brace), and goes on from the same place in the same state.
   // An error touching the function (or right at its edges) leaves it to the full parser.
+  // Errors inside the old body's braces go with it; any other error at the function leaves it to
+  // the full parser. (A body the parser ended early, at a token of an enclosing list, ends early
+  // again when parsed inside the same lists below, with an error outside its braces: declined.)
   const oldDiagnostics = parseDiagnosticsOf(sf);
-  for (const d of oldDiagnostics) if (d.start <= fn.end && d.start + d.length >= fn.pos) return undefined;
+  const open = body.getStart(sf);
+  let errorsInside = false;
+  for (const d of oldDiagnostics) {
+    if (d.start > fn.end || d.start + d.length < fn.pos) continue;
+    if (member || !(d.start > open && d.start + d.length < body.end)) return undefined;
+    errorsInside = true;
+  }
   const bodyText = newText.slice(body.pos, body.end + delta);
   // `import.meta` and `import(` mark the whole file (PossiblyContainsImportMeta / DynamicImport,
   // and in JS the external-module indicator): whether one is added (the wrapper's flags, below)
@@ -351,20 +450,50 @@ export function spliceFunctionBody(sf: TS.SourceFile, newText: string, change: T
   if (jsDocDiagnosticCount(sf) > 0) return undefined;
   // A body is re-parsed as the body of a function with the same modifiers; a member as the only
   // member of a class (and must come back as one whose extent its own text fixes).
-  const prefix = member ? 'class _ {' : wrapperPrefix(fn);
-  const wrapper = ts.createSourceFile(sf.fileName, prefix + bodyText + (member ? '}' : ''), sf.languageVersion, false, scriptKind);
-  if (parseDiagnosticCount(wrapper) > 0 || wrapper.statements.length !== 1) return undefined;
-  const decl = wrapper.statements[0];
+  let prefix = member ? 'class _ {' : wrapperPrefix(fn);
+  let wrapper = ts.createSourceFile(sf.fileName, prefix + bodyText + (member ? '}' : ''), sf.languageVersion, false, scriptKind);
   let block: TS.Block;
-  if (member) {
-    if (!ts.isClassDeclaration(decl) || decl.members.length !== 1 || !isClosedMember(decl.members[0])) return undefined;
-    block = decl.members[0] as unknown as TS.Block;
+  if (parseDiagnosticCount(wrapper) > 0) {
+    // A body that does not parse (typed halfway): parsed again inside the lists that enclose it
+    // here, so that its error recovery is the parser's in place. Taken only if every error is
+    // inside its braces and it still ends at its own closing brace.
+    const lists = member ? undefined : enclosingLists(path);
+    if (!lists) return undefined;
+    let head = prefix;
+    let tail = '';
+    for (const [pre, post] of lists) {
+      head = pre + head;
+      tail = tail + post;
+    }
+    prefix = head;
+    wrapper = ts.createSourceFile(sf.fileName, prefix + bodyText + tail, sf.languageVersion, false, scriptKind);
+    const f = functionWithBodyAt(wrapper, prefix.length);
+    if (!f) return undefined;
+    block = f.body as TS.Block;
+    for (const d of parseDiagnosticsOf(wrapper)) if (!(d.start > prefix.length && d.start + d.length < prefix.length + bodyText.length)) return undefined;
   } else {
-    if (!ts.isFunctionDeclaration(decl) || !decl.body) return undefined;
-    block = decl.body;
+    if (wrapper.statements.length !== 1) return undefined;
+    const decl = wrapper.statements[0];
+    if (member) {
+      if (!ts.isClassDeclaration(decl) || decl.members.length !== 1 || !isClosedMember(decl.members[0])) return undefined;
+      block = decl.members[0] as unknown as TS.Block;
+    } else {
+      if (!ts.isFunctionDeclaration(decl) || !decl.body) return undefined;
+      block = decl.body;
+    }
   }
   if (block.pos !== prefix.length || block.end !== prefix.length + bodyText.length) return undefined;
   if ((block.flags & CONTEXT_FLAGS) !== (body.flags & CONTEXT_FLAGS)) return undefined;
+  // The parser reports errors in the order it meets them, and the body's come between those
+  // before and after it; only some are reported late (an unclosed JSX element's, at the end of
+  // the file), out of position order. With such errors, a body with errors is left to the parser.
+  // (A guard: a body inside JSX is not parsed again with errors, see enclosingLists, and no test
+  // has found a late error before a body otherwise.)
+  const bodyDiagnostics = parseDiagnosticsOf(wrapper);
+  if ((errorsInside || bodyDiagnostics.length) && !inPositionOrder(oldDiagnostics)) return undefined;
+  // (the old body's error mark, below, may come from an error inside it too: then it is not known
+  // whether the token after it marks the new one)
+  if (errorsInside && body.flags & THIS_NODE_HAS_ERROR) return undefined;
   if (wrapper.flags & FILE_MARKS || jsDocDiagnosticCount(wrapper) > 0) return undefined;
 
   // With a TreeOrder (`kept`, built now if missing), the old body's part of it: the body and
@@ -478,7 +607,7 @@ export function spliceFunctionBody(sf: TS.SourceFile, newText: string, change: T
   const out = child as TS.SourceFile & Record<string, unknown>;
   out.text = newText;
   out.lineMap = undefined;
-  if (oldDiagnostics.length) out.parseDiagnostics = splicedParseDiagnostics(oldDiagnostics, out as TS.SourceFile, oldBodyEnd, delta);
+  if (oldDiagnostics.length || bodyDiagnostics.length) out.parseDiagnostics = splicedParseDiagnostics(oldDiagnostics, bodyDiagnostics, out as TS.SourceFile, body.pos, oldBodyEnd, delta, body.pos - prefix.length);
   out.commentDirectives = splicedDirectives(
     (sf as unknown as { commentDirectives?: CommentDirective[] }).commentDirectives,
     (wrapper as unknown as { commentDirectives?: CommentDirective[] }).commentDirectives,

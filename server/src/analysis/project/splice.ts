@@ -7,9 +7,12 @@
 //
 // When the two parses could differ, the splice declines and the caller falls back to
 // ts.updateSourceFile:
-//   - the old tree has a parse error inside the function or at its edges (error recovery depends
-//     on the enclosing lists), or the re-parsed body has one (ditto); errors elsewhere are kept,
-//     those after the function moved;
+//   - a parse error at the function outside its body's braces, in the old tree or the new body
+//     (errors elsewhere are kept, those after the function moved). A body with errors inside its
+//     braces is re-parsed inside wrappers that open the lists enclosing it (error recovery ends a
+//     body early at a token of an enclosing list: see enclosingLists), and taken only if its
+//     errors stay inside its braces; its errors replace the old body's. Not for a body inside
+//     other lists (JSX, binding patterns...), or a file whose errors are not in position order;
 //   - the edit touches the body's braces, or the re-parsed text is not exactly one block ending
 //     where the old one ended (moved by the length difference);
 //   - the block was parsed in a different parser context (yield/await, `in` allowed or not,
@@ -158,9 +161,6 @@ function enclosingLists(path: readonly TS.Node[]): Array<[string, string]> | und
           case SK.Block:
           case SK.ModuleBlock:
             return (list = 'statements');
-          case SK.CaseClause:
-          case SK.DefaultClause:
-            return (list = 'switch');
           case SK.ClassDeclaration:
           case SK.ClassExpression:
             return (list = a === (p as TS.ClassLikeDeclaration).members ? 'class' : ((other = true), 'x'));
@@ -190,7 +190,6 @@ function enclosingLists(path: readonly TS.Node[]): Array<[string, string]> | und
   if (kinds.has('object')) out.push(['({ _: ', ' })']);
   if (kinds.has('parameters')) out.push(['(function (_ = ', ') {})']);
   if (kinds.has('var')) out.push(['var _ = ', ';']);
-  if (kinds.has('switch')) out.push(['switch (_) { case _: ', '; }']);
   if (kinds.has('class')) out.push(['class _ { _() { ', ' } }']);
   return out;
 }
@@ -235,6 +234,30 @@ function parseDiagnosticCount(sf: TS.SourceFile): number {
 
 function parseDiagnosticsOf(sf: TS.SourceFile): readonly TS.DiagnosticWithLocation[] {
   return (sf as unknown as { parseDiagnostics?: readonly TS.DiagnosticWithLocation[] }).parseDiagnostics ?? [];
+}
+
+/**
+ * Whether an error before `fn` may still be pending (no node finished after it) when the parser
+ * reaches `body`: no node along the path before it (nor in the function's header) ends after
+ * the error's start.
+ */
+function errorMarkMayReach(path: readonly TS.Node[], fn: TS.Node, body: TS.Node, ds: readonly TS.DiagnosticWithLocation[]): boolean {
+  let lastEnd = -1;
+  for (let i = 0; i + 1 < path.length; i++) {
+    const next = path[i + 1];
+    ts.forEachChild(path[i], (c) => {
+      if (c === next) return true;
+      if (c.end > lastEnd) lastEnd = c.end;
+      return undefined;
+    });
+  }
+  ts.forEachChild(fn, (c) => {
+    if (c === body) return true;
+    if (c.end > lastEnd) lastEnd = c.end;
+    return undefined;
+  });
+  for (const d of ds) if (d.start >= lastEnd && d.start < body.pos) return true;
+  return false;
 }
 
 function inPositionOrder(ds: readonly TS.DiagnosticWithLocation[]): boolean {
@@ -441,6 +464,10 @@ export function spliceFunctionBody(sf: TS.SourceFile, newText: string, change: T
     if (member || !(d.start > open && d.start + d.length < body.end)) return undefined;
     errorsInside = true;
   }
+  // The parser marks the next node it finishes after reporting an error, and tokens skipped in
+  // error recovery finish none: an error before the function with no node finished between it and
+  // the body marks the body's first node in place, not in a wrapper. Declined then.
+  if (oldDiagnostics.length && errorMarkMayReach(path, fn, body, oldDiagnostics)) return undefined;
   const bodyText = newText.slice(body.pos, body.end + delta);
   // `import.meta` and `import(` mark the whole file (PossiblyContainsImportMeta / DynamicImport,
   // and in JS the external-module indicator): whether one is added (the wrapper's flags, below)

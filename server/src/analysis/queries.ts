@@ -449,20 +449,44 @@ export function newLocalFunctions(): LocalFunctions {
   return { byName: new Map(), declaredOnly: new Set() };
 }
 
-function addLocalFunction(into: LocalFunctions, k: string, f: TS.FunctionLikeDeclaration): void {
+function addLocalFunction(into: LocalFunctions, k: string, f: TS.FunctionLikeDeclaration, log: LocalFunctionLog | undefined): void {
   const list = into.byName.get(k);
   if (list) list.push(f);
   else into.byName.set(k, [f]);
+  if (log) log.push(k, f);
 }
 
-/** Adds `n` to the index if it declares a function; one step of the walk, so other walks can build the index on the way. */
-export function indexLocalFunction(n: TS.Node, into: LocalFunctions): void {
+function addDeclaredOnly(into: LocalFunctions, k: string, log: LocalFunctionLog | undefined): void {
+  into.declaredOnly.add(k);
+  if (log) log.push(k, undefined);
+}
+
+/**
+ * What indexLocalFunction added, in order, as pairs: a name and its function, or a name and
+ * `undefined` for a name declared without a body. Replayed with replayLocalFunctions.
+ */
+export type LocalFunctionLog = Array<string | TS.FunctionLikeDeclaration | undefined>;
+
+/** Adds the entries `log[from..to)` (pairs, see LocalFunctionLog) to `into` again, in their order. */
+export function replayLocalFunctions(log: LocalFunctionLog, from: number, to: number, into: LocalFunctions, out?: LocalFunctionLog): void {
+  for (let i = from; i < to; i += 2) {
+    const f = log[i + 1] as TS.FunctionLikeDeclaration | undefined;
+    if (f) addLocalFunction(into, log[i] as string, f, out);
+    else addDeclaredOnly(into, log[i] as string, out);
+  }
+}
+
+/**
+ * Adds `n` to the index if it declares a function; one step of the walk, so other walks can build
+ * the index on the way. With `log`, what is added is also recorded there.
+ */
+export function indexLocalFunction(n: TS.Node, into: LocalFunctions, log?: LocalFunctionLog): void {
   switch (n.kind) {
     case ts.SyntaxKind.FunctionDeclaration: {
       const f = n as TS.FunctionDeclaration;
       if (f.name) {
-        if (f.body) addLocalFunction(into, f.name.text, f);
-        else into.declaredOnly.add(f.name.text);
+        if (f.body) addLocalFunction(into, f.name.text, f, log);
+        else addDeclaredOnly(into, f.name.text, log);
       }
       return;
     }
@@ -471,19 +495,19 @@ export function indexLocalFunction(n: TS.Node, into: LocalFunctions): void {
       if (!ts.isIdentifier(d.name)) return;
       if (d.initializer) {
         const init = unwrap(d.initializer);
-        if (ts.isArrowFunction(init) || ts.isFunctionExpression(init)) addLocalFunction(into, d.name.text, init);
+        if (ts.isArrowFunction(init) || ts.isFunctionExpression(init)) addLocalFunction(into, d.name.text, init, log);
       }
-      if (d.type) into.declaredOnly.add(d.name.text);
+      if (d.type) addDeclaredOnly(into, d.name.text, log);
       return;
     }
     case ts.SyntaxKind.MethodDeclaration: {
       const m = n as TS.MethodDeclaration;
-      if ((ts.isIdentifier(m.name) || ts.isPrivateIdentifier(m.name)) && m.body) addLocalFunction(into, `this.${m.name.text}`, m);
+      if ((ts.isIdentifier(m.name) || ts.isPrivateIdentifier(m.name)) && m.body) addLocalFunction(into, `this.${m.name.text}`, m, log);
       return;
     }
     case ts.SyntaxKind.PropertyDeclaration: {
       const p = n as TS.PropertyDeclaration;
-      if (ts.isIdentifier(p.name) && p.initializer && (ts.isArrowFunction(p.initializer) || ts.isFunctionExpression(p.initializer))) addLocalFunction(into, `this.${p.name.text}`, p.initializer);
+      if (ts.isIdentifier(p.name) && p.initializer && (ts.isArrowFunction(p.initializer) || ts.isFunctionExpression(p.initializer))) addLocalFunction(into, `this.${p.name.text}`, p.initializer, log);
       return;
     }
   }

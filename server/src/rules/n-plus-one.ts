@@ -5,7 +5,7 @@
 import { ts } from '../ts';
 import type { ts as TS } from 'ts-morph';
 import type { Finding, RelatedInfo, Rule, RuleContext } from '../analysis/types';
-import { consumptionOf, createQueryRecogniser, indexLocalFunction, isDeferredCallback, isDeferredNonIterating, isExecuted, newLocalFunctions, rememberLocalFunctions, type QueryMatch, type QueryRecogniser } from '../analysis/queries';
+import { consumptionOf, createQueryRecogniser, indexLocalFunction, isDeferredCallback, isDeferredNonIterating, isExecuted, newLocalFunctions, rememberLocalFunctions, replayLocalFunctions, type LocalFunctionLog, type QueryMatch, type QueryRecogniser } from '../analysis/queries';
 import { indexedNodes, isInside } from '../analysis/nodeIndex';
 import { isFanOut, isFunctionBoundary, isInLoopRepeatedPart, isInnerChainLink, isLoop, iteratingCallOf, lineOf, spanOf, unwrap, type LoopStatement } from '../analysis/syntax';
 import { promiseAllFix } from '../fixes/promiseAll';
@@ -38,6 +38,13 @@ interface Reported {
 
 const SK = ts.SyntaxKind;
 
+/** By node kind: 1 for the functions the walk keeps a frame for. */
+const FUNCTION_KINDS: Uint8Array = (() => {
+  const t = new Uint8Array(1024);
+  for (const k of [SK.FunctionDeclaration, SK.MethodDeclaration, SK.FunctionExpression, SK.ArrowFunction, SK.Constructor, SK.GetAccessor, SK.SetAccessor]) t[k] = 1;
+  return t;
+})();
+
 /** An enclosing function or loop during the walk, with what the nodes inside it see. */
 interface WalkFrame {
   node: TS.Node;
@@ -51,6 +58,47 @@ interface WalkFrame {
   children?: TS.Node[];
   /** A loop's context, for the nodes in its repeated part. */
   lc?: ItemContext;
+  /** For a function outside every per-item context: where its part of the walk began (see quietFunctions). */
+  unit?: UnitStart;
+}
+
+interface UnitStart {
+  /** The function's place in the indexed nodes. */
+  index: number;
+  /** Lengths of the walk's outputs when it began. */
+  pending: number;
+  itemCalls: number;
+  log: number;
+}
+
+/**
+ * Functions outside every per-item context whose part of the walk found nothing (no call site to
+ * ask about, no call in a per-item context: a loop or callback inside them, if any, makes no
+ * call) but the file's local functions. The walk's result for a function depends only on its
+ * subtree and on the contexts around it; outside every context, only on the subtree, and an edit
+ * that leaves a function's node in the tree (a spliced body elsewhere, a node the incremental
+ * parser reused) leaves its subtree as it was. The next walk of an edited file skips such a
+ * function and adds its local functions again (GitApi.js: most of the file, which the walk went
+ * through on every keystroke). Not used where the file may have GraphQL field resolvers (their
+ * finder visits nodes during the walk).
+ */
+interface QuietUnit {
+  /** Indexed nodes inside the function (after it in pre-order). */
+  count: number;
+  /** The local functions found inside it (and the function itself), as the walk logged them. */
+  locals: LocalFunctionLog;
+}
+const quietFunctions = new WeakMap<TS.Node, QuietUnit>();
+
+/** How many functions' walks were skipped (quietFunctions), and walked, since the process started (for tests). */
+export const nPlusOneWalkCounters = { skipped: 0, recorded: 0 };
+
+/** Whether the `count` indexed nodes after `nodes[i]` are still exactly those inside it (a cheap check of a QuietUnit). */
+function stillFits(nodes: readonly TS.Node[], i: number, count: number): boolean {
+  const fn = nodes[i];
+  if (i + count >= nodes.length) return false;
+  if (count > 0 && !isInside(nodes[i + count], fn)) return false;
+  return i + count + 1 >= nodes.length || !isInside(nodes[i + count + 1], fn);
 }
 
 /** The children of a loop, found once per loop frame (inRepeatedPart asks for every node inside). */
@@ -272,8 +320,14 @@ class NPlusOneWalker {
    */
   private walk(nodes: readonly TS.Node[]): void {
     const stack: WalkFrame[] = [];
-    for (const n of nodes) {
-      while (stack.length && !isInside(n, stack[stack.length - 1].node)) stack.pop();
+    // (quietFunctions: not where field resolvers may be found on the way)
+    const log: LocalFunctionLog | undefined = this.resolverFinder.active ? undefined : [];
+    for (let i = 0; i < nodes.length; i++) {
+      const n = nodes[i];
+      while (stack.length && !isInside(n, stack[stack.length - 1].node)) {
+        const done = stack.pop()!;
+        if (done.unit) this.endUnit(done.node, done.unit, i, log!);
+      }
       const top = stack.length ? stack[stack.length - 1] : undefined;
       let item: ItemContext | undefined;
       let plain: ItemContext | undefined;
@@ -288,11 +342,23 @@ class NPlusOneWalker {
         }
       }
       const kind = n.kind;
+      // a function outside every context that found nothing last time: skipped (see quietFunctions)
+      let unit: UnitStart | undefined;
+      if (log && !item && !plain && FUNCTION_KINDS[kind]) {
+        const quiet = quietFunctions.get(n);
+        if (quiet && stillFits(nodes, i, quiet.count)) {
+          replayLocalFunctions(quiet.locals, 0, quiet.locals.length, this.local, log);
+          i += quiet.count;
+          nPlusOneWalkCounters.skipped++;
+          continue;
+        }
+        unit = { index: i, pending: this.pending.length, itemCalls: this.itemCalls.length, log: log.length };
+      }
       switch (kind) {
         // the same-file function index and field resolvers, built on the way (see run())
         case SK.VariableDeclaration:
         case SK.PropertyDeclaration:
-          indexLocalFunction(n, this.local);
+          indexLocalFunction(n, this.local, log);
           break;
         case SK.ObjectLiteralExpression:
         case SK.ClassDeclaration:
@@ -306,7 +372,7 @@ class NPlusOneWalker {
         case SK.GetAccessor:
         case SK.SetAccessor: {
           const fn = n as TS.FunctionLikeDeclaration;
-          if (kind === SK.FunctionDeclaration || kind === SK.MethodDeclaration) indexLocalFunction(fn, this.local);
+          if (kind === SK.FunctionDeclaration || kind === SK.MethodDeclaration) indexLocalFunction(fn, this.local, log);
           const iter = iteratingCallOf(fn);
           let next: ItemContext | undefined;
           let nextPlain: ItemContext | undefined;
@@ -319,7 +385,7 @@ class NPlusOneWalker {
             else if (deferred) next = undefined;
             else next = item; // callbacks that run now: then, transactions, retry wrappers, IIFEs
           }
-          stack.push({ node: fn, item: next, plain: nextPlain, fns: { node: fn, up: fns } });
+          stack.push({ node: fn, item: next, plain: nextPlain, fns: { node: fn, up: fns }, unit });
           break;
         }
         case SK.ForStatement:
@@ -346,6 +412,18 @@ class NPlusOneWalker {
           break;
       }
     }
+    while (stack.length) {
+      const done = stack.pop()!;
+      if (done.unit) this.endUnit(done.node, done.unit, nodes.length, log!);
+    }
+  }
+
+  /** A function's part of the walk is over (`end`: the index of the first node after it): recorded if it found nothing. */
+  private endUnit(fn: TS.Node, unit: UnitStart, end: number, log: LocalFunctionLog): void {
+    if (this.pending.length === unit.pending && this.itemCalls.length === unit.itemCalls) {
+      quietFunctions.set(fn, { count: end - unit.index - 1, locals: log.slice(unit.log) });
+      nPlusOneWalkCounters.recorded++;
+    } else quietFunctions.delete(fn);
   }
 
   private visitCall(call: TS.CallExpression | TS.TaggedTemplateExpression, item: ItemContext, fns: FnFrame | undefined): void {

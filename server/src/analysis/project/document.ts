@@ -3,7 +3,7 @@
 import { ts } from '../../ts';
 import type { ts as TS } from 'ts-morph';
 import { carryOrder, peekSpliceOrigin, spliceFunctionBody, traceUpdate, updateTarget, type TreeOrder } from './splice';
-import { carryTextFacts } from '../textFacts';
+import { bodyWindow, carryTextFacts, lineWindow } from '../textFacts';
 import { setParents } from './parents';
 import { forgetTree } from '../treeCaches';
 
@@ -147,6 +147,9 @@ export class SyntaxDocument {
     if (old === text) return undefined;
     ensureParents(this.sf);
     const range = changeRange(old, text);
+    const delta = text.length - old.length;
+    // the whole-text pre-checks follow (textFacts.ts): a search of the edited body, or of the edited lines
+    const lines = () => lineWindow(text, range.span.start, range.span.start + range.newLength);
     const oldStarts = (this.sf as unknown as { lineMap?: readonly number[] }).lineMap;
     let next: TS.SourceFile | undefined;
     // a body or a class member was spliced: the analysis redoes the previous tree's collection
@@ -158,7 +161,7 @@ export class SyntaxDocument {
         this.spliced++;
         const origin = peekSpliceOrigin(next);
         spliced = !!origin;
-        if (origin && !origin.member) carryTextFacts(this.sf, next, origin.oldBody, text.length - old.length);
+        carryTextFacts(this.sf, next, origin && !origin.member ? bodyWindow(this.sf, origin.oldBody, delta) : lines(), delta);
       } else {
         const order = this.kept.order;
         this.kept.order = undefined;
@@ -169,10 +172,10 @@ export class SyntaxDocument {
         if (origin) {
           this.traced++;
           spliced = true;
-          carryTextFacts(this.sf, next, origin.oldBody, text.length - old.length);
+          carryTextFacts(this.sf, next, bodyWindow(this.sf, origin.oldBody, delta), delta);
           // the node order, where one was kept, follows (the next splice need not walk the tree for it)
           if (order) this.kept.order = carryOrder(order, origin);
-        }
+        } else carryTextFacts(this.sf, next, lines(), delta);
       }
     } catch {
       // Both are optimisations; a full parse is always correct.

@@ -395,8 +395,18 @@ function relativeSummary(s: FunctionSummary): FunctionSummary {
 /**
  * The cached relative summary a summary was placed from (placeSummary): the same object on every
  * keystroke while the function is unchanged, so presentation (lens text, tooltip) can be reused.
+ * Kept in a non-enumerable symbol-keyed property of the placed summary (JSON and deep equality
+ * leave it out): a WeakMap entry per placed summary (hundreds per keystroke) cost more than the
+ * placing itself.
  */
-export const placedFrom = new WeakMap<FunctionSummary, FunctionSummary>();
+const PLACED_FROM: unique symbol = Symbol('placedFrom');
+type Placed = FunctionSummary & { [PLACED_FROM]?: FunctionSummary };
+export const placedFrom = {
+  get: (s: FunctionSummary): FunctionSummary | undefined => (s as Placed)[PLACED_FROM],
+  set: (s: FunctionSummary, from: FunctionSummary): void => {
+    Object.defineProperty(s, PLACED_FROM, { value: from, writable: true, configurable: true });
+  },
+};
 
 /**
  * The last placement of each cached relative summary: a function that has not moved (one before

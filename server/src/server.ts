@@ -18,6 +18,7 @@ import {
 import { TextDocument } from 'vscode-languageserver-textdocument';
 import { fileURLToPath, pathToFileURL } from 'node:url';
 import * as path from 'node:path';
+import { PerformanceObserver } from 'node:perf_hooks';
 import type { ts } from 'ts-morph';
 import { ProjectHost } from './analysis/project/projectHost';
 import { SyntaxDocument } from './analysis/project/document';
@@ -109,8 +110,16 @@ export function startServer(connection: Connection): void {
   const SLICE_MS = 15;
   // Where a keystroke's time goes: each completed analysis's parse and analysis time, for
   // perflens/stats (the benchmark prints them beside the latency a client sees).
-  const timings: JobTimings = { parseMs: [], analysisMs: [] };
+  const timings: JobTimings = { parseMs: [], analysisMs: [], gcMs: [] };
   const MAX_TIMINGS = 1000;
+  // (and the GC's pauses: a keystroke slower than its analysis may have met one)
+  const gcObserver = new PerformanceObserver((list) => {
+    for (const e of list.getEntries()) {
+      if (timings.gcMs.length >= MAX_TIMINGS) timings.gcMs.shift();
+      timings.gcMs.push(e.duration);
+    }
+  });
+  gcObserver.observe({ entryTypes: ['gc'] });
   const recordTimings = (parseMs: number, analysisMs: number): void => {
     if (timings.parseMs.length >= MAX_TIMINGS) {
       timings.parseMs.shift();
@@ -329,7 +338,7 @@ export function startServer(connection: Connection): void {
       cachedSummaries: summaries.size,
       projectFiles: host.fileCount(),
       lensDocuments: lensBook.size,
-      ...(params?.jobs ? { jobs: { parseMs: timings.parseMs.splice(0), analysisMs: timings.analysisMs.splice(0) } } : {}),
+      ...(params?.jobs ? { jobs: { parseMs: timings.parseMs.splice(0), analysisMs: timings.analysisMs.splice(0), gcMs: timings.gcMs.splice(0) } } : {}),
     };
   });
 

@@ -13,7 +13,7 @@
 //             (which split tokens: the file stops parsing and stays broken); then 100 keystrokes
 //             typing `const n = rows.length + 1;` at the start of random bodies (half-typed,
 //             the body often does not parse); under each series, the server's own parse and
-//             analysis times (perflens/stats with `jobs`)
+//             analysis times and GC pauses (perflens/stats with `jobs`)
 //   profile   load the 9.4 MB .cpuprofile and compute the overlay, vs a bare JSON.parse
 import { spawnSync, spawn } from 'node:child_process';
 import * as fs from 'node:fs';
@@ -97,7 +97,7 @@ function runScenario(name: string): number[] {
   return times;
 }
 
-type ServerWork = { parseMs: number[]; analysisMs: number[] };
+type ServerWork = { parseMs: number[]; analysisMs: number[]; gcMs?: number[] };
 async function keystrokes(): Promise<{ cold: number[]; edits: number[]; warm: number[]; anywhere: number[]; statements: number[]; work: ServerWork[] }> {
   const server = path.join(root, 'dist/server/main.js');
   const child = spawn(process.execPath, [...SERVER_EXEC_ARGV, ...(process.env.PERFLENS_BENCH_SERVER_ARGS ?? '').split(' ').filter(Boolean), server, '--stdio'], { stdio: ['pipe', 'pipe', 'inherit'] });
@@ -342,7 +342,9 @@ async function main(): Promise<void> {
     const both = w.parseMs.map((p, i) => p + w.analysisMs[i]);
     if (!both.length) return '';
     const p = (xs: number[]) => `${fmt(pct(xs, 50))} / ${fmt(pct(xs, 95))}`;
-    return `${''.padEnd(44)} ${''.padStart(8)} ${''.padStart(8)} ${''.padStart(8)}  ${''.padStart(8)}  in the server (p50 / p95, ${both.length} analyses): parse ${p(w.parseMs)} ms, analysis ${p(w.analysisMs)} ms, both ${p(both)} ms`;
+    const gc = w.gcMs ?? [];
+    const pauses = gc.length ? `; GC ${gc.length} pauses, ${fmt(gc.reduce((a, b) => a + b, 0))} ms in all, longest ${fmt(Math.max(...gc))} ms` : '; no GC pause';
+    return `${''.padEnd(44)} ${''.padStart(8)} ${''.padStart(8)} ${''.padStart(8)}  ${''.padStart(8)}  in the server (p50 / p95, ${both.length} analyses): parse ${p(w.parseMs)} ms, analysis ${p(w.analysisMs)} ms, both ${p(both)} ms${pauses}`;
   };
   console.log(row('server keystroke → diagnostics+lenses (100 edits)', { times: ks.edits }, ratios(ks.edits)));
   console.log(inServer(ks.work[0]));

@@ -52,7 +52,8 @@ describe('language server over stdio', () => {
 
   before(async () => {
     assert.ok(fs.existsSync(serverPath), `build first: ${serverPath} is missing (node esbuild.mjs)`);
-    child = spawn(process.execPath, [serverPath, '--stdio'], { stdio: ['pipe', 'pipe', 'pipe'] });
+    // (--expose-gc: perflens/stats can run a full GC, see the timings test)
+    child = spawn(process.execPath, ['--expose-gc', serverPath, '--stdio'], { stdio: ['pipe', 'pipe', 'pipe'] });
     child.stderr!.on('data', (d) => (stderr += d));
     conn = createMessageConnection(new StreamMessageReader(child.stdout!), new StreamMessageWriter(child.stdin!));
     conn.onRequest('workspace/configuration', (params: { items: unknown[] }) => params.items.map(() => settings));
@@ -234,8 +235,8 @@ describe('language server over stdio', () => {
     assert.ok(closed.rssMB > 0);
   });
 
-  test('perflens/stats reports each analysis’s parse and analysis time once', async () => {
-    type Jobs = { parseMs: number[]; analysisMs: number[] };
+  test('perflens/stats reports each analysis’s parse and analysis time once, and the GC pauses', async () => {
+    type Jobs = { parseMs: number[]; analysisMs: number[]; gcMs: number[] };
     await conn.sendRequest('perflens/stats', { jobs: true }); // forget the earlier tests' analyses
     const uri = pathToFileURL(path.join(workspace, 'src', 'scratch-timings.ts')).toString();
     const text = 'export function g(xs: number[]) {\n  return xs.filter((x) => xs.includes(x));\n}\n';
@@ -247,7 +248,13 @@ describe('language server over stdio', () => {
     assert.equal(stats.jobs?.parseMs.length, 2, JSON.stringify(stats.jobs)); // the opening and the edit
     assert.equal(stats.jobs?.analysisMs.length, 2);
     for (const ms of [...stats.jobs!.parseMs, ...stats.jobs!.analysisMs]) assert.ok(Number.isFinite(ms) && ms >= 0, String(ms));
-    assert.deepEqual((await conn.sendRequest<{ jobs?: Jobs }>('perflens/stats', { jobs: true })).jobs, { parseMs: [], analysisMs: [] });
+    const again = (await conn.sendRequest<{ jobs?: Jobs }>('perflens/stats', { jobs: true })).jobs;
+    assert.deepEqual({ parseMs: again?.parseMs, analysisMs: again?.analysisMs }, { parseMs: [], analysisMs: [] });
+    // a full GC (asked for here) is among the pauses reported next
+    await conn.sendRequest('perflens/stats', { gc: true });
+    const gcMs = (await conn.sendRequest<{ jobs?: Jobs }>('perflens/stats', { jobs: true })).jobs?.gcMs ?? [];
+    assert.ok(gcMs.length >= 1, JSON.stringify(gcMs));
+    for (const ms of gcMs) assert.ok(Number.isFinite(ms) && ms >= 0, String(ms));
     assert.equal((await conn.sendRequest<{ jobs?: Jobs }>('perflens/stats', {})).jobs, undefined);
     await conn.sendNotification('textDocument/didClose', { textDocument: { uri } });
   });

@@ -66,6 +66,12 @@ export interface FnResult {
    */
   cycleDeps?: Set<FnInfo>;
   /**
+   * Functions without a body it calls (a `declare`d function, a bodiless constructor): assumed
+   * O(1) and named in the evidence, the result holds while each is still there without a body.
+   * Not in `deps`.
+   */
+  declaredDeps?: Set<FnInfo>;
+  /**
    * Names this function calls (`f()`, `this.f()`) that nothing resolved: the result holds while
    * no function of that name appears in the file. (A class renamed to the name `new F()` uses
    * changes the file's context, which every summary is keyed by.)
@@ -1120,6 +1126,7 @@ export class Walker {
   recSites: RecSite[] = [];
   deps = new Set<FnInfo>();
   cycleDeps?: Set<FnInfo>;
+  declaredDeps?: Set<FnInfo>;
   unresolvedNames?: Set<string>;
   /** Charged once per invocation, outside the recursion multiplier (amortised adjacency scans). */
   fnAmort: Cost = O1;
@@ -1207,7 +1214,7 @@ export class Walker {
       for (const e of this.evidence) e.factor = drop(e.factor);
     }
     const confidence: Confidence = this.cut || this.lows.length ? 'low' : this.mediums.length ? 'medium' : 'high';
-    return { cost, amortized, evidence: this.evidence, confidence, deps: this.deps, cycleDeps: this.cycleDeps, unresolvedNames: this.unresolvedNames, recursive, returns: this.returns.len || this.returns.val ? this.returns : undefined };
+    return { cost, amortized, evidence: this.evidence, confidence, deps: this.deps, cycleDeps: this.cycleDeps, declaredDeps: this.declaredDeps, unresolvedNames: this.unresolvedNames, recursive, returns: this.returns.len || this.returns.val ? this.returns : undefined };
   }
 
   returns: ReturnSizes = {};
@@ -2885,6 +2892,7 @@ export class Walker {
     if (!callee.node.body) {
       // a declaration without a body (declare function, overload signature): cost unknown
       this.unresolved(site, label);
+      (this.declaredDeps ??= new Set()).add(callee);
       return O1;
     }
     if (callee === this.fn || callee.running) {

@@ -31,6 +31,8 @@ export interface ComplexityOptions {
 
 /** The fingerprint recorded for a dependency that was on the analysis stack (a cycle): see onAnalyze. */
 const IN_CYCLE = '@cycle';
+/** The fingerprint recorded for a called function without a body (FnResult.declaredDeps): see onAnalyze. */
+const DECLARED_ONLY = '@declared';
 
 export function analyzeFunctions(sf: TS.SourceFile, opts: ComplexityOptions = {}): FunctionSummary[] {
   const out: FunctionSummary[] = [];
@@ -89,7 +91,9 @@ export function* analyzeFunctionsStepwise(sf: TS.SourceFile, opts: ComplexityOpt
         if (ts.isFunctionDeclaration(st)) continue;
         if (ts.isClassDeclaration(st)) {
           for (const m of st.members) if (ts.isPropertyDeclaration(m) && !(m.initializer && isFunctionLike(m.initializer))) parts.push(textIn(m, sf));
-          parts.push(`class ${st.name?.text ?? ''}`);
+          // (whether it has a constructor: `new X()` costs nothing without one, and is assumed
+          // O(1) with a bodiless one, neither a dependency of the caller)
+          parts.push(`class ${st.name?.text ?? ''}${st.members.some(ts.isConstructorDeclaration) ? ' constructor' : ''}`);
           continue;
         }
         if (ts.isVariableStatement(st) && st.declarationList.declarations.every((d) => d.initializer && isFunctionLike(unwrapInit(d.initializer)))) continue;
@@ -173,6 +177,11 @@ export function* analyzeFunctionsStepwise(sf: TS.SourceFile, opts: ComplexityOpt
             if (!dep.running) return undefined;
             continue;
           }
+          // a function without a body: assumed O(1) while it has none
+          if (d.fingerprint === DECLARED_ONLY) {
+            if (dep.node.body) return undefined;
+            continue;
+          }
           if (dep.running) return undefined;
           const r = dep.file.summary(dep);
           if (!r || fingerprint(dep, r) !== d.fingerprint) return undefined;
@@ -207,6 +216,8 @@ export function* analyzeFunctionsStepwise(sf: TS.SourceFile, opts: ComplexityOpt
           ...[...r.deps].map((d) => ({ file: fileIdOf(d.file), key: detach(d.key), fingerprint: d.result ? fingerprint(d, d.result) : '' })),
           // the callees of a cycle that were on the stack, valid while they are on it again (onAnalyze)
           ...[...(r.cycleDeps ?? [])].filter((d) => !r.deps.has(d)).map((d) => ({ file: fileIdOf(d.file), key: detach(d.key), fingerprint: IN_CYCLE })),
+          // the bodiless functions it calls, valid while they stay so (onAnalyze)
+          ...[...(r.declaredDeps ?? [])].filter((d) => !r.deps.has(d) && !r.cycleDeps?.has(d)).map((d) => ({ file: fileIdOf(d.file), key: detach(d.key), fingerprint: DECLARED_ONLY })),
         ],
         unresolvedNames: newlyResolvable(r.unresolvedNames, declaredNames),
         vars: [...used].map((k) => reg.info(k)).filter((x): x is VarInfo => !!x).map((v) => ({ ...v, key: detach(v.key), scope: detach(v.scope), root: detach(v.root), desc: detach(v.desc) })),
@@ -314,6 +325,8 @@ function unaffectedSince(last: LastRun, fa: FileAnalyzer, fileId: string): Array
       if (!e) continue;
       for (const d of e.deps) {
         const dep = d.file === fileId ? fa.fnByKey(d.key) : undefined;
+        // (a function without a body has no entry: it holds while it has none, see onAnalyze)
+        if (d.fingerprint === DECLARED_ONLY && dep && !dep.node.body) continue;
         if (!dep || !kept[dep.index]) {
           kept[i] = undefined;
           changed = true;

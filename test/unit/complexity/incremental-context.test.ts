@@ -127,3 +127,35 @@ test('incremental in a wrapped module: after an edit spliced into one function, 
   assert.deepEqual(got.map((s) => [s.qualifiedName, s.complexity]), analyzeFunctions(parse(text, 'fresh.js')).map((s) => [s.qualifiedName, s.complexity]));
   assert.notEqual(summaryOf(got, 'inner').complexity, 'O(1)');
 });
+
+test('a closure that consults a table built by a callback in a variable initializer: an edit in that callback re-derives it', () => {
+  // (found by stress:incremental on the Big-O corpus: doocs-1140, "Stone Game II")
+  const source = [
+    'function game(piles: number[]): number {',
+    '  const n = piles.length;',
+    '  const f = Array.from({ length: n }, () => new Array(n + 1).fill(0));',
+    '  const dfs = (i: number, m: number): number => {',
+    '    if (i >= n) return 0;',
+    '    if (f[i][m]) return f[i][m];',
+    '    let best = 0;',
+    '    for (let x = 1; x <= 2 * m && i + x <= n; x++) best = Math.max(best, piles[i] - dfs(i + x, Math.max(m, x)));',
+    '    return (f[i][m] = best);',
+    '  };',
+    '  return dfs(0, 1);',
+    '}',
+    '',
+  ].join('\n');
+  const doc = new SyntaxDocument('game.ts', source);
+  const cache = new SummaryCache();
+  const keyed = (text: string, sf = parse(text, 'game.ts')) => analyzeFunctions(sf, { cache: new SummaryCache() }).map((s) => `${s.qualifiedName} ${s.complexity}`);
+  analyzeFunctions(doc.sourceFile, { cache, fileName: 'game.ts' });
+  let text = source;
+  for (const [from, to] of [['new Array(n + 1)', 'new ArraQy(n + 1)'], ['new ArraQy(n + 1)', 'new Array(n + 1)']]) {
+    text = text.replace(from, to);
+    doc.update(text);
+    const incremental = analyzeFunctions(doc.sourceFile, { cache, fileName: 'game.ts' }).map((s) => `${s.qualifiedName} ${s.complexity}`);
+    assert.deepEqual(incremental, keyed(text), to);
+  }
+  // (the edit changes the estimate: the test would not notice a stale one otherwise)
+  assert.notDeepEqual(keyed(source.replace('new Array(n + 1)', 'new ArraQy(n + 1)')), keyed(source));
+});

@@ -467,6 +467,11 @@ function placeSummary(r: FunctionSummary, at: number, fa: FileAnalyzer): Functio
  * JSDoc a summary reads is keyed apart, jsDocTextOf), a run of spaces is one space, a run of
  * trivia with a line break one line break (automatic semicolons). So typing a comment or spaces
  * in the code of an IIFE or UMD wrapper does not derive again every function inside it.
+ *
+ * A function passed to a call in a variable's (or property's) initializer keeps its body: what it
+ * returns is part of the variable's value, which the closures around it measure
+ * (`const memo = Array.from({ length: n }, () => new Array(n + 1).fill(0))`: a memo table of
+ * n × (n + 1) states for a closure that consults it).
  */
 export function skeletonText(node: TS.Node, sf: TS.SourceFile): string {
   return tokensOnly(rawSkeletonText(node, sf));
@@ -512,7 +517,7 @@ function rawSkeletonText(node: TS.Node, sf: TS.SourceFile): string {
   forEachDescendant(
     node,
     (n) => {
-      if (!isFunctionLike(n)) return;
+      if (!isFunctionLike(n) || inInitializer(n, node)) return;
       const body = (n as TS.FunctionLikeDeclaration).body;
       if (body && body.end > at) {
         out += text.slice(at, Math.max(at, body.pos)) + '{}';
@@ -522,6 +527,21 @@ function rawSkeletonText(node: TS.Node, sf: TS.SourceFile): string {
     Infinity,
   );
   return out + text.slice(at, Math.max(at, node.end));
+}
+
+/**
+ * Whether `fn`, inside `root`, is passed to a call in a variable's or property's initializer (it
+ * runs to make the value). Not a function that is the value (`f = (a && a.f) || function () {}`),
+ * nor an IIFE's (a module pattern: the whole module would be the context of every function in it).
+ */
+function inInitializer(fn: TS.Node, root: TS.Node): boolean {
+  let passed = false;
+  for (let child: TS.Node = fn, p = fn.parent; p && p !== root; child = p, p = p.parent) {
+    if (isFunctionLike(p)) return false;
+    if ((ts.isCallExpression(p) || ts.isNewExpression(p)) && p.arguments?.includes(child as TS.Expression)) passed = true;
+    if ((ts.isVariableDeclaration(p) || ts.isPropertyDeclaration(p)) && p.initializer) return passed && child === p.initializer;
+  }
+  return false;
 }
 
 function unwrapInit(e: TS.Expression): TS.Node {

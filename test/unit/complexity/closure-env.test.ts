@@ -54,3 +54,45 @@ test('after an edit in a method beside the closure, the incremental summaries eq
   assert.ok(incremental.includes('runRules.<arrow>.report O(n) high'), incremental.join('; '));
   assert.ok(incremental.includes('runRules.<arrow> O(1) high'), incremental.join('; '));
 });
+
+test('a closure derived again while the function around it comes from the cache still sees that function’s variables', () => {
+  // (stress:incremental on eslint's lib/rules/require-atomic-updates.js: a visitor inside
+  // `create(context)` lost its `stack.currentSegments` term once a module-level helper it calls
+  // was renamed; the visitor was derived again, `create` taken from the cache without its
+  // environment)
+  const rule = [
+    'function helper(x) {',
+    '  return x;',
+    '}',
+    'class Info {',
+    '  mark(items) {',
+    '    for (const i of items) i.read = true;',
+    '  }',
+    '}',
+    'function create(context) {',
+    '  const info = new Info();',
+    '  const stack = { items: [] };',
+    '  return {',
+    '    visit(node) {',
+    '      info.mark(stack.items);',
+    '      return helper(node);',
+    '    },',
+    '  };',
+    '}',
+    '',
+  ].join('\n');
+  const doc = new SyntaxDocument('rule.js', rule);
+  const cache = new SummaryCache();
+  analyzeFunctions(doc.sourceFile, { cache, fileName: 'rule.js' });
+  let text = rule;
+  for (const edit of [(t: string) => t.replace('function helper(', 'function helpQer('), (t: string) => t.replace('function helpQer(', 'function helper(')]) {
+    text = edit(text);
+    doc.update(text);
+    cache.recomputed.length = 0;
+    const incremental = brief(analyzeFunctions(doc.sourceFile, { cache, fileName: 'rule.js' }));
+    assert.deepEqual(incremental, brief(fresh(text)), text);
+    // the visitor was derived again (its callee changed), `create` was not
+    assert.ok(cache.recomputed.some((k) => k.startsWith('create.')) && !cache.recomputed.includes('create#0'), cache.recomputed.join(' '));
+  }
+  assert.match(brief(fresh(rule)).find((s) => s.startsWith('create.'))!, /O\(n\)/);
+});

@@ -944,8 +944,31 @@ export class FileAnalyzer {
     if (!p.envPending) {
       p.envPending = true;
       this.summary(p);
+      // A result taken from the summary cache (the language server, after an edit elsewhere)
+      // built no environment: its closures would start from the one around it instead, without
+      // its variables (a visitor inside ESLint's `create(context)` no longer measuring `stack`,
+      // once a helper it calls was renamed). The function is walked for it, as a fresh analysis
+      // would; its result stays the cached one (the same summary).
+      if (!p.env && !p.running && p.hasNested) this.walkForEnv(p);
     }
     return p.env ?? this.envFor(p);
+  }
+
+  /** Walks `p` (whose result came from the cache) for the environment its closures start from. */
+  private walkForEnv(p: FnInfo): void {
+    if (this.program.depth > MAX_CALL_DEPTH || (this.program.walkDepth ?? 0) > MAX_TOTAL_WALK_DEPTH / 2) return;
+    const result = p.result;
+    p.running = true;
+    this.program.depth++;
+    try {
+      analyzeOne(this, p);
+    } catch {
+      // (its closures start from the environment around it, as before)
+    } finally {
+      this.program.depth--;
+      p.running = false;
+      p.result = result;
+    }
   }
 }
 

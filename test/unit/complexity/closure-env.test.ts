@@ -96,3 +96,38 @@ test('a closure derived again while the function around it comes from the cache 
   }
   assert.match(brief(fresh(rule)).find((s) => s.startsWith('create.'))!, /O\(n\)/);
 });
+
+test('a closure derived again while the cache entry of the function around it is being checked sees that function’s declarations', () => {
+  // (stress:incremental on eslint's lib/rules/no-useless-assignment.js: `verify` calls
+  // `check`, whose callee was renamed; checking verify's entry derived `check` again while
+  // verify was marked running, and `check` no longer found `inSegment`, declared in verify)
+  const rule = [
+    'function between(a, b) {',
+    '  return a < b;',
+    '}',
+    'function verify(target) {',
+    '  function inSegment(segment, id) {',
+    '    for (const x of target.items) if (x === id) return true;',
+    '    return false;',
+    '  }',
+    '  function check(assignment) {',
+    '    return between(assignment, 1) || assignment.segments.some((s) => inSegment(s, assignment));',
+    '  }',
+    '  return check(target);',
+    '}',
+    '',
+  ].join('\n');
+  const doc = new SyntaxDocument('verify.js', rule);
+  const cache = new SummaryCache();
+  analyzeFunctions(doc.sourceFile, { cache, fileName: 'verify.js' });
+  let text = rule;
+  for (const edit of [(t: string) => t.replace('function between(', 'function betweeQn('), (t: string) => t.replace('function betweeQn(', 'function between(')]) {
+    text = edit(text);
+    doc.update(text);
+    const incremental = analyzeFunctions(doc.sourceFile, { cache, fileName: 'verify.js' });
+    assert.deepEqual(JSON.parse(JSON.stringify(incremental)), JSON.parse(JSON.stringify(fresh(text))), text);
+  }
+  // (a fresh analysis finds inSegment from check: nothing assumed about it)
+  const check = fresh(rule).find((s) => s.qualifiedName === 'verify.check')!;
+  assert.ok(!check.evidence.some((e) => /inSegment/.test(e.reason) && /assumes/.test(e.reason)), JSON.stringify(check.evidence));
+});

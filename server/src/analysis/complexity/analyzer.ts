@@ -102,6 +102,8 @@ export interface FnInfo {
   /** Environment of the function while it is being walked (a closure called from it sees the sizes so far). */
   liveEnv?: Env;
   envPending?: boolean;
+  /** Its cache entry's dependencies are being checked (running, but not walked: no live environment). */
+  validating?: boolean;
   /** The body calls the function by name (directly, not counting nested functions' calls). */
   selfCalls?: boolean;
   /** Hoisted declarations of the body (function declarations, function/class-valued variables, classes). */
@@ -949,7 +951,9 @@ export class FileAnalyzer {
       // its variables (a visitor inside ESLint's `create(context)` no longer measuring `stack`,
       // once a helper it calls was renamed). The function is walked for it, as a fresh analysis
       // would; its result stays the cached one (the same summary).
-      if (!p.env && !p.running && p.hasNested) this.walkForEnv(p);
+      // (also while its cache entry's dependencies are checked, which is how a closure it
+      // encloses comes to be derived before it: marked running then, but not walked)
+      if (!p.env && (!p.running || p.validating) && p.hasNested) this.walkForEnv(p);
     }
     return p.env ?? this.envFor(p);
   }
@@ -958,6 +962,7 @@ export class FileAnalyzer {
   private walkForEnv(p: FnInfo): void {
     if (this.program.depth > MAX_CALL_DEPTH || (this.program.walkDepth ?? 0) > MAX_TOTAL_WALK_DEPTH / 2) return;
     const result = p.result;
+    const running = !!p.running;
     p.running = true;
     this.program.depth++;
     try {
@@ -966,7 +971,7 @@ export class FileAnalyzer {
       // (its closures start from the environment around it, as before)
     } finally {
       this.program.depth--;
-      p.running = false;
+      p.running = running;
       p.result = result;
     }
   }

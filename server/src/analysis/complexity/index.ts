@@ -165,6 +165,7 @@ export function* analyzeFunctionsStepwise(sf: TS.SourceFile, opts: ComplexityOpt
       }
       // every dependency must still produce the summary this one was computed with
       fn.running = true;
+      fn.validating = true;
       try {
         for (const d of entry.deps) {
           const dep = d.file === fileId ? fa.fnByKey(d.key) : undefined;
@@ -188,6 +189,7 @@ export function* analyzeFunctionsStepwise(sf: TS.SourceFile, opts: ComplexityOpt
         }
       } finally {
         fn.running = false;
+        fn.validating = false;
       }
       for (const v of entry.vars) if (!reg.vars.has(v.key)) reg.vars.set(v.key, v);
       cache.reuses++;

@@ -8,11 +8,9 @@
 // identical (JSON). Prints the edits where they are not and exits 1 if there is one.
 // Not part of `npm test`: it analyses every file afresh after every edit (about 30 s for the
 // default files, 3 seeds × 40 edits each). A known difference remains, in naming only (seed 1 of
-// `-- node_modules/eslint/lib/rules/no-extra-parens.js --seeds 1 --edits 40`, edit 21; add `--show`
-// to see it): a caller derived again describes the size its callee measures as `node.length`
-// where a fresh analysis says `node.argument.length` (the same cost); likewise letters k and p
-// swapped in no-restricted-properties.js (seed 1, edit 31). Fixed differences:
-// test/unit/complexity/closure-env.test.ts, incremental-cycles.test.ts,
+// `-- node_modules/eslint/lib/rules/no-restricted-properties.js --seeds 1 --edits 40`, edit 31;
+// add `--show` to see it): the letters k and p of two sizes are swapped (the same cost). Fixed
+// differences: test/unit/complexity/closure-env.test.ts, incremental-cycles.test.ts,
 // incremental-unresolved.test.ts and incremental-context.test.ts.
 import * as fs from 'node:fs';
 import * as path from 'node:path';

@@ -90,8 +90,8 @@ interface QuietUnit {
 }
 const quietFunctions = new WeakMap<TS.Node, QuietUnit>();
 
-/** How many functions' walks were skipped (quietFunctions), and walked, since the process started (for tests). */
-export const nPlusOneWalkCounters = { skipped: 0, recorded: 0 };
+/** How many functions' walks were skipped (quietFunctions) since the process started (for tests). */
+export const nPlusOneWalkCounters = { skipped: 0 };
 
 /** Whether the `count` indexed nodes after `nodes[i]` are still exactly those inside it (a cheap check of a QuietUnit). */
 function stillFits(nodes: readonly TS.Node[], i: number, count: number): boolean {
@@ -422,7 +422,6 @@ class NPlusOneWalker {
   private endUnit(fn: TS.Node, unit: UnitStart, end: number, log: LocalFunctionLog): void {
     if (this.pending.length === unit.pending && this.itemCalls.length === unit.itemCalls) {
       quietFunctions.set(fn, { count: end - unit.index - 1, locals: log.slice(unit.log) });
-      nPlusOneWalkCounters.recorded++;
     } else quietFunctions.delete(fn);
   }
 

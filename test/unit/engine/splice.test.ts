@@ -18,7 +18,13 @@ import { withTreeLines } from '../../../server/src/lines';
 import { FileAnalyzer, collectionStats } from '../../../server/src/analysis/complexity/analyzer';
 import { VarRegistry } from '../../../server/src/analysis/complexity/shape';
 import { indexedNodes } from '../../../server/src/analysis/nodeIndex';
-import { treeOrder } from '../../../server/src/analysis/project/splice';
+import { treeOrder, type TreeOrder } from '../../../server/src/analysis/project/treeOrder';
+
+/** The first index where two orders differ in an entry or its class; -1 if none. */
+function orderDifference(a: TreeOrder, b: TreeOrder): number {
+  for (let k = 0; k < Math.max(a.length, b.length); k++) if (a.at(k) !== b.at(k) || a.classAt(k) !== b.classAt(k)) return k;
+  return -1;
+}
 
 const AGGREGATED = ts.NodeFlags.HasAggregatedChildData | ts.NodeFlags.ThisNodeOrAnySubNodesHasError;
 
@@ -351,7 +357,7 @@ test('the node order kept across spliced and traced edits (what follows an edit 
       assert.ok(kept, `${name}, edit ${i}: spliced without a kept order`);
       const fresh = treeOrder(doc.sourceFile);
       assert.equal(kept.length, fresh.length, `${name}, edit ${i}: order length`);
-      const k = kept.findIndex((o, j) => o !== fresh[j]);
+      const k = orderDifference(kept, fresh);
       assert.equal(k, -1, `${name}, edit ${i}: the kept order differs at ${k}`);
       checked++;
     }
@@ -369,11 +375,11 @@ test('the node order kept across spliced and traced edits (what follows an edit 
       const before = doc.traced;
       doc.update(text);
       assert.equal(doc.traced, before + 1, `typing ${piece}: traced`);
-      const kept: ReturnType<typeof treeOrder> | undefined = doc.keptOrder;
+      const kept: TreeOrder | undefined = doc.keptOrder;
       assert.ok(kept, `typing ${piece}: the order carried`);
       const fresh = treeOrder(doc.sourceFile);
       assert.equal(kept.length, fresh.length, `typing ${piece}: order length`);
-      assert.equal(kept.findIndex((o: object, j: number) => o !== fresh[j]), -1, `typing ${piece}: the carried order differs`);
+      assert.equal(orderDifference(kept, fresh), -1, `typing ${piece}: the carried order differs`);
       tracedChecked++;
     }
   }

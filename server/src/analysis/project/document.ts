@@ -2,7 +2,8 @@
 // the unchanged subtrees), independent of the ts-morph Project used for type information.
 import { ts } from '../../ts';
 import type { ts as TS } from 'ts-morph';
-import { carryOrder, peekSpliceOrigin, spliceFunctionBody, traceUpdate, updateTarget, type TreeOrder } from './splice';
+import { carryOrder, peekSpliceOrigin, spliceFunctionBody, traceUpdate, updateTarget } from './splice';
+import type { TreeOrder } from './treeOrder';
 import { bodyWindow, carryTextFacts, lineWindow } from '../textFacts';
 import { setParents } from './parents';
 import { forgetTree } from '../treeCaches';

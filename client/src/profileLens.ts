@@ -244,9 +244,10 @@ function lensBigO(lens: vscode.CodeLens): string | undefined {
 }
 
 /**
- * The language client middleware (see the top of this file). The server sends lenses without
- * their commands and VS Code resolves the ones on screen: the Big-O of every function is recorded
- * when the lenses arrive, the measurement is appended when a lens is resolved.
+ * The language client middleware (see the top of this file). The server sends most lenses without
+ * their commands (those near the last edit come resolved) and VS Code resolves the ones on screen:
+ * the Big-O of every function is recorded when the lenses arrive, the measurement is appended to
+ * a lens when it arrives resolved or is resolved.
  */
 export function createProfileLensMiddleware(profiles: ProfileApi): Middleware {
   return {

@@ -72,6 +72,8 @@ export function startServer(connection: Connection): void {
   const summaries = new SummaryCache();
   // The lenses last sent for each document, for codeLens/resolve.
   const lensBook = new LensBook();
+  // The line of each document's last edit: the lenses around it come resolved (see LensBook).
+  const focus = new Map<string, number>();
   let settings: PerfLensSettings = defaultPerfLensSettings;
   let generation = 0;
   let supportsConfiguration = false;
@@ -165,7 +167,10 @@ export function startServer(connection: Connection): void {
       const parseStart = performance.now();
       try {
         if (!tree) trees.set(doc.uri, (tree = new SyntaxDocument(fileName, doc.getText())));
-        else tree.update(doc.getText());
+        else {
+          const change = tree.update(doc.getText());
+          if (change) focus.set(doc.uri, doc.positionAt(change.span.start + change.newLength).line);
+        }
       } catch (error) {
         trees.get(doc.uri)?.dispose();
         trees.delete(doc.uri);
@@ -292,7 +297,8 @@ export function startServer(connection: Connection): void {
     const doc = documents.get(params.textDocument.uri);
     if (!doc || token.isCancellationRequested) return [];
     const a = await analysisFor(doc);
-    return lensBook.publish(a ? withTreeLines(doc, a.sourceFile) : doc, a ? a.analysis.summaries : []);
+    // (before any edit: the top of the document, where it opens)
+    return lensBook.publish(a ? withTreeLines(doc, a.sourceFile) : doc, a ? a.analysis.summaries : [], focus.get(doc.uri) ?? 0);
   });
 
   connection.onCodeLensResolve((lens) => lensBook.resolve(lens));
@@ -348,6 +354,7 @@ export function startServer(connection: Connection): void {
     jobs.delete(e.document.uri);
     analysed.delete(e.document.uri);
     lensBook.forget(e.document.uri);
+    focus.delete(e.document.uri);
     trees.get(e.document.uri)?.dispose();
     trees.delete(e.document.uri);
     summaries.forgetFile(fileNameOf(e.document));

@@ -68,10 +68,9 @@ function runScenario(name: string): number[] {
         const a = analyzeFile({ fileName: TS_FILE, sourceFile: sf, settings: { ...defaultSettings, timeBudgetMs: Infinity }, lazyFixes: true });
         if (a.notice) throw new Error(a.notice);
         const doc = withTreeLines(TextDocument.create(pathToFileURL(TS_FILE).toString(), 'javascript', 1, text), sf);
-        // The server's lenses: every function's (range and Big-O), with the commands of those on
-        // the first screen resolved, as VS Code asks.
-        const book = new LensBook();
-        for (const lens of book.publish(doc, a.summaries)) if (lens.range.start.line < 50) book.resolve(lens);
+        // The server's lenses: every function's (range and Big-O), with the commands of those
+        // near the top (where the document opens) made at once, as the server sends them.
+        new LensBook().publish(doc, a.summaries, 0);
         a.findings.map((f) => toDiagnostic(doc, f, () => undefined));
       });
     }
@@ -111,16 +110,16 @@ async function keystrokes(): Promise<{ cold: number[]; edits: number[]; warm: nu
   const baseText = fs.readFileSync(EDIT_FILE, 'utf8');
   const cold: number[] = [];
   /**
-   * What VS Code asks after an edit: the document's diagnostics and lenses, then (the lenses come
-   * without their commands) a resolve of each lens on screen, `VIEWPORT` lines around `line`.
+   * What VS Code asks after an edit: the document's diagnostics and lenses, then a resolve of each
+   * lens on screen (`VIEWPORT` lines around `line`) that came without its command.
    */
   const VIEWPORT = 50;
   const refresh = (uri: string, line: number) =>
     Promise.all([
       conn.sendRequest('textDocument/diagnostic', { textDocument: { uri } }),
-      conn.sendRequest<Array<{ range: { start: { line: number } } }>>('textDocument/codeLens', { textDocument: { uri } }).then((lenses) => {
+      conn.sendRequest<Array<{ range: { start: { line: number } }; command?: unknown }>>('textDocument/codeLens', { textDocument: { uri } }).then((lenses) => {
         const top = Math.max(0, line - VIEWPORT / 2);
-        const shown = lenses.filter((l) => l.range.start.line >= top && l.range.start.line < top + VIEWPORT);
+        const shown = lenses.filter((l) => !l.command && l.range.start.line >= top && l.range.start.line < top + VIEWPORT);
         return Promise.all(shown.map((l) => conn.sendRequest('codeLens/resolve', l)));
       }),
     ]);

@@ -7,6 +7,7 @@ import * as fs from 'node:fs';
 import * as path from 'node:path';
 import { pathToFileURL } from 'node:url';
 import { createMessageConnection, StreamMessageReader, StreamMessageWriter, type MessageConnection } from 'vscode-jsonrpc/node';
+import { RESOLVED_AROUND } from '../../server/src/codeLens';
 
 function repoRoot(): string {
   let dir = __dirname;
@@ -96,16 +97,15 @@ describe('language server over stdio', () => {
   test('codeLens: every function gets a Big-O lens, resolved with its explanation tooltip', async () => {
     const lenses = await lensesOf(algoUri);
     assert.ok(lenses.length >= 4, `lenses: ${lenses.length}`);
-    // Sent without commands (VS Code resolves the lenses it shows); the data carries the Big-O.
-    for (const l of lenses) {
-      assert.equal(l.command, undefined);
-      assert.ok(Array.isArray(l.data) && typeof l.data[0] === 'number' && /^O\(/.test(l.data[1]), JSON.stringify(l));
-    }
+    // The data carries the Big-O; a file this short is all near its top, where a document opens,
+    // so every lens comes with its command already: the one its resolve gives.
+    for (const l of lenses) assert.ok(Array.isArray(l.data) && typeof l.data[0] === 'number' && /^O\(/.test(l.data[1]), JSON.stringify(l));
     const resolved = await Promise.all(lenses.map(resolve));
     for (const [i, l] of resolved.entries()) {
       assert.match(l.command!.title, /^O\(/);
       assert.ok(l.command!.title.startsWith((lenses[i].data as [number, string])[1]), `${l.command!.title} starts with its data's Big-O`);
       assert.deepEqual(l.range, lenses[i].range);
+      assert.deepEqual(lenses[i].command, l.command);
     }
     const twoSum = resolved.find((l) => l.range.start.line === 1);
     assert.ok(twoSum, 'a lens on twoSum (line 2)');
@@ -113,6 +113,28 @@ describe('language server over stdio', () => {
     assert.match(twoSum.command!.tooltip ?? '', /line 3/);
     assert.equal(twoSum.command!.command, 'perflens.explainComplexity');
     assert.deepEqual(twoSum.command!.arguments, [algoUri, 1]);
+  });
+
+  test('codeLens: lenses near the top of a new document, then near the last edit, come resolved; the others on resolve', async () => {
+    const uri = pathToFileURL(path.join(workspace, 'src', 'scratch-long.ts')).toString();
+    // 200 functions, 4 lines each: the last at line 796
+    const fn = (i: number) => `export function f${i}(xs: number[]) {\n  let s = 0;\n  for (const x of xs) s += x;\n  return s; }\n`;
+    const text = Array.from({ length: 200 }, (_, i) => fn(i)).join('');
+    await conn.sendNotification('textDocument/didOpen', { textDocument: { uri, languageId: 'typescript', version: 1, text } });
+    const resolvedLines = (lenses: Lens[]) => lenses.filter((l) => l.command).map((l) => l.range.start.line);
+    const opened = await lensesOf(uri);
+    assert.equal(opened.length, 200);
+    assert.deepEqual(resolvedLines(opened), opened.map((l) => l.range.start.line).filter((line) => line <= RESOLVED_AROUND));
+    // typing in f150 (line 600): the lenses around it come resolved, those at the top no longer
+    await conn.sendNotification('textDocument/didChange', { textDocument: { uri, version: 2 }, contentChanges: [{ range: { start: { line: 601, character: 2 }, end: { line: 601, character: 2 } }, text: ' ' }] });
+    const edited = await lensesOf(uri);
+    assert.deepEqual(resolvedLines(edited), edited.map((l) => l.range.start.line).filter((line) => Math.abs(line - 601) <= RESOLVED_AROUND));
+    for (const l of edited.filter((x) => x.command)) assert.deepEqual(l.command, (await resolve(l)).command);
+    const far = edited.find((l) => l.range.start.line === 0)!;
+    assert.equal(far.command, undefined);
+    assert.deepEqual((await resolve(far)).command?.arguments, [uri, 0]);
+    assert.match((await resolve(far)).command!.title, /^O\(n\)/);
+    await conn.sendNotification('textDocument/didClose', { textDocument: { uri } });
   });
 
   test('codeLens/resolve of a lens no longer there (moved, or its document closed) gets its Big-O as title', async () => {

@@ -78,16 +78,29 @@ export class TreeOrder {
   shiftFrom(from: number, delta: number): void {
     const { items, classes } = this;
     const used: number[] = [];
-    for (let k = from; k < items.length; k++) {
-      const c = classes[k];
-      const n = fills[c];
-      if (n === 0) used.push(c);
-      (buckets[c] ??= [])[n] = items[k];
-      fills[c] = n + 1;
-    }
-    for (const c of used) {
-      (shifters[c] ??= makeShifter(c))(buckets[c], fills[c], delta);
-      fills[c] = 0;
+    let done = false;
+    try {
+      for (let k = from; k < items.length; k++) {
+        const c = classes[k];
+        const n = fills[c];
+        if (n === 0) used.push(c);
+        (buckets[c] ??= [])[n] = items[k];
+        fills[c] = n + 1;
+      }
+      // (each shifter empties its bucket as it goes)
+      for (const c of used) {
+        (shifters[c] ??= makeShifter(c))(buckets[c], fills[c], delta);
+        fills[c] = 0;
+      }
+      done = true;
+    } finally {
+      // a failure (the caller parses the text afresh) leaves no entry behind for the next move
+      if (!done) {
+        for (const c of used) {
+          buckets[c].length = 0;
+          fills[c] = 0;
+        }
+      }
     }
   }
 

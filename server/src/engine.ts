@@ -54,7 +54,7 @@ export function disableFix(sf: TS.SourceFile, finding: Finding): Fix {
   };
 }
 
-function countParseErrors(sf: TS.SourceFile): number {
+export function countParseErrors(sf: TS.SourceFile): number {
   const diags = (sf as unknown as { parseDiagnostics?: readonly TS.Diagnostic[] }).parseDiagnostics;
   return diags ? diags.length : 0;
 }

@@ -23,7 +23,9 @@ import type { ts } from 'ts-morph';
 import { ProjectHost } from './analysis/project/projectHost';
 import { SyntaxDocument } from './analysis/project/document';
 import { SummaryCache } from './analysis/complexity';
-import { beginAnalysis, declinedAnalysis, describeParseFailure } from './engine';
+import { beginAnalysis, countParseErrors, declinedAnalysis, describeParseFailure } from './engine';
+import { moveAnalysis } from './keptAnalysis';
+import { changeRange } from './analysis/project/document';
 import { defaultSettings, type EngineSettings, type FileAnalysis, type FunctionSummary } from './analysis/types';
 import { toDiagnostic, toRange } from './diagnostics';
 import { withTreeLines } from './lines';
@@ -39,6 +41,12 @@ interface Analysed {
   generation: number;
   sourceFile: ts.SourceFile;
   analysis: FileAnalysis;
+  /**
+   * Set on an analysis moved through edits instead of derived (see keptAnalysis.ts): the parse
+   * errors of the tree last analysed, which the document must get back to before it is analysed
+   * again.
+   */
+  keptFrom?: { syntaxErrors: number };
 }
 
 function mergeSettings(raw: unknown): PerfLensSettings {
@@ -165,6 +173,8 @@ export function startServer(connection: Connection): void {
     try {
       let tree = trees.get(doc.uri);
       const parseStart = performance.now();
+      // (whether the update re-parsed one function only: see below)
+      const localBefore = tree ? tree.spliced + tree.traced : 0;
       try {
         if (!tree) trees.set(doc.uri, (tree = new SyntaxDocument(fileName, doc.getText())));
         else {
@@ -184,6 +194,28 @@ export function startServer(connection: Connection): void {
       const sourceFile = tree.sourceFile;
       let analysisMs = 0;
       let sliceStart = performance.now();
+      // An edit that adds parse errors whose recovery reaches past the function it is in (the
+      // update was not one function's re-parse) gets the last analysis moved through it, and so
+      // does every edit after it until the document is back to the parse errors it had then:
+      // the shapes the parser's recovery gives the code after such an error are not the code the
+      // user is writing (see keptAnalysis.ts).
+      const previous = analysed.get(doc.uri);
+      const local = tree.spliced + tree.traced > localBefore;
+      const errors = previous?.sourceFile && previous.generation === job.generation && !previous.analysis.notice ? countParseErrors(sourceFile) : 0;
+      const baseErrors = previous?.keptFrom?.syntaxErrors ?? previous?.analysis.syntaxErrors ?? 0;
+      if (previous && errors > baseErrors && (previous.keptFrom || !local)) {
+        const change = changeRange(previous.sourceFile.text, sourceFile.text);
+        const start = change.span.start;
+        const [oldEnd, newEnd] = [start + change.span.length, start + change.newLength];
+        const oldLine = (offset: number) => previous.sourceFile.getLineAndCharacterOfPosition(offset).line;
+        const newLine = (offset: number) => sourceFile.getLineAndCharacterOfPosition(offset).line;
+        const moved = { start, oldEnd, newEnd, startLine: oldLine(start), oldEndLine: oldLine(oldEnd), newEndLine: newLine(newEnd) };
+        const analysis = moveAnalysis(previous.analysis, moved, newLine, errors);
+        recordTimings(parseMs, performance.now() - sliceStart);
+        const entry: Analysed = { version: doc.version, generation: job.generation, sourceFile, analysis, keptFrom: { syntaxErrors: baseErrors } };
+        store(doc.uri, entry);
+        return entry;
+      }
       const work = beginAnalysis({
         fileName,
         sourceFile,

@@ -10,7 +10,9 @@
 //             resolved, as VS Code does), vs the cold analysis;
 //             a space after an existing one (the code keeps parsing), the first 100 in a fresh
 //             server and the next 100 in the same document; then 100 spaces at random offsets
-//             (which split tokens: the file stops parsing and stays broken); then 100 keystrokes
+//             (which split tokens: the file stops parsing and stays broken; once a parse error
+//             reaches past its function, the server moves its last analysis through the edits
+//             instead of deriving one, see server/src/keptAnalysis.ts); then 100 keystrokes
 //             typing `const n = rows.length + 1;` at the start of random bodies (half-typed,
 //             the body often does not parse); under each series, the server's own parse and
 //             analysis times and GC pauses (perflens/stats with `jobs`)

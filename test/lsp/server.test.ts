@@ -204,6 +204,59 @@ describe('language server over stdio', () => {
     assert.ok(Array.isArray(items));
   });
 
+  test('an unclosed brace that reaches past its function keeps the last estimates, moved with the text, until the file parses again', async () => {
+    const uri = pathToFileURL(path.join(workspace, 'src', 'scratch-kept.ts')).toString();
+    const text = [
+      'export class Repo {',
+      '  all(xs: number[]) {',
+      '    return xs.map((x) => xs.indexOf(x));',
+      '  }',
+      '  first(xs: number[]) {',
+      '    return xs[0];',
+      '  }',
+      '}',
+      'export async function names(db: any, ids: string[]) {',
+      '  const out: string[] = [];',
+      '  for (const id of ids) out.push((await db.user.findUnique({ where: { id } })).name);',
+      '  return out;',
+      '}',
+      'export function later(xs: number[]) {',
+      '  let s = 0;',
+      '  for (const a of xs) for (const b of xs) s += a * b;',
+      '  return s;',
+      '}',
+      '',
+    ].join('\n');
+    await conn.sendNotification('textDocument/didOpen', { textDocument: { uri, languageId: 'typescript', version: 1, text } });
+    const shown = async () => (await Promise.all((await lensesOf(uri)).map(resolve))).map((l) => `${l.range.start.line}:${l.range.start.character} ${l.command!.title}`);
+    const findings = async () => (await diagnostics(uri)).map((d) => `${d.code} ${d.range.start.line}:${d.range.start.character}`);
+    const reasons = async () => {
+      const n1 = (await diagnostics(uri)).find((d) => d.code === 'n-plus-one')!;
+      const actions = await conn.sendRequest<Array<{ title: string; disabled?: { reason: string } }>>('textDocument/codeAction', { textDocument: { uri }, range: n1.range, context: { diagnostics: [n1] } });
+      return actions.map((a) => a.disabled?.reason ?? a.title);
+    };
+    const lensesBefore = await shown();
+    const findingsBefore = await findings();
+    assert.ok(lensesBefore.some((l) => /^4:2 O\(1\)/.test(l)) && lensesBefore.some((l) => /^13:\d+ O\(n²\)/.test(l)), lensesBefore.join(' | '));
+    assert.ok(findingsBefore.some((f) => f.startsWith('n-plus-one 10:')), findingsBefore.join(' | '));
+    // `if (xs.length) {` typed at the start of all's body, its brace not closed yet: all's own
+    // closing brace closes it, and the class (and everything after it) parses into other shapes.
+    const typed = 'if (xs.length) { ';
+    await conn.sendNotification('textDocument/didChange', { textDocument: { uri, version: 2 }, contentChanges: [{ range: { start: { line: 2, character: 4 }, end: { line: 2, character: 4 } }, text: typed }] });
+    const moved = (s: string) => s.replace(/^2:(\d+)/, (_, c: string) => `2:${Number(c) + typed.length}`);
+    assert.deepEqual(await shown(), lensesBefore.map(moved), 'the lenses of before the edit, the one after it on its line moved');
+    assert.deepEqual(await findings(), findingsBefore.map((f) => f.replace(/ 2:(\d+)$/, (_, c: string) => ` 2:${Number(c) + typed.length}`)));
+    assert.ok((await reasons()).some((r) => /parse again/.test(r)), 'no fix offered for a finding of the kept analysis');
+    // and the next keystroke too (the file is still broken)
+    await conn.sendNotification('textDocument/didChange', { textDocument: { uri, version: 3 }, contentChanges: [{ range: { start: { line: 0, character: 0 }, end: { line: 0, character: 0 } }, text: '\n' }] });
+    assert.deepEqual(await shown(), lensesBefore.map(moved).map((s) => s.replace(/^(\d+)/, (_, l: string) => String(Number(l) + 1))));
+    // the brace closed: analysed again (the finding's fixes are back)
+    await conn.sendNotification('textDocument/didChange', { textDocument: { uri, version: 4 }, contentChanges: [{ range: { start: { line: 3, character: 40 + typed.length }, end: { line: 3, character: 40 + typed.length } }, text: ' }' }] });
+    assert.ok(!(await reasons()).some((r) => /parse again/.test(r)));
+    assert.ok((await shown()).some((l) => /^14:\d+ O\(n²\)/.test(l)));
+    await conn.sendNotification('textDocument/didClose', { textDocument: { uri } });
+  });
+
   test('explain request returns the derivation for the function at a line', async () => {
     const r = await conn.sendRequest<{ markdown?: string; functionName?: string }>('perflens/explain', { uri: algoUri, line: 3 });
     assert.equal(r.functionName, 'twoSum');

@@ -1,0 +1,85 @@
+// The last complete analysis of a document, moved through the edits made since, for while the
+// document does not parse into the shape it had (see the language server's runJob).
+//
+// A half-typed token can end a function, a class or the whole file early: `rows.` before the
+// next line's `try {`, a space typed inside a name. TypeScript's error recovery then gives every
+// function after that point another shape (or none), so their estimates say nothing about the
+// code the user is looking at, and lenses flicker from one keystroke to the next. ESLint reports
+// nothing but the parse error until the file parses. PerfLens keeps the estimates it had, moved
+// with the text, until the parse errors the edit added are gone; the functions the edit
+// touched are analysed then.
+//
+// No LSP or vscode imports: this is plain data in, plain data out.
+import type { FileAnalysis, Finding, FunctionSummary, RelatedInfo, Span } from './analysis/types';
+import { placedFrom } from './analysis/complexity';
+
+/** One changed range: `[start, oldEnd)` of the old text became `[start, newEnd)` of the new one. */
+export interface TextChange {
+  start: number;
+  oldEnd: number;
+  newEnd: number;
+  /** Its 0-based lines: of `start`, of `oldEnd` in the old text and of `newEnd` in the new one. */
+  startLine: number;
+  oldEndLine: number;
+  newEndLine: number;
+}
+
+/** Why a moved finding offers no fix (its fixes were computed for the text before the edits). */
+export const KEPT_NO_FIX = 'PerfLens is waiting for the file to parse again before it offers fixes.';
+
+/**
+ * `analysis` (of the old text) moved onto the new text: offsets after the change move by its
+ * length difference, lines come from `lineOf` (0-based line of an offset in the new text).
+ * Functions and findings whose anchor falls inside the changed range are dropped: their code
+ * changed. Those that end before the change are the same objects. Findings offer no fixes.
+ */
+export function moveAnalysis(analysis: FileAnalysis, change: TextChange, lineOf: (offset: number) => number, syntaxErrors: number): FileAnalysis {
+  const { start, oldEnd, newEnd } = change;
+  const delta = newEnd - oldEnd;
+  // An offset in the old text, in the new one: inside the changed range, to its start (`left`)
+  // or to the end of the new text (an end offset).
+  const at = (o: number, left: boolean): number => (o < start || (o === start && left) ? o : o >= oldEnd ? o + delta : left ? start : newEnd);
+  // Findings name lines in their messages ("loop at line 12"): 1-based, moved as the code is.
+  const moveLine = (line: number): number => (line - 1 <= change.startLine ? line : line - 1 >= change.oldEndLine ? line + change.newEndLine - change.oldEndLine : change.startLine + 1);
+  const moveLines = (message: string): string => (change.newEndLine === change.oldEndLine ? message : message.replace(/\bline (\d+)/g, (_, n: string) => `line ${moveLine(Number(n))}`));
+  const touched = (s: Span): boolean => s.start < oldEnd && s.end > start;
+  const moveSpan = (s: Span): Span => ({ start: at(s.start, true), end: at(s.end, false) });
+
+  const summaries: FunctionSummary[] = [];
+  for (const s of analysis.summaries) {
+    if (s.span.end <= start) {
+      summaries.push(s);
+      continue;
+    }
+    // (a function whose header was edited: its name or parameters may be anything now)
+    if (touched(s.headerSpan) || (s.headerSpan.start >= start && s.headerSpan.start < oldEnd)) continue;
+    const span = moveSpan(s.span);
+    const moved: FunctionSummary = {
+      ...s,
+      span,
+      headerSpan: moveSpan(s.headerSpan),
+      line: lineOf(span.start) + 1,
+      endLine: lineOf(Math.max(span.start, span.end - 1)) + 1,
+      evidence: s.evidence.filter((e) => !touched(e.span)).map((e) => {
+        const es = moveSpan(e.span);
+        return { ...e, span: es, line: lineOf(es.start) + 1 };
+      }),
+    };
+    // A function after the change moved as a whole: its lens and lens text are found again from
+    // the summary it was placed from (see LensBook). One the change is inside gets them anew.
+    const base = s.span.start >= oldEnd ? placedFrom.get(s) : undefined;
+    if (base) placedFrom.set(moved, base);
+    summaries.push(moved);
+  }
+
+  const findings: Finding[] = [];
+  for (const f of analysis.findings) {
+    if (f.span.start >= start && f.span.start < oldEnd) continue;
+    const related = f.related?.map((r): RelatedInfo => (r.fileName ? r : { ...r, span: moveSpan(r.span), message: moveLines(r.message) }));
+    const moved: Finding = { rule: f.rule, severity: f.severity, span: f.span.end <= start ? f.span : moveSpan(f.span), message: moveLines(f.message), noFixReason: KEPT_NO_FIX };
+    if (related) moved.related = related;
+    if (f.confidence) moved.confidence = f.confidence;
+    findings.push(moved);
+  }
+  return { fileName: analysis.fileName, summaries, findings, syntaxErrors };
+}

@@ -10,8 +10,10 @@
 // touched are analysed then.
 //
 // No LSP or vscode imports: this is plain data in, plain data out.
+import type { ts } from 'ts-morph';
 import type { FileAnalysis, Finding, FunctionSummary, RelatedInfo, Span } from './analysis/types';
 import { placedFrom } from './analysis/complexity';
+import { changeRange } from './analysis/project/document';
 
 /** One changed range: `[start, oldEnd)` of the old text became `[start, newEnd)` of the new one. */
 export interface TextChange {
@@ -22,6 +24,41 @@ export interface TextChange {
   startLine: number;
   oldEndLine: number;
   newEndLine: number;
+  /** Only blanks precede `start` on its line (in the old text): what starts on that line starts after the change. */
+  startsLine: boolean;
+  /** The new text of the range is blanks only (spaces, tabs, line breaks). */
+  blank: boolean;
+  /**
+   * For a deletion: how far to the left the deleted range could start as well (the text before
+   * it ends as the deleted text does: deleting a function before another that also starts with
+   * `export `). What starts that close to its end starts after it.
+   */
+  slack?: number;
+}
+
+/** The change from `before`'s text to `after`'s (their common prefix and suffix left out). */
+export function changeBetween(before: ts.SourceFile, after: ts.SourceFile): TextChange {
+  const range = changeRange(before.text, after.text);
+  const start = range.span.start;
+  const oldEnd = start + range.span.length;
+  const newEnd = start + range.newLength;
+  const startLine = before.getLineAndCharacterOfPosition(start).line;
+  let slack = 0;
+  if (newEnd === start) {
+    const t = before.text;
+    while (slack < 1024 && slack < start && slack < oldEnd - start && t.charCodeAt(start - slack - 1) === t.charCodeAt(oldEnd - slack - 1)) slack++;
+  }
+  return {
+    start,
+    oldEnd,
+    newEnd,
+    startLine,
+    oldEndLine: before.getLineAndCharacterOfPosition(oldEnd).line,
+    newEndLine: after.getLineAndCharacterOfPosition(newEnd).line,
+    startsLine: !/\S/.test(before.text.slice(before.getPositionOfLineAndCharacter(startLine, 0), start)),
+    blank: !/\S/.test(after.text.slice(start, newEnd)),
+    slack,
+  };
 }
 
 /** Why a moved finding offers no fix (its fixes were computed for the text before the edits). */
@@ -36,13 +73,25 @@ export const KEPT_NO_FIX = 'PerfLens is waiting for the file to parse again befo
 export function moveAnalysis(analysis: FileAnalysis, change: TextChange, lineOf: (offset: number) => number, syntaxErrors: number): FileAnalysis {
   const { start, oldEnd, newEnd } = change;
   const delta = newEnd - oldEnd;
-  // An offset in the old text, in the new one: inside the changed range, to its start (`left`)
-  // or to the end of the new text (an end offset).
-  const at = (o: number, left: boolean): number => (o < start || (o === start && left) ? o : o >= oldEnd ? o + delta : left ? start : newEnd);
-  // Findings name lines in their messages ("loop at line 12"): 1-based, moved as the code is.
-  const moveLine = (line: number): number => (line - 1 <= change.startLine ? line : line - 1 >= change.oldEndLine ? line + change.newEndLine - change.oldEndLine : change.startLine + 1);
-  const moveLines = (message: string): string => (change.newEndLine === change.oldEndLine ? message : message.replace(/\bline (\d+)/g, (_, n: string) => `line ${moveLine(Number(n))}`));
+  // An offset in the old text, in the new one. What starts where text is inserted comes after
+  // it; what ends there, before it. Inside a replaced range: a start to the range's start (`left`),
+  // an end to the end of the new text.
+  const after = oldEnd - (change.slack ?? 0);
+  const at = (o: number, left: boolean): number => (o < start || (o === start && (!left || oldEnd > start)) ? o : o >= oldEnd || (left && o >= after) ? o + delta : left ? start : newEnd);
+  // Findings name lines in their messages ("(line 12)", "loop at line 12"): 1-based, moved as
+  // the code on them is.
+  const { startLine, oldEndLine, newEndLine } = change;
+  const lineDelta = newEndLine - oldEndLine;
+  const moveLine = (line: number): number => {
+    const l = line - 1;
+    if (l === startLine && startLine === oldEndLine) return change.startsLine ? line + lineDelta : line;
+    return l <= startLine ? line : l >= oldEndLine ? line + lineDelta : startLine + 1;
+  };
+  const moveLines = (message: string): string =>
+    lineDelta === 0 && startLine === oldEndLine ? message : message.replace(/\((line )(\d+)\)|\b(at line )(\d+)\b/g, (m, a?: string, n?: string, b?: string, k?: string) => (a ? `(${a}${moveLine(Number(n))})` : `${b}${moveLine(Number(k))}`));
   const touched = (s: Span): boolean => s.start < oldEnd && s.end > start;
+  // (a function's name or parameters edited: anything but blanks typed right before or after them counts)
+  const headerEdited = (h: Span): boolean => touched(h) || (h.start >= start && h.start < oldEnd) || (!change.blank && oldEnd === start && (start === h.start || start === h.end));
   const moveSpan = (s: Span): Span => ({ start: at(s.start, true), end: at(s.end, false) });
 
   const summaries: FunctionSummary[] = [];
@@ -52,7 +101,7 @@ export function moveAnalysis(analysis: FileAnalysis, change: TextChange, lineOf:
       continue;
     }
     // (a function whose header was edited: its name or parameters may be anything now)
-    if (touched(s.headerSpan) || (s.headerSpan.start >= start && s.headerSpan.start < oldEnd)) continue;
+    if (headerEdited(s.headerSpan)) continue;
     const span = moveSpan(s.span);
     const moved: FunctionSummary = {
       ...s,

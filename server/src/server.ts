@@ -24,8 +24,7 @@ import { ProjectHost } from './analysis/project/projectHost';
 import { SyntaxDocument } from './analysis/project/document';
 import { SummaryCache } from './analysis/complexity';
 import { beginAnalysis, countParseErrors, declinedAnalysis, describeParseFailure } from './engine';
-import { moveAnalysis } from './keptAnalysis';
-import { changeRange } from './analysis/project/document';
+import { changeBetween, moveAnalysis } from './keptAnalysis';
 import { defaultSettings, type EngineSettings, type FileAnalysis, type FunctionSummary } from './analysis/types';
 import { toDiagnostic, toRange } from './diagnostics';
 import { withTreeLines } from './lines';
@@ -196,21 +195,17 @@ export function startServer(connection: Connection): void {
       let sliceStart = performance.now();
       // An edit that adds parse errors whose recovery reaches past the function it is in (the
       // update was not one function's re-parse) gets the last analysis moved through it, and so
-      // does every edit after it until the document is back to the parse errors it had then:
-      // the shapes the parser's recovery gives the code after such an error are not the code the
-      // user is writing (see keptAnalysis.ts).
+      // does every such edit after it while the document has more parse errors than then: the
+      // shapes the parser's recovery gives the code after such an error are not the code the
+      // user is writing (see keptAnalysis.ts). An edit re-parsed as one function's (typing
+      // elsewhere while the error stays) is analysed, so a file that keeps an error (syntax the
+      // parser does not know) is not frozen.
       const previous = analysed.get(doc.uri);
       const local = tree.spliced + tree.traced > localBefore;
       const errors = previous?.sourceFile && previous.generation === job.generation && !previous.analysis.notice ? countParseErrors(sourceFile) : 0;
       const baseErrors = previous?.keptFrom?.syntaxErrors ?? previous?.analysis.syntaxErrors ?? 0;
-      if (previous && errors > baseErrors && (previous.keptFrom || !local)) {
-        const change = changeRange(previous.sourceFile.text, sourceFile.text);
-        const start = change.span.start;
-        const [oldEnd, newEnd] = [start + change.span.length, start + change.newLength];
-        const oldLine = (offset: number) => previous.sourceFile.getLineAndCharacterOfPosition(offset).line;
-        const newLine = (offset: number) => sourceFile.getLineAndCharacterOfPosition(offset).line;
-        const moved = { start, oldEnd, newEnd, startLine: oldLine(start), oldEndLine: oldLine(oldEnd), newEndLine: newLine(newEnd) };
-        const analysis = moveAnalysis(previous.analysis, moved, newLine, errors);
+      if (previous && errors > baseErrors && !local) {
+        const analysis = moveAnalysis(previous.analysis, changeBetween(previous.sourceFile, sourceFile), (offset) => sourceFile.getLineAndCharacterOfPosition(offset).line, errors);
         recordTimings(parseMs, performance.now() - sliceStart);
         const entry: Analysed = { version: doc.version, generation: job.generation, sourceFile, analysis, keptFrom: { syntaxErrors: baseErrors } };
         store(doc.uri, entry);

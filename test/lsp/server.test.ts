@@ -250,10 +250,17 @@ describe('language server over stdio', () => {
     // and the next keystroke too (the file is still broken)
     await conn.sendNotification('textDocument/didChange', { textDocument: { uri, version: 3 }, contentChanges: [{ range: { start: { line: 0, character: 0 }, end: { line: 0, character: 0 } }, text: '\n' }] });
     assert.deepEqual(await shown(), lensesBefore.map(moved).map((s) => s.replace(/^(\d+)/, (_, l: string) => String(Number(l) + 1))));
-    // the brace closed: analysed again (the finding's fixes are back)
-    await conn.sendNotification('textDocument/didChange', { textDocument: { uri, version: 4 }, contentChanges: [{ range: { start: { line: 3, character: 40 + typed.length }, end: { line: 3, character: 40 + typed.length } }, text: ' }' }] });
+    // typing in another function while the brace is still open (that body re-parsed alone): the
+    // file is analysed as it parses now (so a file that keeps an error is not frozen), and `first`,
+    // a call statement inside `all` in this parse, has no lens
+    await conn.sendNotification('textDocument/didChange', { textDocument: { uri, version: 4 }, contentChanges: [{ range: { start: { line: 15, character: 0 }, end: { line: 15, character: 0 } }, text: ' ' }] });
     assert.ok(!(await reasons()).some((r) => /parse again/.test(r)));
-    assert.ok((await shown()).some((l) => /^14:\d+ O\(n²\)/.test(l)));
+    assert.ok(!(await shown()).some((l) => /^5:2 O\(1\)/.test(l)), 'first has no lens in the broken parse');
+    // the brace closed: analysed again, `first` back
+    await conn.sendNotification('textDocument/didChange', { textDocument: { uri, version: 5 }, contentChanges: [{ range: { start: { line: 3, character: 40 + typed.length }, end: { line: 3, character: 40 + typed.length } }, text: ' }' }] });
+    assert.ok(!(await reasons()).some((r) => /parse again/.test(r)));
+    const fixed = await shown();
+    assert.ok(fixed.some((l) => /^5:2 O\(1\)/.test(l)) && fixed.some((l) => /^14:\d+ O\(n²\)/.test(l)), fixed.join(' | '));
     await conn.sendNotification('textDocument/didClose', { textDocument: { uri } });
   });
 

@@ -6,7 +6,7 @@ import assert from 'node:assert/strict';
 import { analyzeFile } from '../../../server/src/engine';
 import { parse } from '../../../server/src/analysis/project/document';
 import { defaultSettings } from '../../../server/src/analysis/types';
-import { KEPT_NO_FIX, moveAnalysis, type TextChange } from '../../../server/src/keptAnalysis';
+import { KEPT_NO_FIX, changeBetween, moveAnalysis, type TextChange } from '../../../server/src/keptAnalysis';
 import type { FileAnalysis, FunctionSummary } from '../../../server/src/analysis/types';
 
 const code = `export function pairs(xs: number[]) {
@@ -24,14 +24,12 @@ export async function load(db: any, ids: string[]) {
 
 const analyse = (text: string): FileAnalysis => analyzeFile({ fileName: '/t/kept.ts', sourceFile: parse('/t/kept.ts', text), settings: defaultSettings });
 
-/** `text` with `insert` put in place of [start, end), and the change moveAnalysis takes. */
+/** `text` with `insert` put in place of [start, end), and the change moveAnalysis takes (as the server finds it: common text at its edges left out). */
 function edit(text: string, start: number, end: number, insert: string): { text: string; change: TextChange; lineOf: (o: number) => number } {
   const next = text.slice(0, start) + insert + text.slice(end);
   const sf = parse('/t/next.ts', next);
-  const old = parse('/t/old.ts', text);
-  const lineOf = (o: number) => sf.getLineAndCharacterOfPosition(o).line;
-  const oldLineOf = (o: number) => old.getLineAndCharacterOfPosition(o).line;
-  return { text: next, change: { start, oldEnd: end, newEnd: start + insert.length, startLine: oldLineOf(start), oldEndLine: oldLineOf(end), newEndLine: lineOf(start + insert.length) }, lineOf };
+  const change = changeBetween(parse('/t/old.ts', text), sf);
+  return { text: next, change, lineOf: (o) => sf.getLineAndCharacterOfPosition(o).line };
 }
 
 const where = (s: FunctionSummary) => ({
@@ -94,6 +92,30 @@ test('moved findings offer no fixes (they were made for the old text) and say wh
   const q = code.indexOf('await db.user');
   const gone = moveAnalysis(before, { ...e.change, start: q, oldEnd: q + 10, newEnd: q + 1 }, e.lineOf, 1);
   assert.ok(!gone.findings.some((f) => f.rule === 'n-plus-one'));
+});
+
+test('a line break typed at the start of a line, or before a name: what starts there moves down, messages too', () => {
+  const before = analyse(code);
+  for (const [at, insert] of [
+    [code.indexOf('  for (const a of xs)'), '\n'],
+    [code.indexOf('common('), '\n  '],
+    [code.indexOf('  for (const id of ids)'), '\n\n'],
+  ] as const) {
+    const e = edit(code, at, at, insert);
+    const moved = moveAnalysis(before, e.change, e.lineOf, 0);
+    const fresh = analyse(e.text);
+    assert.deepEqual(moved.summaries.map(where), fresh.summaries.map(where), JSON.stringify(insert));
+    assert.deepEqual(moved.findings.map((f) => f.message), fresh.findings.map((f) => f.message), JSON.stringify(insert));
+  }
+});
+
+test('anything but blanks typed right before or after a function name drops the function', () => {
+  const before = analyse(code);
+  const common = before.summaries.find((s) => s.name === 'common')!;
+  for (const at of [code.indexOf('common('), code.indexOf('common(') + 'common'.length]) {
+    const moved = moveAnalysis(before, edit(code, at, at, 'x').change, () => 0, 0);
+    assert.ok(!moved.summaries.some((s) => s.key === common.key), `x typed at ${at}`);
+  }
 });
 
 test('a deleted function is dropped and the ones after it move back with their lines', () => {

@@ -42,8 +42,8 @@ interface Analysed {
   analysis: FileAnalysis;
   /**
    * Set on an analysis moved through edits instead of derived (see keptAnalysis.ts): the parse
-   * errors of the tree last analysed, which the document must get back to before it is analysed
-   * again.
+   * errors of the tree last analysed. Edits that leave more than that, and are not one
+   * function's re-parse, keep moving it.
    */
   keptFrom?: { syntaxErrors: number };
 }

@@ -9,7 +9,9 @@
 //             server over stdio: latency until fresh diagnostics and lenses (those on screen
 //             resolved, as VS Code does), vs the cold analysis;
 //             a space after an existing one (the code keeps parsing), the first 100 in a fresh
-//             server and the next 100 in the same document; then 100 spaces at random offsets
+//             server, the next 100 in the same document, then 100 more 100 ms apart (as typed at
+//             10 keys a second: the CPU caches cool between keystrokes, while the series before
+//             send each edit as soon as the last one's answers arrive); then 100 spaces at random offsets
 //             (which split tokens: the file stops parsing and stays broken; once a parse error
 //             reaches past its function, the server moves its last analysis through the edits
 //             instead of deriving one, see server/src/keptAnalysis.ts); then 100 keystrokes
@@ -42,6 +44,8 @@ const root = (() => {
   return dir;
 })();
 const REPS = Number(process.env.BENCH_REPS ?? 5);
+/** The time between keystrokes of the paced edit series: a typist at 10 keys a second. */
+const TYPING_PAUSE_MS = 100;
 const TS_FILE = path.join(root, 'node_modules/typescript/lib/typescript.js');
 const EDIT_FILE = path.join(root, 'node_modules/azure-devops-node-api/GitApi.js');
 const PROFILE = path.join(root, '..', 'shared/fixtures/profiles/cpuprofile/node20-cpu-prof-tsc-large.cpuprofile');
@@ -99,7 +103,7 @@ function runScenario(name: string): number[] {
 }
 
 type ServerWork = { parseMs: number[]; analysisMs: number[]; gcMs?: number[] };
-async function keystrokes(): Promise<{ cold: number[]; edits: number[]; warm: number[]; anywhere: number[]; statements: number[]; work: ServerWork[] }> {
+async function keystrokes(): Promise<{ cold: number[]; edits: number[]; warm: number[]; paced: number[]; anywhere: number[]; statements: number[]; work: ServerWork[] }> {
   const server = path.join(root, 'dist/server/main.js');
   const child = spawn(process.execPath, [...SERVER_EXEC_ARGV, ...(process.env.PERFLENS_BENCH_SERVER_ARGS ?? '').split(' ').filter(Boolean), server, '--stdio'], { stdio: ['pipe', 'pipe', 'inherit'] });
   const conn = createMessageConnection(new StreamMessageReader(child.stdout), new StreamMessageWriter(child.stdin));
@@ -150,10 +154,12 @@ async function keystrokes(): Promise<{ cold: number[]; edits: number[]; warm: nu
    */
   // The client's copy of each document (a second series on a document continues from the first).
   const docs = new Map<string, TextDocument>();
-  const edits = async (uri: string, afterSpace: boolean): Promise<number[]> => {
+  const edits = async (uri: string, afterSpace: boolean, pauseMs = 0): Promise<number[]> => {
     const times: number[] = [];
     let doc = docs.get(uri) ?? TextDocument.create(uri, 'javascript', 1, baseText);
     for (let i = 0; i < 100; i++) {
+      // (the pause is not timed: the keystroke's time starts when it is sent)
+      if (pauseMs) await new Promise((resolve) => setTimeout(resolve, pauseMs));
       const offset = editOffset(doc.getText(), bodies, rand, afterSpace);
       const pos = doc.positionAt(offset);
       const change = { range: { start: pos, end: pos }, text: ' ' };
@@ -180,6 +186,10 @@ async function keystrokes(): Promise<{ cold: number[]; edits: number[]; warm: nu
   // 100 more in the same document: the server has typed 100 edits already (JIT compiled, young
   // generation grown to its working size), as in an editor that has been open a while
   const typedWarm = await edits(first, true);
+  work.push(await serverWork());
+  // 100 more, typed at 10 keys a second: what a user meets (the series before measure the work,
+  // this one also the cost of coming back to it with cold caches)
+  const paced = await edits(first, true, TYPING_PAUSE_MS);
   work.push(await serverWork());
   for (let rep = 1; rep < REPS; rep++) await open(rep);
   const last = await open(REPS);
@@ -229,7 +239,7 @@ async function keystrokes(): Promise<{ cold: number[]; edits: number[]; warm: nu
       resolve();
     });
   });
-  return { cold, edits: typed, warm: typedWarm, anywhere, statements, work };
+  return { cold, edits: typed, warm: typedWarm, paced, anywhere, statements, work };
 }
 
 // Workspace scale: open 200 files of a real project (ESLint's own lib/), ask for diagnostics and
@@ -336,7 +346,7 @@ async function main(): Promise<void> {
   console.log(row('PerfLens cold analysis, same file', analyzeR, `${(median(analyzeR.times) / median(parseR.times)).toFixed(2)}× parse (target ≤ 3×)`));
   const eslintR = child('eslint');
   console.log(row('ESLint 9 no-await-in-loop (TS parser)', eslintR, `${(median(eslintR.times) / median(parseR.times)).toFixed(2)}× parse; PerfLens = ${(median(analyzeR.times) / median(eslintR.times)).toFixed(2)}× ESLint`));
-  const ks = child('keystroke') as unknown as { cold: number[]; edits: number[]; warm: number[]; anywhere: number[]; statements: number[]; work: ServerWork[]; maxRssMB: number };
+  const ks = child('keystroke') as unknown as { cold: number[]; edits: number[]; warm: number[]; paced: number[]; anywhere: number[]; statements: number[]; work: ServerWork[]; maxRssMB: number };
   console.log(row(`server cold open+diagnostics+lenses (${editLines} lines)`, { times: ks.cold, maxRssMB: ks.maxRssMB }));
   const ratios = (xs: number[]) => `p50 ${fmt(pct(xs, 50))} ms, p95 ${fmt(pct(xs, 95))} ms = ${((pct(xs, 95) / median(ks.cold)) * 100).toFixed(1)}% of the median cold open (target ≤ 5%), ${((pct(xs, 95) / ks.cold[0]) * 100).toFixed(1)}% of the first (fresh server)`;
   const inServer = (w: ServerWork) => {
@@ -351,10 +361,12 @@ async function main(): Promise<void> {
   console.log(inServer(ks.work[0]));
   console.log(row('  the next 100 edits (warm server)', { times: ks.warm }, ratios(ks.warm)));
   console.log(inServer(ks.work[1]));
-  console.log(row('  same, spaces at random offsets (file breaks)', { times: ks.anywhere }, ratios(ks.anywhere)));
+  console.log(row(`  the next 100, ${TYPING_PAUSE_MS} ms apart (typing speed)`, { times: ks.paced }, ratios(ks.paced)));
   console.log(inServer(ks.work[2]));
-  console.log(row('  a statement typed at the start of bodies', { times: ks.statements }, ratios(ks.statements)));
+  console.log(row('  same, spaces at random offsets (file breaks)', { times: ks.anywhere }, ratios(ks.anywhere)));
   console.log(inServer(ks.work[3]));
+  console.log(row('  a statement typed at the start of bodies', { times: ks.statements }, ratios(ks.statements)));
+  console.log(inServer(ks.work[4]));
   const ws = child('workspace') as unknown as { open: number[]; closed: number[]; heapAfterClose: number[]; baseline: number; files: number; held: string };
   const mb = (xs: number[]) => `${Math.min(...xs).toFixed(0)} / ${median(xs).toFixed(0)} / ${Math.max(...xs).toFixed(0)} MB`;
   console.log(`server RSS, ${ws.files} files of eslint/lib opened then closed, ${ws.open.length} rounds (after GC; min / median / max):`);

@@ -25,6 +25,11 @@ export function withTreeLines(doc: TextDocument, sf: TS.SourceFile | undefined):
   return new TreeLines(doc, sf);
 }
 
+/** Where line `line` (0-based, within the document) starts: from the tree's line map for a view of withTreeLines. */
+export function lineStartOf(doc: TextDocument, line: number): number {
+  return doc instanceof TreeLines ? doc.lineStart(line) : doc.offsetAt({ line, character: 0 });
+}
+
 /**
  * Everything but positionAt is the document's own. Neither Object.create(doc) nor an object
  * literal with a `lineCount` getter: with the document as a prototype, or with a getter closure
@@ -61,6 +66,10 @@ class TreeLines implements TextDocument {
   }
   getEOLCharacters(line: number): string {
     return this.doc.getEOLCharacters(line);
+  }
+  /** (see lineStartOf) */
+  lineStart(line: number): number {
+    return this.sf.getLineStarts()[line];
   }
   positionAt(offset: number): Position {
     const text = this.sf.text;

@@ -490,6 +490,88 @@ test('lenses after edits (reused lens text included) equal those of a fresh anal
   assert.ok(lines >= 5);
 });
 
+test('the lens book, taking the lenses of the functions before an edit as they were, sends what a fresh book sends', () => {
+  for (const name of ['orders.ts', 'algorithms.ts', 'workload.js']) {
+    const { file, text: original, settings, cache, doc } = openExample(name);
+    const book = new LensBook();
+    const lang = name.endsWith('.js') ? 'javascript' : 'typescript';
+    let text = original;
+    let seed = name.length;
+    const rand = () => ((seed = (seed * 1103515245 + 12345) & 0x7fffffff) / 0x7fffffff);
+    // positions the book computed, against the lenses it sent: fewer when it took some as they were
+    let computed = 0;
+    let sentCount = 0;
+    for (let i = 0; i < 40; i++) {
+      // a space, a line break, a deleted space, or a line break moved one character left
+      // (the same length: the functions after it keep their offsets and lines, not their columns)
+      const at = text.indexOf('  ', Math.floor(rand() * text.length));
+      // (a line break after a character that is not one: `x\n` becomes `\nx`)
+      const nl = text.indexOf('\n', Math.floor(rand() * text.length) + 1);
+      if (at < 0 || nl < 0 || text[nl - 1] === '\n') continue;
+      const kind = i % 4;
+      text = kind === 0 ? text.slice(0, at) + ' ' + text.slice(at) : kind === 1 ? text.slice(0, at) + '\n' + text.slice(at) : kind === 2 ? text.slice(0, at) + text.slice(at + 1) : text.slice(0, nl - 1) + '\n' + text[nl - 1] + text.slice(nl + 1);
+      doc.update(text);
+      const a = analyzeFile({ fileName: file, sourceFile: doc.sourceFile, settings, complexity: { cache, fileName: file } });
+      const lines = withTreeLines(TextDocument.create('file:///o.ts', lang, 1, text), doc.sourceFile);
+      // (half of them with a focus: the lenses within RESOLVED_AROUND lines of it come resolved)
+      const focus = i % 2 ? lines.positionAt(kind === 3 ? nl - 1 : at).line : undefined;
+      const counting = Object.assign(Object.create(Object.getPrototypeOf(lines)), lines, {
+        positionAt(offset: number) {
+          computed++;
+          return lines.positionAt(offset);
+        },
+      });
+      const sent = book.publish(counting, a.summaries, focus);
+      sentCount += sent.length;
+      const fresh = new LensBook().publish(lines, a.summaries, focus);
+      assert.equal(JSON.stringify(sent), JSON.stringify(fresh), `${name}, edit ${i} (kind ${kind})`);
+      // a resolve answers from the set sent
+      const j = Math.floor(rand() * sent.length);
+      assert.deepEqual(book.resolve(JSON.parse(JSON.stringify({ range: sent[j].range, data: sent[j].data }))).command, lensCommandOf(fresh, j, lines, a.summaries));
+    }
+    // (without taking any as they were, each function placed computes its position: as many as lenses sent or more)
+    assert.ok(computed < sentCount, `${name}: ${computed} positions computed for ${sentCount} lenses sent`);
+  }
+});
+
+/** The command of lens `j` of a set, as the reference (codeLenses) makes it. */
+function lensCommandOf(set: ReturnType<LensBook['publish']>, j: number, lines: TextDocument, summaries: Parameters<typeof codeLenses>[1]) {
+  return codeLenses(lines, summaries).find((l) => l.range.start.line === set[j].range.start.line && l.range.start.character === set[j].range.start.character)!.command;
+}
+
+test('a lens taken as it was moves with its line start (a line break moved before the function, the same length)', () => {
+  const file = path.join(repoRoot(), 'test/workspace/src/moved.ts');
+  // f follows a comment on its line: moving the comment's line break one character left keeps
+  // f's offset and line (f is placed as the same summary) and moves its column one right
+  const text = '/* ab\n c */ function f(xs: number[]) {\n  for (const x of xs) xs.indexOf(x);\n}\nfunction g(n: number) {\n  return n;\n}\nconst x = [1].map((v) => v); const y = () => 3 + 4;\n';
+  const settings = { ...defaultSettings, timeBudgetMs: Infinity };
+  const cache = new SummaryCache();
+  const doc = new SyntaxDocument(file, text);
+  const book = new LensBook();
+  const publish = (t: string) => {
+    const a = analyzeFile({ fileName: file, sourceFile: doc.sourceFile, settings, complexity: { cache, fileName: file } });
+    return { a, lenses: book.publish(withTreeLines(TextDocument.create('file:///m.ts', 'typescript', 1, t), doc.sourceFile), a.summaries) };
+  };
+  const before = publish(text);
+  const f = before.a.summaries.find((s) => s.name === 'f')!;
+  const edited = text.replace('/* ab\n c */', '/* a\n bc */');
+  assert.equal(edited.length, text.length);
+  doc.update(edited);
+  const after = publish(edited);
+  assert.equal(after.a.summaries.find((s) => s.name === 'f'), f, 'f is placed as the same summary (same offset, same line)');
+  assert.equal(after.lenses[0].range.start.line, 1);
+  assert.equal(after.lenses[0].range.start.character, before.lenses[0].range.start.character + 1, "f's lens moved one column right with its line's start");
+  assert.equal(JSON.stringify(after.lenses), JSON.stringify(new LensBook().publish(withTreeLines(TextDocument.create('file:///m.ts', 'typescript', 1, edited), doc.sourceFile), after.a.summaries)));
+  // an edit in the second of two one-line functions on a line: the first's lens is taken as it
+  // was, and the second still shares it (no lens of its own)
+  const third = edited.replace('3 + 4', '3  + 4');
+  doc.update(third);
+  const last = publish(third);
+  const line = third.split('\n').findIndex((l) => l.includes('const y'));
+  assert.equal(last.lenses.filter((l) => l.range.start.line === line).length, 1);
+  assert.equal(JSON.stringify(last.lenses), JSON.stringify(new LensBook().publish(withTreeLines(TextDocument.create('file:///m.ts', 'typescript', 1, third), doc.sourceFile), last.a.summaries)));
+});
+
 test('a function the edit moved along its own line keeps its lens object; one on the edited line gets a new one', () => {
   const { file, text, settings, cache, doc } = openExample('algorithms.ts');
   const lensesAt = (t: string) => {

@@ -267,8 +267,10 @@ export function* analyzeFunctionsStepwise(sf: TS.SourceFile, opts: ComplexityOpt
         const e = entry ?? cache.get(fileId, fn.key);
         if (e) {
           e.presented = relativeSummary(summary);
-          // so that its lens and lens text are found again from the next keystroke's placement
+          // so that its lens and lens text are found again from the next keystroke's placement,
+          // and the summary itself while the function stays where it is (see placeSummary)
           placedFrom.set(summary, e.presented);
+          lastPlaced.set(e.presented, summary);
           used![i] = e;
         }
       }

@@ -102,7 +102,7 @@ function runScenario(name: string): number[] {
   return times;
 }
 
-type ServerWork = { parseMs: number[]; analysisMs: number[]; gcMs?: number[] };
+type ServerWork = { parseMs: number[]; analysisMs: number[]; gcMs?: number[]; idleGcMs?: number[] };
 async function keystrokes(): Promise<{ cold: number[]; edits: number[]; warm: number[]; paced: number[]; anywhere: number[]; statements: number[]; work: ServerWork[] }> {
   const server = path.join(root, 'dist/server/main.js');
   const child = spawn(process.execPath, [...SERVER_EXEC_ARGV, ...(process.env.PERFLENS_BENCH_SERVER_ARGS ?? '').split(' ').filter(Boolean), server, '--stdio'], { stdio: ['pipe', 'pipe', 'inherit'] });
@@ -244,11 +244,11 @@ async function keystrokes(): Promise<{ cold: number[]; edits: number[]; warm: nu
 
 // Workspace scale: open 200 files of a real project (ESLint's own lib/), ask for diagnostics and
 // lenses of each, close them all; repeat. The server's RSS after a full GC (perflens/stats with
-// --expose-gc), after opening and after closing, per round: closing must give the memory back.
+// `gc`; SERVER_EXEC_ARGV exposes it), after opening and after closing, per round: closing must give the memory back.
 const WORKSPACE_DIR = path.join(root, 'node_modules/eslint/lib');
 async function workspaceRounds(): Promise<{ open: number[]; closed: number[]; heapAfterClose: number[]; baseline: number; files: number; held: string }> {
   const server = path.join(root, 'dist/server/main.js');
-  const child = spawn(process.execPath, [...SERVER_EXEC_ARGV, '--expose-gc', server, '--stdio'], { stdio: ['pipe', 'pipe', 'inherit'] });
+  const child = spawn(process.execPath, [...SERVER_EXEC_ARGV, server, '--stdio'], { stdio: ['pipe', 'pipe', 'inherit'] });
   const conn = createMessageConnection(new StreamMessageReader(child.stdout), new StreamMessageWriter(child.stdin));
   conn.onRequest('workspace/configuration', (p: { items: unknown[] }) => p.items.map(() => ({})));
   conn.onRequest('workspace/diagnostic/refresh', () => null);
@@ -355,7 +355,10 @@ async function main(): Promise<void> {
     const p = (xs: number[]) => `${fmt(pct(xs, 50))} / ${fmt(pct(xs, 95))}`;
     const gc = w.gcMs ?? [];
     const pauses = gc.length ? `; GC ${gc.length} pauses, ${fmt(gc.reduce((a, b) => a + b, 0))} ms in all, longest ${fmt(Math.max(...gc))} ms` : '; no GC pause';
-    return `${''.padEnd(44)} ${''.padStart(8)} ${''.padStart(8)} ${''.padStart(8)}  ${''.padStart(8)}  in the server (p50 / p95, ${both.length} analyses): parse ${p(w.parseMs)} ms, analysis ${p(w.analysisMs)} ms, both ${p(both)} ms${pauses}`;
+    // (the young-generation collections the server made between keystrokes, see server/src/idleGc.ts)
+    const idle = w.idleGcMs ?? [];
+    const quiet = idle.length ? `; ${idle.length} collected while idle, ${fmt(idle.reduce((a, b) => a + b, 0))} ms` : '';
+    return `${''.padEnd(44)} ${''.padStart(8)} ${''.padStart(8)} ${''.padStart(8)}  ${''.padStart(8)}  in the server (p50 / p95, ${both.length} analyses): parse ${p(w.parseMs)} ms, analysis ${p(w.analysisMs)} ms, both ${p(both)} ms${pauses}${quiet}`;
   };
   console.log(row('server keystroke → diagnostics+lenses (100 edits)', { times: ks.edits }, ratios(ks.edits)));
   console.log(inServer(ks.work[0]));

@@ -25,7 +25,6 @@ export interface IdleCollectorOptions {
   gc?: Gc | null;
   /** The young generation's fill now (default: from v8.getHeapSpaceStatistics). */
   youngFill?: () => number;
-  now?: () => number;
 }
 
 /** The young generation's fill: used / (used + available) of V8's new space. */
@@ -42,14 +41,12 @@ export const IDLE_MS = 30;
 export const IDLE_FILL = 0.5;
 
 export class IdleCollector {
-  /** Collections made, and their time in all (ms). */
+  /** Collections made (the server reports their times from its GC observer). */
   collections = 0;
-  collectedMs = 0;
   private readonly gc: Gc | undefined;
   private readonly idleMs: number;
   private readonly fill: number;
   private readonly youngFill: () => number;
-  private readonly now: () => number;
   private timer: ReturnType<typeof setTimeout> | undefined;
 
   constructor(private readonly options: IdleCollectorOptions) {
@@ -57,7 +54,6 @@ export class IdleCollector {
     this.idleMs = options.idleMs ?? IDLE_MS;
     this.fill = options.fill ?? IDLE_FILL;
     this.youngFill = options.youngFill ?? youngGenerationFill;
-    this.now = options.now ?? (() => performance.now());
   }
 
   /** Whether it can collect at all (a `gc` was given or exposed). */
@@ -89,10 +85,8 @@ export class IdleCollector {
       return false;
     }
     if (this.youngFill() < this.fill) return false;
-    const start = this.now();
     this.gc({ type: 'minor' });
     this.collections++;
-    this.collectedMs += this.now() - start;
     return true;
   }
 

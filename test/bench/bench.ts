@@ -17,7 +17,9 @@
 //             instead of deriving one, see server/src/keptAnalysis.ts); then 100 keystrokes
 //             typing `const n = rows.length + 1;` at the start of random bodies (half-typed,
 //             the body often does not parse); under each series, the server's own parse and
-//             analysis times and GC pauses (perflens/stats with `jobs`)
+//             analysis times and GC pauses (perflens/stats with `jobs`); and, as the peer of the
+//             warm and paced series, the protocol floor: the same keystrokes through a server that
+//             analyses nothing and answers with PerfLens's lenses (test/bench/floorServer.ts)
 //   profile   load the 9.4 MB .cpuprofile and compute the overlay, vs a bare JSON.parse
 import { spawnSync, spawn } from 'node:child_process';
 import * as fs from 'node:fs';
@@ -103,9 +105,12 @@ function runScenario(name: string): number[] {
 }
 
 type ServerWork = { parseMs: number[]; analysisMs: number[]; gcMs?: number[]; idleGcMs?: number[] };
-async function keystrokes(): Promise<{ cold: number[]; edits: number[]; warm: number[]; paced: number[]; anywhere: number[]; statements: number[]; work: ServerWork[] }> {
-  const server = path.join(root, 'dist/server/main.js');
-  const child = spawn(process.execPath, [...SERVER_EXEC_ARGV, ...(process.env.PERFLENS_BENCH_SERVER_ARGS ?? '').split(' ').filter(Boolean), server, '--stdio'], { stdio: ['pipe', 'pipe', 'inherit'] });
+type Lens = { range: { start: { line: number; character: number }; end: { line: number; character: number } }; command?: { title: string; command: string; tooltip?: string }; data?: unknown };
+type MessageConnection = ReturnType<typeof createMessageConnection>;
+
+/** A language server over stdio, started with the flags the extension gives PerfLens's server. */
+async function lspServer(script: string): Promise<{ conn: MessageConnection; stop: () => Promise<void> }> {
+  const child = spawn(process.execPath, [...SERVER_EXEC_ARGV, ...(process.env.PERFLENS_BENCH_SERVER_ARGS ?? '').split(' ').filter(Boolean), script, '--stdio'], { stdio: ['pipe', 'pipe', 'inherit'] });
   const conn = createMessageConnection(new StreamMessageReader(child.stdout), new StreamMessageWriter(child.stdin));
   conn.onRequest('workspace/configuration', (p: { items: unknown[] }) => p.items.map(() => ({})));
   conn.onRequest('workspace/diagnostic/refresh', () => null);
@@ -113,64 +118,101 @@ async function keystrokes(): Promise<{ cold: number[]; edits: number[]; warm: nu
   conn.listen();
   await conn.sendRequest('initialize', { processId: process.pid, rootUri: null, workspaceFolders: null, capabilities: { workspace: { configuration: true } } });
   await conn.sendNotification('initialized', {});
+  const stop = async () => {
+    await conn.sendRequest('shutdown');
+    await conn.sendNotification('exit');
+    // Let the server exit on its own (so `--cpu-prof` in PERFLENS_BENCH_SERVER_ARGS writes its profile).
+    await new Promise<void>((resolve) => {
+      const timer = setTimeout(() => {
+        child.kill();
+        resolve();
+      }, 5000);
+      child.once('exit', () => {
+        clearTimeout(timer);
+        resolve();
+      });
+    });
+    conn.dispose();
+  };
+  return { conn, stop };
+}
+
+/**
+ * What VS Code asks after an edit: the document's diagnostics and lenses, then a resolve of each
+ * lens on screen (`VIEWPORT` lines around `line`) that came without its command. Resolves to the
+ * diagnostics and the lenses.
+ */
+const VIEWPORT = 50;
+const refresh = (conn: MessageConnection, uri: string, line: number) =>
+  Promise.all([
+    conn.sendRequest<{ items: unknown[] }>('textDocument/diagnostic', { textDocument: { uri } }),
+    conn.sendRequest<Lens[]>('textDocument/codeLens', { textDocument: { uri } }).then(async (lenses) => {
+      const top = Math.max(0, line - VIEWPORT / 2);
+      const shown = lenses.filter((l) => !l.command && l.range.start.line >= top && l.range.start.line < top + VIEWPORT);
+      await Promise.all(shown.map((l) => conn.sendRequest('codeLens/resolve', l)));
+      return lenses;
+    }),
+  ]);
+
+/** A copy of the edit file at a new path (so no summary of an earlier copy is reused), and its URI. */
+function editFileCopy(tag: string, text: string): string {
+  const dir = fs.mkdtempSync(path.join(os.tmpdir(), `perflens-bench-${tag}-`));
+  const copy = path.join(dir, path.basename(EDIT_FILE));
+  fs.writeFileSync(copy, text);
+  return pathToFileURL(copy).toString();
+}
+
+/**
+ * `n` one-character insertions in the document `doc` (the client's copy) on `conn`, each timed
+ * until fresh diagnostics and lenses. `afterSpace`: a space right after an existing space of a
+ * random place in a function body (the code keeps parsing, as while typing; the function's text
+ * changes, so it is re-derived). Otherwise a space at a random offset: it often splits a token,
+ * the file stops parsing after the first few and stays broken (error recovery restructures it
+ * from that point on). Returns the times and the document after the edits.
+ */
+async function typeSpaces(conn: MessageConnection, doc: TextDocument, bodies: ReturnType<typeof functionBodies>, rand: () => number, afterSpace: boolean, pauseMs = 0, n = 100): Promise<{ times: number[]; doc: TextDocument; lenses: Lens[]; diagnostics: unknown[] }> {
+  const times: number[] = [];
+  let answer: [{ items: unknown[] }, Lens[]] | undefined;
+  for (let i = 0; i < n; i++) {
+    // (the pause is not timed: the keystroke's time starts when it is sent)
+    if (pauseMs) await new Promise((resolve) => setTimeout(resolve, pauseMs));
+    const offset = editOffset(doc.getText(), bodies, rand, afterSpace);
+    const pos = doc.positionAt(offset);
+    const change = { range: { start: pos, end: pos }, text: ' ' };
+    doc = TextDocument.update(doc, [change], doc.version + 1);
+    const t = process.hrtime.bigint();
+    await conn.sendNotification('textDocument/didChange', { textDocument: { uri: doc.uri, version: doc.version }, contentChanges: [change] });
+    answer = await refresh(conn, doc.uri, pos.line);
+    times.push(Number(process.hrtime.bigint() - t) / 1e6);
+  }
+  return { times, doc, lenses: answer?.[1] ?? [], diagnostics: answer?.[0].items ?? [] };
+}
+
+async function keystrokes(): Promise<{ cold: number[]; edits: number[]; warm: number[]; paced: number[]; anywhere: number[]; statements: number[]; work: ServerWork[]; floor: { warm: number[]; paced: number[]; lenses: number; resolved: number } }> {
+  const { conn, stop } = await lspServer(path.join(root, 'dist/server/main.js'));
   const baseText = fs.readFileSync(EDIT_FILE, 'utf8');
   const cold: number[] = [];
-  /**
-   * What VS Code asks after an edit: the document's diagnostics and lenses, then a resolve of each
-   * lens on screen (`VIEWPORT` lines around `line`) that came without its command.
-   */
-  const VIEWPORT = 50;
-  const refresh = (uri: string, line: number) =>
-    Promise.all([
-      conn.sendRequest('textDocument/diagnostic', { textDocument: { uri } }),
-      conn.sendRequest<Array<{ range: { start: { line: number } }; command?: unknown }>>('textDocument/codeLens', { textDocument: { uri } }).then((lenses) => {
-        const top = Math.max(0, line - VIEWPORT / 2);
-        const shown = lenses.filter((l) => !l.command && l.range.start.line >= top && l.range.start.line < top + VIEWPORT);
-        return Promise.all(shown.map((l) => conn.sendRequest('codeLens/resolve', l)));
-      }),
-    ]);
   let seed = 42;
   const rand = () => ((seed = (seed * 1103515245 + 12345) & 0x7fffffff) / 0x7fffffff);
   const open = async (rep: number): Promise<string> => {
-    // Each opening is a copy at a new path, so no summary of an earlier one is reused.
-    const dir = fs.mkdtempSync(path.join(os.tmpdir(), `perflens-bench-${rep}-`));
-    const copy = path.join(dir, path.basename(EDIT_FILE));
-    fs.writeFileSync(copy, baseText);
-    const uri = pathToFileURL(copy).toString();
+    const uri = editFileCopy(String(rep), baseText);
     const t0 = process.hrtime.bigint();
     await conn.sendNotification('textDocument/didOpen', { textDocument: { uri, languageId: 'javascript', version: 1, text: baseText } });
-    await refresh(uri, 0);
+    await refresh(conn, uri, 0);
     cold.push(Number(process.hrtime.bigint() - t0) / 1e6);
     return uri;
   };
   // Function bodies of the file, where the edits go.
   const bodies = functionBodies(EDIT_FILE, baseText);
-  /**
-   * 100 one-character insertions inside function bodies, each timed until fresh diagnostics and
-   * lenses. `afterSpace`: a space right after an existing space of a random place in a body (the
-   * code keeps parsing, as while typing; the function's text changes, so it is re-derived).
-   * Otherwise a space at a random offset: it often splits a token, the file stops parsing after
-   * the first few and stays broken (error recovery restructures it from that point on).
-   */
-  // The client's copy of each document (a second series on a document continues from the first).
+  // The client's copy of each document (a second series on a document continues from the first),
+  // and the answers of the last edit (the floor below gives the same).
   const docs = new Map<string, TextDocument>();
+  let lastAnswer: { lenses: Lens[]; diagnostics: unknown[] } = { lenses: [], diagnostics: [] };
   const edits = async (uri: string, afterSpace: boolean, pauseMs = 0): Promise<number[]> => {
-    const times: number[] = [];
-    let doc = docs.get(uri) ?? TextDocument.create(uri, 'javascript', 1, baseText);
-    for (let i = 0; i < 100; i++) {
-      // (the pause is not timed: the keystroke's time starts when it is sent)
-      if (pauseMs) await new Promise((resolve) => setTimeout(resolve, pauseMs));
-      const offset = editOffset(doc.getText(), bodies, rand, afterSpace);
-      const pos = doc.positionAt(offset);
-      const change = { range: { start: pos, end: pos }, text: ' ' };
-      doc = TextDocument.update(doc, [change], doc.version + 1);
-      const t = process.hrtime.bigint();
-      await conn.sendNotification('textDocument/didChange', { textDocument: { uri, version: doc.version }, contentChanges: [change] });
-      await refresh(uri, pos.line);
-      times.push(Number(process.hrtime.bigint() - t) / 1e6);
-    }
-    docs.set(uri, doc);
-    return times;
+    const r = await typeSpaces(conn, docs.get(uri) ?? TextDocument.create(uri, 'javascript', 1, baseText), bodies, rand, afterSpace, pauseMs);
+    docs.set(uri, r.doc);
+    lastAnswer = r;
+    return r.times;
   };
   // The server's own time per analysis (parse, analysis) during each edit series, from
   // perflens/stats after it: the rest of a keystroke's latency is the protocol, the lenses and
@@ -187,6 +229,7 @@ async function keystrokes(): Promise<{ cold: number[]; edits: number[]; warm: nu
   // generation grown to its working size), as in an editor that has been open a while
   const typedWarm = await edits(first, true);
   work.push(await serverWork());
+  const answer = lastAnswer;
   // 100 more, typed at 10 keys a second: what a user meets (the series before measure the work,
   // this one also the cost of coming back to it with cold caches)
   const paced = await edits(first, true, TYPING_PAUSE_MS);
@@ -218,7 +261,7 @@ async function keystrokes(): Promise<{ cold: number[]; edits: number[]; warm: nu
         doc = TextDocument.update(doc, [change], doc.version + 1);
         const t = process.hrtime.bigint();
         await conn.sendNotification('textDocument/didChange', { textDocument: { uri: typedDoc, version: doc.version }, contentChanges: [change] });
-        await refresh(typedDoc, pos.line);
+        await refresh(conn, typedDoc, pos.line);
         statements.push(Number(process.hrtime.bigint() - t) / 1e6);
       }
     }
@@ -226,20 +269,33 @@ async function keystrokes(): Promise<{ cold: number[]; edits: number[]; warm: nu
   work.push(await serverWork());
   cold.pop(); // (this opening only gives the typed statements a fresh copy)
   cold.pop(); // the last opening only gives the second edit series a fresh copy
-  await conn.sendRequest('shutdown');
-  await conn.sendNotification('exit');
-  // Let the server exit on its own (so `--cpu-prof` in PERFLENS_BENCH_SERVER_ARGS writes its profile).
-  await new Promise<void>((resolve) => {
-    const timer = setTimeout(() => {
-      child.kill();
-      resolve();
-    }, 5000);
-    child.once('exit', () => {
-      clearTimeout(timer);
-      resolve();
-    });
-  });
-  return { cold, edits: typed, warm: typedWarm, paced, anywhere, statements, work };
+  await stop();
+  return { cold, edits: typed, warm: typedWarm, paced, anywhere, statements, work, floor: await protocolFloor(baseText, bodies, answer) };
+}
+
+/**
+ * The same keystrokes through a server that analyses nothing (floorServer.ts) and answers each
+ * with what PerfLens answered after its warm series (its lens set, and the command of a lens it
+ * sent resolved): what a keystroke costs any server on this machine for the same answers. 100
+ * edits to warm it up, then 100 back to back and 100 at typing speed, as PerfLens's warm and
+ * paced series.
+ */
+async function protocolFloor(baseText: string, bodies: ReturnType<typeof functionBodies>, answer: { lenses: Lens[]; diagnostics: unknown[] }): Promise<{ warm: number[]; paced: number[]; lenses: number; resolved: number }> {
+  const command = answer.lenses.find((l) => l.command)?.command;
+  if (!command) throw new Error('the floor needs a lens PerfLens sent with its command');
+  const { conn, stop } = await lspServer(path.join(root, 'dist/test/bench/floorServer.js'));
+  await conn.sendRequest('floor/answers', { lenses: answer.lenses.map((l) => ({ range: l.range, data: l.data })), diagnostics: answer.diagnostics, command: { title: command.title, command: command.command, tooltip: command.tooltip } });
+  const uri = editFileCopy('floor', baseText);
+  await conn.sendNotification('textDocument/didOpen', { textDocument: { uri, languageId: 'javascript', version: 1, text: baseText } });
+  await refresh(conn, uri, 0);
+  let seed = 42;
+  const rand = () => ((seed = (seed * 1103515245 + 12345) & 0x7fffffff) / 0x7fffffff);
+  let doc = TextDocument.create(uri, 'javascript', 1, baseText);
+  ({ doc } = await typeSpaces(conn, doc, bodies, rand, true));
+  const warm = await typeSpaces(conn, doc, bodies, rand, true);
+  const paced = await typeSpaces(conn, warm.doc, bodies, rand, true, TYPING_PAUSE_MS);
+  await stop();
+  return { warm: warm.times, paced: paced.times, lenses: answer.lenses.length, resolved: answer.lenses.filter((l) => l.command).length };
 }
 
 // Workspace scale: open 200 files of a real project (ESLint's own lib/), ask for diagnostics and
@@ -346,7 +402,7 @@ async function main(): Promise<void> {
   console.log(row('PerfLens cold analysis, same file', analyzeR, `${(median(analyzeR.times) / median(parseR.times)).toFixed(2)}× parse (target ≤ 3×)`));
   const eslintR = child('eslint');
   console.log(row('ESLint 9 no-await-in-loop (TS parser)', eslintR, `${(median(eslintR.times) / median(parseR.times)).toFixed(2)}× parse; PerfLens = ${(median(analyzeR.times) / median(eslintR.times)).toFixed(2)}× ESLint`));
-  const ks = child('keystroke') as unknown as { cold: number[]; edits: number[]; warm: number[]; paced: number[]; anywhere: number[]; statements: number[]; work: ServerWork[]; maxRssMB: number };
+  const ks = child('keystroke') as unknown as Awaited<ReturnType<typeof keystrokes>> & { maxRssMB: number };
   console.log(row(`server cold open+diagnostics+lenses (${editLines} lines)`, { times: ks.cold, maxRssMB: ks.maxRssMB }));
   const ratios = (xs: number[]) => `p50 ${fmt(pct(xs, 50))} ms, p95 ${fmt(pct(xs, 95))} ms = ${((pct(xs, 95) / median(ks.cold)) * 100).toFixed(1)}% of the median cold open (target ≤ 5%), ${((pct(xs, 95) / ks.cold[0]) * 100).toFixed(1)}% of the first (fresh server)`;
   const inServer = (w: ServerWork) => {
@@ -362,10 +418,16 @@ async function main(): Promise<void> {
   };
   console.log(row('server keystroke → diagnostics+lenses (100 edits)', { times: ks.edits }, ratios(ks.edits)));
   console.log(inServer(ks.work[0]));
+  // (the same keystrokes through a server that analyses nothing and sends the same answers)
+  const aboveFloor = (xs: number[], floor: number[]) => `; PerfLens above it: p50 +${fmt(pct(xs, 50) - pct(floor, 50))} ms, p95 +${fmt(pct(xs, 95) - pct(floor, 95))} ms`;
+  const floorNote = `${''.padEnd(44)} ${''.padStart(8)} ${''.padStart(8)} ${''.padStart(8)}  ${''.padStart(8)}  (the protocol floor: a server that analyses nothing answers the same requests with PerfLens's ${ks.floor.lenses} lenses, ${ks.floor.resolved} of them resolved)`;
   console.log(row('  the next 100 edits (warm server)', { times: ks.warm }, ratios(ks.warm)));
   console.log(inServer(ks.work[1]));
+  console.log(row('    protocol floor, same edits and answers', { times: ks.floor.warm }, ratios(ks.floor.warm) + aboveFloor(ks.warm, ks.floor.warm)));
+  console.log(floorNote);
   console.log(row(`  the next 100, ${TYPING_PAUSE_MS} ms apart (typing speed)`, { times: ks.paced }, ratios(ks.paced)));
   console.log(inServer(ks.work[2]));
+  console.log(row('    protocol floor, same edits and answers', { times: ks.floor.paced }, ratios(ks.floor.paced) + aboveFloor(ks.paced, ks.floor.paced)));
   console.log(row('  same, spaces at random offsets (file breaks)', { times: ks.anywhere }, ratios(ks.anywhere)));
   console.log(inServer(ks.work[3]));
   console.log(row('  a statement typed at the start of bodies', { times: ks.statements }, ratios(ks.statements)));

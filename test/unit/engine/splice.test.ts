@@ -674,6 +674,33 @@ test('after a spliced edit the collection is redone from the previous one, and e
   assert.ok(patched >= replayed / 3 && patched < replayed, `patched ${patched} of ${replayed}`);
 });
 
+test('what an edit to one body changes in its function (a self-call; its nested functions and hoisted declarations, collected again) holds in the collections patched after edits elsewhere', () => {
+  const A = 'function a(n) {\n  function h() {}\n  const g = () => 1;\n  return n;\n}\n';
+  const selfCalling = A.replace('return n;', 'return a(n - 1);');
+  const B = (spaces: string) => `function b(m) {\n  return${spaces}m;\n}\n`;
+  const steps = [
+    A + B(' '),
+    // a calls itself now (its nested functions are the same: the collection is patched)
+    selfCalling + B(' '),
+    // then typing in b, twice: a's part of the collection is taken over as it was
+    selfCalling + B('  '),
+    selfCalling + B('   '),
+    // a no longer calls itself
+    A + B('   '),
+    A + B('    '),
+  ];
+  const doc = new SyntaxDocument('self.js', steps[0]);
+  collected(doc.sourceFile, true);
+  const patchedBefore = collectionStats.patched;
+  for (let i = 1; i < steps.length; i++) {
+    const spliced = doc.spliced;
+    doc.update(steps[i]);
+    assert.equal(doc.spliced, spliced + 1, `step ${i} is spliced`);
+    assert.deepEqual(collected(doc.sourceFile, true), collected(ts.createSourceFile('self.js', steps[i], ts.ScriptTarget.Latest, true, ts.ScriptKind.JS), false), `step ${i}`);
+  }
+  assert.equal(collectionStats.patched, patchedBefore + steps.length - 1, 'every collection was patched');
+});
+
 /** Whether `n` belongs to `sf` (its parents lead there), not to an earlier tree. */
 function inTree(n: ts.Node, sf: ts.SourceFile): boolean {
   let p: ts.Node = n;

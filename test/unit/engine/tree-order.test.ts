@@ -4,7 +4,7 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { ts } from 'ts-morph';
-import { treeOrder, type OrderEntry } from '../../../server/src/analysis/project/treeOrder';
+import { TreeOrder, treeOrder, type OrderEntry } from '../../../server/src/analysis/project/treeOrder';
 
 const code = `/** Sums. */
 export function sum(xs: number[]): number {
@@ -90,4 +90,47 @@ test('a move that fails part-way leaves nothing behind for the next one', () => 
   assert.deepEqual(order.items.map((o) => o.pos), before.map((p) => p + 5));
   assert.deepEqual(broken.items.map((o) => o.pos), left);
   assert.notDeepEqual(left, movedBefore, 'the failed move had moved some entries');
+});
+
+test('after any sequence of replaceRange, set and shiftFrom, each class list is the order filtered by class, and a move moves exactly its entries', () => {
+  let seed = 7;
+  const rand = (n: number) => ((seed = (seed * 1103515245 + 12345) & 0x7fffffff) % n);
+  // entries of a few kinds (classes 1 + kind) and child lists (class 0), at increasing positions
+  let next = 0;
+  const entry = (): OrderEntry => {
+    const pos = (next += 1 + rand(3));
+    if (rand(4) === 0) return Object.assign([], { pos, end: pos + 1 }) as unknown as OrderEntry;
+    return { pos, end: pos + 1, kind: rand(5) } as OrderEntry;
+  };
+  const orderOf = (n: number) => {
+    const o = new TreeOrder();
+    for (let i = 0; i < n; i++) o.push(entry());
+    return o;
+  };
+  const order = orderOf(400);
+  const consistent = (step: string) => {
+    const lists = (order as unknown as { byClass: Array<OrderEntry[] | undefined> }).byClass;
+    for (let c = 0; c < lists.length; c++) {
+      const expected = order.items.filter((_, k) => order.classAt(k) === c);
+      assert.deepEqual((lists[c] ?? []).map((o) => order.items.indexOf(o)), expected.map((o) => order.items.indexOf(o)), `${step}: class ${c}`);
+    }
+  };
+  for (let step = 0; step < 300; step++) {
+    const op = rand(3);
+    if (op === 0) {
+      const from = rand(order.length + 1);
+      const to = Math.min(order.length, from + rand(20));
+      order.replaceRange(from, to, orderOf(rand(25)));
+    } else if (op === 1 && order.length) {
+      const k = rand(order.length);
+      order.set(k, entry());
+    } else {
+      const from = rand(order.length + 1);
+      const delta = rand(7) - 3;
+      const before = order.items.map((o) => o.pos);
+      order.shiftFrom(from, delta);
+      order.items.forEach((o, k) => assert.equal(o.pos, k < from ? before[k] : before[k] + delta, `step ${step}: entry ${k}`));
+    }
+    consistent(`step ${step} (op ${op})`);
+  }
 });

@@ -82,14 +82,18 @@ export class TreeOrder {
     const before = this.countsBefore(from);
     const { counts: removed, used } = countClasses(this.classes, from, to);
     for (let c = 0; c < other.byClass.length; c++) if (other.byClass[c]?.length && removed[c] === 0) used.push(c);
-    for (const c of used) {
-      const add = other.byClass[c] ?? [];
-      const list = (this.byClass[c] ??= []);
-      const at = before ? before[c] : list.length - suffix[c];
-      if (add.length < 4096) list.splice(at, removed[c], ...add);
-      else this.byClass[c] = list.slice(0, at).concat(add, list.slice(at + removed[c]));
+    try {
+      for (const c of used) {
+        const add = other.byClass[c] ?? [];
+        const list = (this.byClass[c] ??= []);
+        const at = before ? before[c] : list.length - suffix[c];
+        if (add.length < 4096) list.splice(at, removed[c], ...add);
+        else this.byClass[c] = list.slice(0, at).concat(add, list.slice(at + removed[c]));
+      }
+    } finally {
+      // (the scratch counts are zero again for the next use, whatever happened)
+      resetCounts(used);
     }
-    resetCounts(used);
     const grow = other.length - (to - from);
     if (grow > 0) {
       this.reserve(len + grow);

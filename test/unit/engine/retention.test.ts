@@ -189,3 +189,48 @@ test("the analysis of a spliced tree forgets the previous tree's collection", ()
   // its records were used up: asking again walks the old tree (a new list, not the recorded one)
   assert.notEqual(indexedNodes(first), recorded);
 });
+
+// A function analysed afresh is presented with reasons that can be slices of that version of the
+// text (here the receiver `this.someLongReceiver`, read from the file by the method around the
+// edited generator). The summary that goes out is kept while the function stays where it is
+// (placeSummary's lastPlaced), so it must carry the detached copies: kept as presented, each
+// function edited in place held on to a whole version of the text until something before it
+// moved. On GitApi.js in the server, ~70 copies of its 0.5 MB text per 300 keystrokes were kept
+// long enough to be promoted, and were left for full GCs to collect.
+test('the summary of a function analysed afresh does not keep its version of the text', () => {
+  const fns = 8;
+  const method = (i: number) =>
+    `  total${i}(someLongItemsArray) {\n    return run(this, function* () {\n      let s = 0;\n      for (const x of someLongItemsArray) s += yield this.someLongReceiver.someLongMethod(x);\n      return s;\n    });\n  }\n`;
+  // a two-byte text (one character beyond Latin-1) of ~4 MB, most of it comments after the class
+  const text0 = 'class Totals {\n' + Array.from({ length: fns }, (_, i) => method(i)).join('') + '}\n// it’s long\n' + `// ${'x'.repeat(97)}\n`.repeat(20_000);
+  const textMB = (text0.length * 2) / 2 ** 20;
+  v8.setFlagsFromString('--expose-gc');
+  const gc = vm.runInNewContext('gc') as () => void;
+  const settings = { ...defaultSettings, timeBudgetMs: Infinity };
+  const cache = new SummaryCache();
+  const doc = new SyntaxDocument('long.js', text0);
+  let explained = 0;
+  const analyse = () => {
+    const r = analyzeFile({ fileName: 'long.js', sourceFile: doc.sourceFile, settings, complexity: { cache, fileName: 'long.js' }, lazyFixes: true });
+    explained = r.summaries.filter((s) => s.evidence.some((e) => e.reason === 'assumes this.someLongReceiver.someLongMethod() is O(1)')).length;
+  };
+  analyse();
+  assert.equal(explained, fns, "each generator's call is explained with its receiver");
+  gc();
+  const before = process.memoryUsage().heapUsed;
+  let text = text0;
+  const recomputed = cache.recomputations;
+  for (let i = 0; i < fns; i++) {
+    // `let s = 0` → `let s = 1` in method i's generator: same length, so no function moves
+    const at = text.indexOf('let s = 0');
+    text = text.slice(0, at) + 'let s = 1' + text.slice(at + 9);
+    doc.update(text);
+    analyse();
+  }
+  assert.equal(cache.recomputations - recomputed, 2 * fns, 'each edit derived its generator and method again, and only them');
+  assert.equal(explained, fns);
+  gc();
+  const grownMB = (process.memoryUsage().heapUsed - before) / 2 ** 20;
+  // the current text is one; kept as presented, the summaries held one more per edit (~31 MB)
+  assert.ok(grownMB < 2 * textMB, `heap grew ${grownMB.toFixed(1)} MB over ${fns} edits of a ${textMB.toFixed(1)} MB text`);
+});

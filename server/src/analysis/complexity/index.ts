@@ -267,11 +267,15 @@ export function* analyzeFunctionsStepwise(sf: TS.SourceFile, opts: ComplexityOpt
         const e = entry ?? cache.get(fileId, fn.key);
         if (e) {
           e.presented = relativeSummary(summary);
-          // so that its lens and lens text are found again from the next keystroke's placement,
-          // and the summary itself while the function stays where it is (see placeSummary)
-          placedFrom.set(summary, e.presented);
-          lastPlaced.set(e.presented, summary);
           used![i] = e;
+          // Out goes its placement, not `summary`: the same summary, with the detached strings. It
+          // is kept while the function stays where it is (see placeSummary), and `summary`'s
+          // reasons are slices of this version of the text: kept, each would hold on to the whole
+          // text (two bytes a character once the file has one non-Latin-1 character) until the
+          // function moved, and old-generation collections would copy and sweep copies of it.
+          // Placed, its lens and lens text are found again from the next keystroke's placement.
+          out.push(placeSummary(e.presented, summary.span.start, fa));
+          continue;
         }
       }
       out.push(summary);

@@ -272,7 +272,7 @@ export function* analyzeFunctionsStepwise(sf: TS.SourceFile, opts: ComplexityOpt
           // is kept while the function stays where it is (see placeSummary), and `summary`'s
           // reasons are slices of this version of the text: kept, each would hold on to the whole
           // text (two bytes a character once the file has one non-Latin-1 character) until the
-          // function moved, and old-generation collections would copy and sweep copies of it.
+          // function moved: promoted by young collections, left for full ones to collect.
           // Placed, its lens and lens text are found again from the next keystroke's placement.
           out.push(placeSummary(e.presented, summary.span.start, fa));
           continue;

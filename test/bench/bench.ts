@@ -38,7 +38,7 @@ import { withTreeLines } from '../../server/src/lines';
 import { parseProfile } from '../../client/src/profile';
 import { bucketLines, heatScale } from '../../client/src/heat/model';
 import { SERVER_EXEC_ARGV } from '../../server/src/protocol';
-import { editOffset, functionBodies } from './edits';
+import { editOffset, functionBodies, seededRandom } from './edits';
 
 const root = (() => {
   let dir = __dirname;
@@ -192,8 +192,7 @@ async function keystrokes(): Promise<{ cold: number[]; edits: number[]; warm: nu
   const { conn, stop } = await lspServer(path.join(root, 'dist/server/main.js'));
   const baseText = fs.readFileSync(EDIT_FILE, 'utf8');
   const cold: number[] = [];
-  let seed = 42;
-  const rand = () => ((seed = (seed * 1103515245 + 12345) & 0x7fffffff) / 0x7fffffff);
+  const rand = seededRandom(42);
   const open = async (rep: number): Promise<string> => {
     const uri = editFileCopy(String(rep), baseText);
     const t0 = process.hrtime.bigint();
@@ -288,8 +287,7 @@ async function protocolFloor(baseText: string, bodies: ReturnType<typeof functio
   const uri = editFileCopy('floor', baseText);
   await conn.sendNotification('textDocument/didOpen', { textDocument: { uri, languageId: 'javascript', version: 1, text: baseText } });
   await refresh(conn, uri, 0);
-  let seed = 42;
-  const rand = () => ((seed = (seed * 1103515245 + 12345) & 0x7fffffff) / 0x7fffffff);
+  const rand = seededRandom(42);
   let doc = TextDocument.create(uri, 'javascript', 1, baseText);
   ({ doc } = await typeSpaces(conn, doc, bodies, rand, true));
   const warm = await typeSpaces(conn, doc, bodies, rand, true);

@@ -22,3 +22,9 @@ export function editOffset(text: string, bodies: Array<{ start: number; end: num
   const space = text.indexOf(' ', offset);
   return space >= 0 && space < body.end + 200 ? space + 1 : text.lastIndexOf(' ', offset) + 1;
 }
+
+/** A seeded pseudo-random sequence in [0, 1) (a linear congruential generator): the same edits on every run. */
+export function seededRandom(seed: number): () => number {
+  let state = seed;
+  return () => ((state = (state * 1103515245 + 12345) & 0x7fffffff) / 0x7fffffff);
+}

@@ -21,6 +21,7 @@ import { SyntaxDocument, scriptKindFor } from '../../server/src/analysis/project
 import { analyzeFile, countParseErrors } from '../../server/src/engine';
 import { defaultSettings, type FileAnalysis } from '../../server/src/analysis/types';
 import { SummaryCache } from '../../server/src/analysis/complexity';
+import { seededRandom } from './edits';
 
 const root = (() => {
   let dir = __dirname;
@@ -134,8 +135,7 @@ function stress(file: string, seed: number, edits: number): { differences: numbe
   const doc = new SyntaxDocument(file, text);
   const incremental = () => plain(analyzeFile({ fileName: file, sourceFile: doc.sourceFile, settings, complexity: { cache, fileName: file }, lazyFixes: true }));
   incremental();
-  let state = seed;
-  const rand = () => ((state = (state * 1103515245 + 12345) & 0x7fffffff) / 0x7fffffff);
+  const rand = seededRandom(seed);
   let differences = 0;
   let made = 0;
   // --kept: as the language server, an edit whose parse errors reach past its function is not

@@ -11,7 +11,7 @@ import { LensBook } from '../../server/src/codeLens';
 import { toDiagnostic } from '../../server/src/diagnostics';
 import { withTreeLines } from '../../server/src/lines';
 import { TextDocument } from 'vscode-languageserver-textdocument';
-import { editOffset, functionBodies } from './edits';
+import { editOffset, functionBodies, seededRandom } from './edits';
 
 const root = (() => {
   let dir = __dirname;
@@ -22,8 +22,7 @@ const file = process.argv[2] || path.join(root, 'node_modules/azure-devops-node-
 const count = Number(process.argv[3] ?? 300);
 const text0 = fs.readFileSync(file, 'utf8');
 const bodies = functionBodies(file, text0);
-let seed = 42;
-const rand = () => ((seed = (seed * 1103515245 + 12345) & 0x7fffffff) / 0x7fffffff);
+const rand = seededRandom(42);
 const settings = { ...defaultSettings, timeBudgetMs: 1e9 };
 const cache = new SummaryCache();
 const book = new LensBook();

@@ -22,11 +22,18 @@ export const INDEXED: Uint8Array = (() => {
   return t;
 })();
 
-const memo = treeCache<TS.Node[]>();
+// (kept for the next tree: the analysis of a tree spliced from this one patches its list, see
+// analyzer.ts, and forgets it then)
+const memo = treeCache<TS.Node[]>({ forNextTree: true });
 
 /** Records the indexed nodes of `sf` found by another walk of the whole tree (in pre-order, forEachChild order). */
 export function rememberIndexedNodes(sf: TS.SourceFile, nodes: TS.Node[]): void {
   memo.set(sf, nodes);
+}
+
+/** The indexed nodes recorded for `sf`, if any (no walk). */
+export function recordedIndexedNodes(sf: TS.SourceFile): TS.Node[] | undefined {
+  return memo.get(sf);
 }
 
 /** The indexed nodes of `sf` in pre-order: recorded by the complexity engine's walk, or found by one walk here. */

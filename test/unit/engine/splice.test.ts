@@ -637,6 +637,7 @@ test('after a spliced edit the collection is redone from the previous one, and e
   const rand = () => ((seed = (seed * 1103515245 + 12345) & 0x7fffffff) / 0x7fffffff);
   let replayed = 0;
   const patchedBefore = collectionStats.patched;
+  const indexPatchedBefore = collectionStats.indexPatched;
   for (const [name, original] of samples()) {
     const doc = new SyntaxDocument(name, original);
     const kind = scriptKindFor(name);
@@ -672,6 +673,8 @@ test('after a spliced edit the collection is redone from the previous one, and e
   // most spliced edits patch the previous collection; the others (a class or a new function in the body) replay the record
   const patched = collectionStats.patched - patchedBefore;
   assert.ok(patched >= replayed / 3 && patched < replayed, `patched ${patched} of ${replayed}`);
+  // and the patched collections' indexed nodes were the previous tree's list, patched in place
+  assert.equal(collectionStats.indexPatched - indexPatchedBefore, patched, 'indexed nodes patched');
 });
 
 test('what an edit to one body changes in its function (a self-call; its nested functions and hoisted declarations, collected again) holds in the collections patched after edits elsewhere', () => {

@@ -3,7 +3,7 @@
 // recursive call sites; calls use callee summaries mapped to argument sizes.
 import { ts } from '../../ts';
 import type { ts as TS } from 'ts-morph';
-import { INDEXED, rememberIndexedNodes } from '../nodeIndex';
+import { INDEXED, recordedIndexedNodes, rememberIndexedNodes } from '../nodeIndex';
 import { forgetTree, treeCache } from '../treeCaches';
 import { setJSDocParents, setParents, takePendingParents } from '../project/document';
 import { takeSpliceOrigin, type SpliceOrigin } from '../project/splice';
@@ -269,9 +269,13 @@ interface SplicedRun {
   origin: SpliceOrigin;
   /** Index of the body's function in the log (the same in the old and the new one). */
   fnIndex: number;
-  /** The new body's run in the new log. */
+  /** The new body's run in the new log, and the length of the old body's run it replaced. */
   start: number;
   count: number;
+  oldCount: number;
+  /** How many of the old body's run were indexed (nodeIndex.ts), and the first of them. */
+  oldIndexed: number;
+  firstOldIndexed: TS.Node | undefined;
   /** Whether the old or the new body has a class in it. */
   classes: boolean;
 }
@@ -279,7 +283,7 @@ interface SplicedRun {
 const collectionLogs = treeCache<CollectionLog>({ forNextTree: true });
 
 /** How collections were made: from a record (same tree, or a spliced edit) or by walking the file. For tests and diagnostics. */
-export const collectionStats = { fromRecord: 0, walked: 0, patched: 0 };
+export const collectionStats = { fromRecord: 0, walked: 0, patched: 0, indexPatched: 0 };
 
 /** The nodes of a log the rules look at (see nodeIndex.ts), in order. */
 function indexedOf(log: CollectionLog): TS.Node[] {
@@ -360,32 +364,102 @@ function splicedLog(sf: TS.SourceFile): { log: CollectionLog; run: SplicedRun } 
   }
   const b = a + oldRun.length;
   const added = logSubtree(origin.newBody);
-  const shift = added.nodes.length - oldRun.length;
-  // allocated at their final size and filled (a log is as long as the file's logged nodes)
-  const length = prev.nodes.length + shift;
-  const nodes: TS.Node[] = new Array(length);
-  const owners: number[] = new Array(length);
-  for (let i = 0; i < a; i++) {
-    nodes[i] = prev.nodes[i];
-    owners[i] = prev.owners[i];
-  }
+  // Where each copied path node is (before the body's run), all found before anything changes.
+  const at: Array<[number, TS.Node]> = [];
   for (const [old, copy] of origin.copies) {
     if (!isLogged(old.kind)) continue;
-    const i = nodes.lastIndexOf(old, a - 1);
+    const i = prev.nodes.lastIndexOf(old, a - 1);
     if (i < 0) return undefined;
-    nodes[i] = copy;
+    at.push([i, copy]);
   }
+  // The previous tree's log becomes this tree's, in place: it is used up by this analysis (the
+  // old tree's records are forgotten once its collection is patched, see the constructor), and a
+  // copy would cost a pass over the whole log and two arrays of its length on every keystroke.
+  // Typing within a line mostly leaves the body with as many logged nodes as before: then only
+  // the body's run is written.
+  const { nodes, owners } = prev;
+  for (const [i, copy] of at) nodes[i] = copy;
+  replaceRun(nodes, owners, a, b, added.nodes.length);
   for (let k = 0; k < added.nodes.length; k++) {
     nodes[a + k] = added.nodes[k];
     owners[a + k] = added.owners[k] < 0 ? fnIndex : a + added.owners[k];
   }
-  for (let i = b, j = a + added.nodes.length; i < prev.nodes.length; i++, j++) {
-    nodes[j] = prev.nodes[i];
-    const o = prev.owners[i];
-    owners[j] = o < a ? o : o + shift;
-  }
   const isClass = (n: TS.Node) => n.kind === SK.ClassDeclaration || n.kind === SK.ClassExpression;
-  return { log: { nodes, owners }, run: { origin, fnIndex, start: a, count: added.nodes.length, classes: oldRun.some(isClass) || added.nodes.some(isClass) } };
+  let oldIndexed = 0;
+  for (let k = 0; k < oldRun.length; k++) oldIndexed += INDEXED[oldRun[k].kind];
+  const firstOldIndexed = oldRun.find((n) => INDEXED[n.kind]);
+  return { log: prev, run: { origin, fnIndex, start: a, count: added.nodes.length, oldCount: oldRun.length, oldIndexed, firstOldIndexed, classes: oldRun.some(isClass) || added.nodes.some(isClass) } };
+}
+
+/**
+ * Makes room in a log for a run of `count` entries in place of `[a, b)`: the entries after `b`
+ * move by the difference, and so do the owners that point at them (an entry after a body is
+ * owned by something before the body or after it, never by something in it). The run's own
+ * entries are left for the caller to write.
+ */
+function replaceRun(nodes: TS.Node[], owners: number[] | undefined, a: number, b: number, count: number): void {
+  const shift = count - (b - a);
+  if (shift === 0) return;
+  const len = nodes.length;
+  if (shift > 0) {
+    // (grown by pushes, not by `length`: the arrays stay without holes)
+    for (let k = 0; k < shift; k++) {
+      nodes.push(nodes[len - 1]);
+      owners?.push(0);
+    }
+    for (let i = len - 1; i >= b; i--) nodes[i + shift] = nodes[i];
+    if (owners) {
+      for (let i = len - 1; i >= b; i--) {
+        const o = owners[i];
+        owners[i + shift] = o < a ? o : o + shift;
+      }
+    }
+  } else {
+    for (let i = b; i < len; i++) nodes[i + shift] = nodes[i];
+    nodes.length = len + shift;
+    if (owners) {
+      for (let i = b; i < len; i++) {
+        const o = owners[i];
+        owners[i + shift] = o < a ? o : o + shift;
+      }
+      owners.length = len + shift;
+    }
+  }
+}
+
+/**
+ * The spliced tree's indexed nodes (nodeIndex.ts) from the previous tree's list, in place, as
+ * splicedLog does for the log (the previous tree's list is used up too): the old body's indexed
+ * nodes replaced by the new body's, the copied path nodes in place of the old ones. `log` is the
+ * spliced tree's. Undefined (nothing changed) without a list for the previous tree, or when it
+ * does not line up with the log as expected; then the list is made from the log.
+ */
+function splicedIndex(run: SplicedRun, log: CollectionLog): TS.Node[] | undefined {
+  const { origin } = run;
+  const list = recordedIndexedNodes(origin.oldTree);
+  if (!list) return undefined;
+  // where the body's indexed nodes start: after its function's and its header's (a function is indexed)
+  const f = list.indexOf(origin.oldFunction);
+  if (f < 0) return undefined;
+  let a = f + 1;
+  for (let k = run.fnIndex + 1; k < run.start; k++) a += INDEXED[log.nodes[k].kind];
+  const b = a + run.oldIndexed;
+  if (b > list.length || (run.firstOldIndexed && list[a] !== run.firstOldIndexed)) return undefined;
+  const at: Array<[number, TS.Node]> = [];
+  for (const [old, copy] of origin.copies) {
+    if (!INDEXED[old.kind]) continue;
+    const i = old === origin.oldFunction ? f : list.lastIndexOf(old, a - 1);
+    if (i < 0) return undefined;
+    at.push([i, copy]);
+  }
+  let count = 0;
+  const end = run.start + run.count;
+  for (let k = run.start; k < end; k++) count += INDEXED[log.nodes[k].kind];
+  for (const [i, copy] of at) list[i] = copy;
+  replaceRun(list, undefined, a, b, count);
+  for (let k = run.start, j = a; k < end; k++) if (INDEXED[log.nodes[k].kind]) list[j++] = log.nodes[k];
+  collectionStats.indexPatched++;
+  return list;
 }
 
 /** Where the collecting walk is: the enclosing function and class, and the qualified-name prefix. */
@@ -429,6 +503,32 @@ interface Collection {
 }
 
 const collections = treeCache<Collection>({ forNextTree: true });
+
+/** The classes a splice copied (on the path to the edited body), old to new: usually none or one. */
+class ClassCopies {
+  private readonly old: TS.Node | undefined;
+  private readonly copy: TS.Node | undefined;
+  private readonly more: Map<TS.Node, TS.Node> | undefined;
+  constructor(copies: Map<TS.Node, TS.Node>) {
+    let old: TS.Node | undefined;
+    let copy: TS.Node | undefined;
+    let more: Map<TS.Node, TS.Node> | undefined;
+    for (const [o, n] of copies) {
+      if (o.kind !== SK.ClassDeclaration && o.kind !== SK.ClassExpression) continue;
+      if (!old) {
+        old = o;
+        copy = n;
+      } else (more ??= new Map()).set(o, n);
+    }
+    this.old = old;
+    this.copy = copy;
+    this.more = more;
+  }
+  map<T extends TS.Node>(c: T): T {
+    if (c === this.old) return this.copy as T;
+    return this.more ? ((this.more.get(c) as T | undefined) ?? c) : c;
+  }
+}
 
 export class FileAnalyzer {
   readonly fns: FnInfo[] = [];
@@ -563,17 +663,33 @@ export class FileAnalyzer {
     return { fns, topHoisted: this.topHoisted.slice(), classes: [...this.classes], mutationSites: [...this.mutationSites].map(([k, v]) => [k, v.slice()]), keyIndex: this.keyIndex };
   }
 
-  /** An FnInfo for a collected function, its nodes mapped through `copies` (a splice's path). */
-  private addCollected(c: CollectedFn, copies: Map<TS.Node, TS.Node> | undefined, parent: FnInfo | undefined): FnInfo {
+  /**
+   * An FnInfo for a collected function, its nodes mapped through `copies` (a splice's path). With
+   * `classes`, only its classes are: a function that does not enclose the edited body has none of
+   * its own nodes on the path (see patchFrom).
+   */
+  private addCollected(c: CollectedFn, copies: Map<TS.Node, TS.Node> | undefined, parent: FnInfo | undefined, classes?: ClassCopies): FnInfo {
     // (no closure for the mapping: one per function per keystroke, see n-plus-one's PendingAsk)
-    const node = copies ? mapThrough(copies, c.node) : c.node;
-    const info: FnInfo = { node, index: this.fns.length, name: c.name, qualifiedName: c.qualifiedName, key: c.key, scope: this.tag + c.key, parent, classNode: c.classNode && mapThrough(copies, c.classNode), file: this, params: c.params };
+    let node = c.node;
+    let classNode = c.classNode;
+    let cls = c.cls;
+    let hoisted = c.hoisted;
+    if (classes) {
+      if (classNode !== undefined) classNode = classes.map(classNode);
+      if (cls !== undefined) cls = classes.map(cls);
+    } else if (copies) {
+      node = mapThrough(copies, node);
+      if (classNode !== undefined) classNode = mapThrough(copies, classNode);
+      if (cls !== undefined) cls = mapThrough(copies, cls);
+      if (hoisted) hoisted = hoisted.map((h) => mapThrough(copies, h));
+    }
+    const info: FnInfo = { node, index: this.fns.length, name: c.name, qualifiedName: c.qualifiedName, key: c.key, scope: this.tag + c.key, parent, classNode, file: this, params: c.params };
     if (c.hasNested) info.hasNested = true;
     if (c.memoWrapped) info.memoWrapped = true;
     if (c.selfCalls) info.selfCalls = true;
-    if (c.hoisted) info.hoisted = copies ? c.hoisted.map((h) => mapThrough(copies, h)) : c.hoisted;
+    if (hoisted) info.hoisted = hoisted;
     this.fns.push(info);
-    this.fnClasses.push(c.cls && mapThrough(copies, c.cls));
+    this.fnClasses.push(cls);
     this.byNode.set(node, info);
     return info;
   }
@@ -616,11 +732,19 @@ export class FileAnalyzer {
       if (functionName(node) !== own.name) return false;
       own = { ...own, params: node.parameters.map((p) => (isIdentifier(p.name) ? p.name.text : '')), memoWrapped: hasMemoDecorator(node) };
     }
+    // What the splice copied are the nodes on the path to the body: F and the functions around it
+    // (their nodes, their hoisted declarations), and the classes around it (the classes of their
+    // methods). A function that does not enclose the body has no other node on the path: its
+    // class alone is mapped (no look-up in `copies` for each of its nodes, for every function
+    // of the file on every keystroke).
+    const enclosing = new Set<number>();
+    for (let i = fIdx; i >= 0; i = prev.fns[i].parent) enclosing.add(i);
+    const classes = new ClassCopies(copies);
     for (let i = 0; i <= fIdx; i++) {
       const c = prev.fns[i];
       seen.set(c.qualifiedName, (seen.get(c.qualifiedName) ?? 0) + 1);
       // F itself: what its body gives (nested functions, self-calls, hoisted declarations) is collected again
-      this.addCollected(i === fIdx ? { ...own, hasNested: false, selfCalls: false, hoisted: undefined } : c, copies, c.parent >= 0 ? this.fns[c.parent] : undefined);
+      this.addCollected(i === fIdx ? { ...own, hasNested: false, selfCalls: false, hoisted: undefined } : c, copies, c.parent >= 0 ? this.fns[c.parent] : undefined, enclosing.has(i) ? undefined : classes);
     }
     const fn = this.fns[fIdx];
     // (the mutation sites collected from here on are the new body's)
@@ -643,7 +767,7 @@ export class FileAnalyzer {
     }
     for (let i = end; i < prev.fns.length; i++) {
       const c = prev.fns[i];
-      this.addCollected(c, copies, c.parent >= 0 ? this.fns[c.parent] : undefined);
+      this.addCollected(c, copies, c.parent >= 0 ? this.fns[c.parent] : undefined, classes);
     }
     for (const h of prev.topHoisted) this.topHoisted.push((copies.get(h) as TS.Node | undefined) ?? h);
     for (const [name, cls] of prev.classes) this.classes.set(name, (copies.get(cls) as TS.ClassLikeDeclaration | undefined) ?? cls);
@@ -669,7 +793,7 @@ export class FileAnalyzer {
     merged.sort((a, b) => a[1][0] - b[1][0]);
     this.mutationSites.clear();
     for (const [name, sites] of merged) this.mutationSites.set(name, sites);
-    rememberIndexedNodes(this.sf, indexedOf(log));
+    rememberIndexedNodes(this.sf, splicedIndex(run, log) ?? indexedOf(log));
     // every function kept its key at its index (the same functions before and after the body,
     // the same names in sequence in it): the previous key index holds
     this.keyIndex = prev.keyIndex;

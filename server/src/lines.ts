@@ -6,17 +6,14 @@
 import type { Position, Range } from 'vscode-languageserver/node';
 import type { TextDocument } from 'vscode-languageserver-textdocument';
 import type { ts as TS } from 'ts-morph';
-import { treeCache } from './analysis/treeCaches';
+import { textFact } from './analysis/textFacts';
 
-const sameBreaks = treeCache<boolean>();
+// (a text fact: after an edit, whether the text has one follows from the last text and the edited
+// window, not from a search of the whole text on every keystroke)
+const hasOtherBreaks = textFact({ characters: '\u2028\u2029' });
 
 function breaksAgree(sf: TS.SourceFile): boolean {
-  let ok = sameBreaks.get(sf);
-  if (ok === undefined) {
-    ok = sf.text.indexOf('\u2028') < 0 && sf.text.indexOf('\u2029') < 0;
-    sameBreaks.set(sf, ok);
-  }
-  return ok;
+  return !hasOtherBreaks(sf);
 }
 
 /** `doc` with positionAt answered from `sf`'s line map when `sf` is the same text. */

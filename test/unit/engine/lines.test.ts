@@ -3,7 +3,8 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { TextDocument } from 'vscode-languageserver-textdocument';
-import { parse } from '../../../server/src/analysis/project/document';
+import { parse, SyntaxDocument } from '../../../server/src/analysis/project/document';
+import { textFactStats } from '../../../server/src/analysis/textFacts';
 import { withTreeLines } from '../../../server/src/lines';
 
 test('positions from the tree equal the TextDocument positions (\\n, \\r\\n, lone \\r, astral characters)', () => {
@@ -22,4 +23,27 @@ test('U+2028, a different text or no tree: the TextDocument answers', () => {
   assert.equal(withTreeLines(doc, parse('b.js', text)), doc);
   assert.equal(withTreeLines(doc, parse('b.js', text + ' ')), doc);
   assert.equal(withTreeLines(doc, undefined), doc);
+});
+
+test('U+2028 typed into a function body and deleted again: followed from the edit, without a search of the whole text', () => {
+  const text = 'function f() {\n  return "ab";\n}\n' + 'function g(xs) {\n  return xs.length;\n}\n'.repeat(200);
+  const tree = new SyntaxDocument('c.js', text);
+  const view = (t: string) => withTreeLines(TextDocument.create('file:///c.js', 'javascript', 1, t), tree.sourceFile);
+  const doc = TextDocument.create('file:///c.js', 'javascript', 1, text);
+  assert.notEqual(view(text), doc);
+  const steps = [text.replace('"ab"', '"a\u2028b"'), text.replace('"ab"', '"a\u2028\u2029b"'), text.replace('"ab"', '"a b"'), text];
+  const agrees = [false, false, true, true];
+  // (the step that deletes the only ones searches on after the edit: the rest of the text)
+  const searches = [0, 0, 1, 0];
+  const spliced = tree.spliced;
+  for (let i = 0; i < steps.length; i++) {
+    const searched = textFactStats.searched;
+    tree.update(steps[i]);
+    const d = TextDocument.create('file:///c.js', 'javascript', 1, steps[i]);
+    const v = withTreeLines(d, tree.sourceFile);
+    assert.equal(v !== d, agrees[i], `step ${i}: the tree answers positions`);
+    for (let o = 0; o < 60; o++) assert.deepEqual(v.positionAt(o), d.positionAt(o), `step ${i}, offset ${o}`);
+    assert.equal(textFactStats.searched - searched, searches[i], `step ${i}: searches of the text`);
+  }
+  assert.equal(tree.spliced - spliced, steps.length, 'every edit spliced into f');
 });

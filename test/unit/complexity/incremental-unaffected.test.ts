@@ -47,9 +47,9 @@ function session() {
   const cache = new SummaryCache();
   let text = source;
   const run = () => analyzeFunctions(doc.sourceFile, { cache, fileName: 'chain.js' });
-  const edit = (at: string, insert: string) => {
+  const edit = (at: string, insert: string, replace = 0) => {
     const i = text.indexOf(at) + at.length;
-    text = text.slice(0, i) + insert + text.slice(i);
+    text = text.slice(0, i) + insert + text.slice(i + replace);
     const before = doc.spliced;
     doc.update(text);
     assert.equal(doc.spliced, before + 1, 'the edit is spliced into the body');
@@ -109,4 +109,28 @@ test('a run stopped half-way leaves no record: the next one validates every func
   s.edit('function apart(ys) {', ' ');
   s.run();
   assert.equal(s.cache.unaffected, 7);
+});
+
+test('a function taken as it was gets the same summary while it stays in place, and a new one placed where it moved', () => {
+  const s = session();
+  const first = s.run();
+  // a space typed in early: leaf, mid and top before it are where they were
+  s.edit('function early(xs) {', ' ');
+  const second = s.runAndCompare();
+  const at = (list: FunctionSummary[], name: string) => list.find((x) => x.qualifiedName === name)!;
+  for (const name of ['leaf', 'mid', 'top']) assert.equal(at(second, name), at(first, name), `${name}: the same object`);
+  // later, apart and outer after it moved one character on (taken as they were: placed anew)
+  assert.equal(s.cache.unaffected, 7);
+  for (const name of ['later', 'apart', 'outer', 'outer.inner']) {
+    assert.notEqual(at(second, name), at(first, name), `${name}: placed anew`);
+    assert.equal(at(second, name).span.start, at(first, name).span.start + 1, `${name}: one character on`);
+  }
+  // a space in early replaced by a line break: the same offsets after it, one line down
+  s.edit('function early(xs) {', '\n', 1);
+  const third = s.runAndCompare();
+  for (const name of ['later', 'apart', 'outer', 'outer.inner']) {
+    assert.equal(at(third, name).span.start, at(second, name).span.start, `${name}: the same offset`);
+    assert.equal(at(third, name).line, at(second, name).line + 1, `${name}: a line down`);
+  }
+  for (const name of ['leaf', 'mid', 'top']) assert.equal(at(third, name), at(first, name), `${name}: still the same object`);
 });

@@ -49,6 +49,16 @@ export interface LastRun {
   contextSig: string;
   nodes: TS.Node[];
   entries: Array<CacheEntry | undefined>;
+  /**
+   * Where each function's summary was placed (its start offset and line) and the summary placed
+   * there, by index: a function the next run takes as it was (unaffectedSince) and that has not
+   * moved gets the same summary without a look-up by its node or its cached summary. With each
+   * node's leading trivia (start - pos), which holds while the node is the same object.
+   */
+  starts: Int32Array;
+  lines: Int32Array;
+  trivia: Int32Array;
+  placed: FunctionSummary[];
 }
 
 export class SummaryCache {

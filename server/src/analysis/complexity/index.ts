@@ -235,9 +235,23 @@ export function* analyzeFunctionsStepwise(sf: TS.SourceFile, opts: ComplexityOpt
   const last = cache?.lastRuns.get(fileId);
   const unaffected = last && fa.derivedFrom === last.tree && contextSig() === last.contextSig ? unaffectedSince(last, fa, fileId) : undefined;
   const used: Array<CacheEntry | undefined> | undefined = cache ? new Array(fa.fns.length) : undefined;
+  // where this run places each function (for the next run: see LastRun)
+  const n = fa.fns.length;
+  const starts = cache ? new Int32Array(n) : undefined;
+  const lines = cache ? new Int32Array(n) : undefined;
+  const trivia = cache ? new Int32Array(n) : undefined;
+  const placed: FunctionSummary[] | undefined = cache ? new Array(n) : undefined;
+  const emit = (i: number, s: FunctionSummary, node: TS.Node): void => {
+    out.push(s);
+    if (!placed) return;
+    placed[i] = s;
+    starts![i] = s.span.start;
+    lines![i] = s.line;
+    trivia![i] = s.span.start - node.pos;
+  };
   let complete = false;
   try {
-    for (let i = 0; i < fa.fns.length; i++) {
+    for (let i = 0; i < n; i++) {
       const fn = fa.fns[i];
       const kept = unaffected?.[i];
       // A step per function analysed, and one per 32 taken as they were (each is a placement, well
@@ -247,7 +261,18 @@ export function* analyzeFunctionsStepwise(sf: TS.SourceFile, opts: ComplexityOpt
         cache!.reuses++;
         cache!.unaffected++;
         used![i] = kept;
-        out.push(placeSummary(kept.presented!, fnStart(fn.node, sf), fa));
+        // The same node as in the last run, so the same leading trivia; unmoved, the same summary.
+        // (Moved, a new placement, not remembered in lastPlaced: the next run finds it here. An
+        // entry validated in a later run, see onAnalyze, finds lastPlaced's older one moved and
+        // places it again.)
+        const at = fn.node.pos + last!.trivia[i];
+        const line = fa.lineOf(at);
+        const s = at === last!.starts[i] && line === last!.lines[i] ? last!.placed[i] : placeAt(kept.presented!, at, line);
+        out.push(s);
+        placed![i] = s;
+        starts![i] = at;
+        lines![i] = line;
+        trivia![i] = last!.trivia[i];
         continue;
       }
       let res: FnResult | undefined;
@@ -259,7 +284,7 @@ export function* analyzeFunctionsStepwise(sf: TS.SourceFile, opts: ComplexityOpt
       const entry = res instanceof CachedResult ? res.entry : undefined;
       if (entry?.presented) {
         if (used) used[i] = entry;
-        out.push(placeSummary(entry.presented, fnStart(fn.node, sf), fa));
+        emit(i, placeSummary(entry.presented, fnStart(fn.node, sf), fa), fn.node);
         continue;
       }
       const summary = present(fa, fn, res ?? { cost: { terms: [{ vars: {}, vexp: [] }] }, evidence: [], confidence: 'low', deps: new Set(), recursive: false }, reg);
@@ -274,16 +299,16 @@ export function* analyzeFunctionsStepwise(sf: TS.SourceFile, opts: ComplexityOpt
           // text (two bytes a character once the file has one non-Latin-1 character) until the
           // function moved: promoted by young collections, left for full ones to collect.
           // Placed, its lens and lens text are found again from the next keystroke's placement.
-          out.push(placeSummary(e.presented, summary.span.start, fa));
+          emit(i, placeSummary(e.presented, summary.span.start, fa), fn.node);
           continue;
         }
       }
-      out.push(summary);
+      emit(i, summary, fn.node);
     }
     complete = true;
   } finally {
     if (cache) {
-      if (complete) cache.lastRuns.set(fileId, { tree: sf, contextSig: contextSig(), nodes: fa.fns.map((f) => f.node), entries: used! });
+      if (complete) cache.lastRuns.set(fileId, { tree: sf, contextSig: contextSig(), nodes: fa.fns.map((f) => f.node), entries: used!, starts: starts!, lines: lines!, trivia: trivia!, placed: placed! });
       // a run stopped half-way leaves no record: the next one validates every function
       else cache.lastRuns.delete(fileId);
     }
@@ -443,8 +468,17 @@ function placeSummary(r: FunctionSummary, at: number, fa: FileAnalyzer): Functio
   const line = fa.lineOf(at);
   const last = lastPlaced.get(r);
   if (last && last.span.start === at && last.line === line) return last;
-  // (every field written out, in present()'s order: about half of a large file's functions are
-  // placed anew on each keystroke, and a spread copies through a slower path)
+  const placed = placeAt(r, at, line);
+  lastPlaced.set(r, placed);
+  return placed;
+}
+
+/**
+ * A cached relative summary placed at `at` (on line `line`): a new object. (Every field written
+ * out, in present()'s order: about half of a large file's functions are placed anew on each
+ * keystroke, and a spread copies through a slower path.)
+ */
+function placeAt(r: FunctionSummary, at: number, line: number): FunctionSummary {
   const ev = r.evidence;
   const evidence: Evidence[] = new Array<Evidence>(ev.length);
   for (let i = 0; i < ev.length; i++) {
@@ -467,7 +501,6 @@ function placeSummary(r: FunctionSummary, at: number, fa: FileAnalyzer): Functio
     evidence,
   };
   placedFrom.set(placed, r);
-  lastPlaced.set(r, placed);
   return placed;
 }
 

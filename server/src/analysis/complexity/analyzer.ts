@@ -500,6 +500,8 @@ interface Collection {
   mutationSites: Array<[string, number[]]>;
   /** Index in `fns` by key, once a run has asked (FileAnalyzer.fnByKey). */
   keyIndex?: Map<string, number>;
+  /** The functions' names, once a run has asked (FileAnalyzer.declaredNames). */
+  declared?: Set<string>;
 }
 
 const collections = treeCache<Collection>({ forNextTree: true });
@@ -546,6 +548,8 @@ export class FileAnalyzer {
   private lineStarts: readonly number[];
   /** Index in `fns` by key: built on first use, or the previous tree's when a patch kept every key. */
   private keyIndex: Map<string, number> | undefined;
+  /** The functions' names: built on first use, or the previous tree's when a patch kept every key. */
+  private declared: Set<string> | undefined;
   /** This tree's collection record (the language server's mode), where a key index built later is kept. */
   private collection: Collection | undefined;
   /**
@@ -580,6 +584,7 @@ export class FileAnalyzer {
       this.derivedFrom = sf;
       this.collection = known;
       this.keyIndex = known.keyIndex;
+      this.declared = known.declared;
       rememberIndexedNodes(sf, indexedOf(kept));
       return;
     }
@@ -601,6 +606,17 @@ export class FileAnalyzer {
     }
     this.collection = this.snapshot();
     collections.set(sf, this.collection);
+  }
+
+  /** The names of the file's functions (a key holds its function's name: kept with the key index). */
+  declaredNames(): Set<string> {
+    if (!this.declared) {
+      const names = new Set<string>();
+      for (const f of this.fns) names.add(f.name);
+      this.declared = names;
+      if (this.collection) this.collection.declared = names;
+    }
+    return this.declared;
   }
 
   /** The function with this key (FnInfo.key), if the file has one. */
@@ -660,7 +676,7 @@ export class FileAnalyzer {
         hoisted: f.hoisted,
       };
     }
-    return { fns, topHoisted: this.topHoisted.slice(), classes: [...this.classes], mutationSites: [...this.mutationSites].map(([k, v]) => [k, v.slice()]), keyIndex: this.keyIndex };
+    return { fns, topHoisted: this.topHoisted.slice(), classes: [...this.classes], mutationSites: [...this.mutationSites].map(([k, v]) => [k, v.slice()]), keyIndex: this.keyIndex, declared: this.declared };
   }
 
   /**
@@ -797,6 +813,7 @@ export class FileAnalyzer {
     // every function kept its key at its index (the same functions before and after the body,
     // the same names in sequence in it): the previous key index holds
     this.keyIndex = prev.keyIndex;
+    this.declared = prev.declared;
     collectionStats.patched++;
     return true;
   }
@@ -804,6 +821,7 @@ export class FileAnalyzer {
   /** Forgets what the collection found (patchFrom gave up, or release). */
   private resetCollection(): void {
     this.keyIndex = undefined;
+    this.declared = undefined;
     this.collection = undefined;
     this.fns.length = 0;
     this.fnClasses.length = 0;

@@ -144,15 +144,8 @@ export function* analyzeFunctionsStepwise(sf: TS.SourceFile, opts: ComplexityOpt
     r instanceof CachedResult ? r.entry.fingerprint :
     `${costKey(r.cost)}|${r.amortized ? costKey(r.amortized.cost) + '@' + r.amortized.stateName : ''}|${r.confidence}|${r.returns?.len ? costKey(r.returns.len) : ''}|${r.returns?.val ? costKey(r.returns.val) : ''}|${fn.params.join(',')}`;
 
-  // The names of the file's functions, for the entries' unresolved calls.
-  let declared: Set<string> | undefined;
-  const declaredNames = (): Set<string> => {
-    if (!declared) {
-      declared = new Set();
-      for (const f of fa.fns) declared.add(f.name);
-    }
-    return declared;
-  };
+  // The names of the file's functions, for the entries' unresolved calls (kept with the collection).
+  const declaredNames = (): Set<string> => fa.declaredNames();
   if (cache) {
     program.onAnalyze = (fn) => {
       if (fn.file !== fa) return undefined;

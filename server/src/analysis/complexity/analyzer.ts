@@ -269,10 +269,9 @@ interface SplicedRun {
   origin: SpliceOrigin;
   /** Index of the body's function in the log (the same in the old and the new one). */
   fnIndex: number;
-  /** The new body's run in the new log, and the length of the old body's run it replaced. */
+  /** The new body's run in the new log. */
   start: number;
   count: number;
-  oldCount: number;
   /** How many of the old body's run were indexed (nodeIndex.ts), and the first of them. */
   oldIndexed: number;
   firstOldIndexed: TS.Node | undefined;
@@ -388,7 +387,7 @@ function splicedLog(sf: TS.SourceFile): { log: CollectionLog; run: SplicedRun } 
   let oldIndexed = 0;
   for (let k = 0; k < oldRun.length; k++) oldIndexed += INDEXED[oldRun[k].kind];
   const firstOldIndexed = oldRun.find((n) => INDEXED[n.kind]);
-  return { log: prev, run: { origin, fnIndex, start: a, count: added.nodes.length, oldCount: oldRun.length, oldIndexed, firstOldIndexed, classes: oldRun.some(isClass) || added.nodes.some(isClass) } };
+  return { log: prev, run: { origin, fnIndex, start: a, count: added.nodes.length, oldIndexed, firstOldIndexed, classes: oldRun.some(isClass) || added.nodes.some(isClass) } };
 }
 
 /**

@@ -7,12 +7,10 @@
  * short-lived objects (shapes, costs, evidence); a 64 MB young generation instead of V8's 16 MB
  * default means fewer scavenges (measured: 5-10% less time for a cold analysis of typescript.js).
  * A runtime v8.setFlagsFromString does not resize the young generation, so it must be a flag.
- * And at that size from the start (`--min-semi-space-size`): V8 otherwise starts small and grows
- * it only when many objects survive, and while typing few do (4-8%), so it stayed near half
- * that: a scavenge every ~25 keystrokes on GitApi.js, one every ~60 at 64 MB (through the
- * server over IPC, 300 typed spaces after the open: 22 scavenges in all against 7). Each
- * scavenge is a 2-10 ms pause in the keystroke it lands in. The server's resident memory was
- * the same (~345 MB after typing; the 200-file workspace round ~590 MB after close either way).
+ * Not at that size from the start (`--min-semi-space-size=64`, tried): sustained typing met fewer
+ * scavenges (the bench's warm series: 2 pauses per 100 keystrokes against 3-5), but an open's
+ * own garbage and survivors were then left for the first keystrokes after it (first 100 after
+ * the open, over IPC: 4 pauses, 24-34 ms in all, up to 21 ms, against 1 pause of 2-4 ms).
  *
  * No allocation-site pretenuring: V8 allocates objects straight in the old generation from a
  * site whose objects mostly survived a scavenge, which every site does during a cold analysis
@@ -25,7 +23,7 @@
  * `gc`, exposed: the server collects the young generation in the quiet after a keystroke, so
  * that the next keystrokes do not meet the scavenge (see idleGc.ts).
  */
-export const SERVER_EXEC_ARGV: readonly string[] = ['--max-semi-space-size=64', '--min-semi-space-size=64', '--no-allocation-site-pretenuring', '--expose-gc'];
+export const SERVER_EXEC_ARGV: readonly string[] = ['--max-semi-space-size=64', '--no-allocation-site-pretenuring', '--expose-gc'];
 
 export interface PerfLensSettings {
   codeLens: { enabled: boolean };

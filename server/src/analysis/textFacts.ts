@@ -52,9 +52,11 @@ function firstMatch(fact: Fact, sf: TS.SourceFile): number {
  * (line breaks allowed: a match one character long cannot straddle a window's edge).
  */
 export function textFact(re: RegExp | { characters: string }): ((sf: TS.SourceFile) => boolean) & { first(sf: TS.SourceFile): number } {
-  if (!(re instanceof RegExp) && [...re.characters].some((c) => c.length !== 1)) throw new Error('textFact: characters outside the Basic Multilingual Plane');
-  if (!(re instanceof RegExp)) re = new RegExp(`[${[...re.characters].map((c) => `\\u${c.charCodeAt(0).toString(16).padStart(4, '0')}`).join('')}]`);
-  else if (/\\[sWDnrupPx]|\[\^/.test(re.source) || re.flags.includes('s') || re.flags.includes('m')) throw new Error(`textFact: ${re} could match a line break`);
+  if (!(re instanceof RegExp)) {
+    const chars = [...re.characters];
+    if (chars.some((c) => c.length !== 1)) throw new Error('textFact: characters outside the Basic Multilingual Plane');
+    re = new RegExp(`[${chars.map((c) => `\\u${c.charCodeAt(0).toString(16).padStart(4, '0')}`).join('')}]`);
+  } else if (/\\[sWDnrupPx]|\[\^/.test(re.source) || re.flags.includes('s') || re.flags.includes('m')) throw new Error(`textFact: ${re} could match a line break`);
   const flags = re.flags.replace(/[gy]/g, '');
   const fact: Fact = { re: new RegExp(re.source, flags), global: new RegExp(re.source, flags + 'g'), firsts: treeCache<number>() };
   facts.push(fact);

@@ -234,14 +234,15 @@ export function* analyzeFunctionsStepwise(sf: TS.SourceFile, opts: ComplexityOpt
   const lines = cache ? new Int32Array(n) : undefined;
   const trivia = cache ? new Int32Array(n) : undefined;
   const placed: FunctionSummary[] | undefined = cache ? new Array(n) : undefined;
-  const emit = (i: number, s: FunctionSummary, node: TS.Node): void => {
+  const record = (i: number, s: FunctionSummary, at: number, line: number, lead: number): void => {
     out.push(s);
     if (!placed) return;
     placed[i] = s;
-    starts![i] = s.span.start;
-    lines![i] = s.line;
-    trivia![i] = s.span.start - node.pos;
+    starts![i] = at;
+    lines![i] = line;
+    trivia![i] = lead;
   };
+  const emit = (i: number, s: FunctionSummary, node: TS.Node): void => record(i, s, s.span.start, s.line, s.span.start - node.pos);
   let complete = false;
   try {
     for (let i = 0; i < n; i++) {
@@ -260,12 +261,7 @@ export function* analyzeFunctionsStepwise(sf: TS.SourceFile, opts: ComplexityOpt
         // places it again.)
         const at = fn.node.pos + last!.trivia[i];
         const line = fa.lineOf(at);
-        const s = at === last!.starts[i] && line === last!.lines[i] ? last!.placed[i] : placeAt(kept.presented!, at, line);
-        out.push(s);
-        placed![i] = s;
-        starts![i] = at;
-        lines![i] = line;
-        trivia![i] = last!.trivia[i];
+        record(i, at === last!.starts[i] && line === last!.lines[i] ? last!.placed[i] : placeAt(kept.presented!, at, line), at, line, last!.trivia[i]);
         continue;
       }
       let res: FnResult | undefined;
